@@ -1,0 +1,39 @@
+# Two commands do all set-up on a fresh machine: `make run` and `make test`.
+VENV    := .venv
+BIN     := $(VENV)/bin
+PYTHON  ?= python3
+STAMP   := $(VENV)/.installed-stamp
+FLASK   := $(BIN)/flask --app app
+
+.PHONY: install run test test-fast lint bench clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+## Migrate the embedded SQLite database, load the demo data and serve on 127.0.0.1:5000.
+run: install
+	$(FLASK) db upgrade
+	$(FLASK) seed demo
+	$(BIN)/python -m thuiszitters.devserver
+
+## The whole suite (SQLite unless DATABASE_URL points at PostgreSQL). Exit code 5 (no tests) fails too.
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+test-fast: install
+	$(BIN)/python -m pytest -x -q -m "not e2e"
+
+lint: install
+	$(BIN)/ruff check .
+
+bench: install
+	$(BIN)/python bench/run.py
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache test-artifacts

@@ -1,0 +1,70 @@
+"""Non-secret defaults. Secrets and deployment values come from THUISZITTERS_* environment variables."""
+
+# "development", "testing" or "production". Production refuses weak settings at start-up.
+ENV = "development"
+
+# Replaced from THUISZITTERS_SECRET_KEY; production refuses this value.
+SECRET_KEY = "dev-only-not-secret"
+
+# Empty means: SQLite at instance/thuiszitters.db. DATABASE_URL overrides.
+SQLALCHEMY_DATABASE_URI = ""
+SQLALCHEMY_ENGINE_OPTIONS: dict = {}
+
+# Pins the app's "today" (YYYY-MM-DD) for demos, training and tests. Refused in production.
+FIXED_TODAY = ""
+
+TIMEZONE = "Europe/Amsterdam"
+
+# Base URL used in mails (links to cases); no trailing slash.
+BASE_URL = "http://127.0.0.1:5000"
+
+# Legal terms (DOMAIN.md); weeks unless stated otherwise.
+TERMS = {
+    "decision_weeks": 6,
+    "max_extension_weeks": 4,
+    "temporary_enrolment_weeks": 10,
+    "gpo_filing_weeks": 6,
+    "gpo_verdict_weeks": 10,
+    "gpo_follow_up_weeks": 5,
+}
+
+# Reminder offsets (DOMAIN.md "Reminders and alerts").
+REMINDERS = {
+    "halfway_weeks": 6,
+    "deadline_approaching_weeks": 2,
+    "overdue_repeat_weeks": 4,
+    "aanmelding_before_due_weeks": 1,
+    "stale_days": 14,
+}
+
+# Closed cases are anonymised this many years after closing.
+RETENTION_YEARS = 5
+
+# Mail (SMTP). An empty host keeps mail in the outbox.
+MAIL_SERVER = ""
+MAIL_PORT = 25
+MAIL_USE_STARTTLS = False
+MAIL_USERNAME = ""
+MAIL_PASSWORD = ""
+MAIL_SENDER = "thuiszitters@localhost"
+MAIL_TIMEOUT_SECONDS = 10
+MAIL_MAX_ATTEMPTS = 8
+
+# Inspectie export: where files are stored, and the HMAC key for pseudonyms (never in the database).
+EXPORT_DIR = ""
+INSPECTIE_KEY = "dev-only-inspectie-key"
+
+# Pagination of lists.
+PAGE_SIZE = 25
+API_MAX_PAGE_SIZE = 100
+
+# Sessions.
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+SESSION_COOKIE_SECURE = False
+PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
+SESSION_IDLE_MINUTES = 30
+
+WTF_CSRF_TIME_LIMIT = None
+
+MFA_REQUIRED = False

@@ -1,0 +1,120 @@
+"""Admin pages: users, their role and scope, and their API tokens."""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from thuiszitters.accounts.forms import ConfirmForm, UserForm
+from thuiszitters.accounts.models import User
+from thuiszitters.accounts.scope import require_role
+from thuiszitters.accounts.services import UserInput, create_user, revoke_token, set_password, update_user
+from thuiszitters.errors import ValidationFailed
+from thuiszitters.extensions import db
+from thuiszitters.reference.models import Gemeente, Swv
+
+bp = Blueprint("admin", __name__, url_prefix="/beheer")
+
+ADMIN = frozenset({"admin"})
+
+
+@bp.before_request
+def only_admins():
+    require_role(current_user, ADMIN)
+
+
+def _scope_choices(form: UserForm) -> None:
+    form.swvs.choices = [(s.code, f"{s.code} {s.name}") for s in db.session.scalars(select(Swv).order_by(Swv.code))]
+    form.gemeenten.choices = [
+        (g.code, f"{g.code} {g.name}") for g in db.session.scalars(select(Gemeente).order_by(Gemeente.name))
+    ]
+
+
+def _input(form: UserForm) -> UserInput:
+    return UserInput(
+        email=form.email.data or "",
+        name=form.name.data or "",
+        role=form.role.data or "",
+        swv_codes=tuple(form.swvs.data or ()),
+        gemeente_codes=tuple(form.gemeenten.data or ()),
+        active=bool(form.active.data),
+    )
+
+
+_FIELD_FOR_PARAM = {"swvCodes": "swvs", "gemeenteCodes": "gemeenten"}
+
+
+def _attach(form: UserForm, exc: ValidationFailed) -> None:
+    for param in exc.params:
+        field = getattr(form, _FIELD_FOR_PARAM.get(param.name, param.name), None)
+        if field is not None:
+            field.errors = [*field.errors, param.reason]
+        else:
+            form.form_errors.append(param.reason)
+
+
+@bp.route("/gebruikers")
+def users():
+    rows = db.session.scalars(
+        select(User).options(selectinload(User.swvs), selectinload(User.gemeenten)).order_by(User.email)
+    ).all()
+    return render_template("admin/users.html", users=rows)
+
+
+@bp.route("/gebruikers/nieuw", methods=["GET", "POST"])
+def new_user():
+    form = UserForm()
+    _scope_choices(form)
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors = ["Vul een wachtwoord in."]
+        else:
+            try:
+                user = create_user(_input(form), form.password.data, actor_id=current_user.id)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                _attach(form, exc)
+            else:
+                db.session.commit()
+                flash(f"Gebruiker {user.email} is aangemaakt.", "success")
+                return redirect(url_for("admin.users"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/user_form.html", form=form, user=None), status
+
+
+@bp.route("/gebruikers/<int:user_id>", methods=["GET", "POST"])
+def edit_user(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = UserForm()
+    _scope_choices(form)
+    if not form.is_submitted():
+        form.email.data, form.name.data, form.role.data = user.email, user.name, user.role
+        form.swvs.data = [s.code for s in user.swvs]
+        form.gemeenten.data = [g.code for g in user.gemeenten]
+        form.active.data = user.active
+    elif form.validate():
+        try:
+            update_user(user, _input(form), actor_id=current_user.id)
+            if form.password.data:
+                set_password(user, form.password.data, actor_id=current_user.id)
+        except ValidationFailed as exc:
+            db.session.rollback()
+            _attach(form, exc)
+        else:
+            db.session.commit()
+            flash(f"Gebruiker {user.email} is bijgewerkt.", "success")
+            return redirect(url_for("admin.users"))
+    status = 400 if form.is_submitted() else 200
+    return render_template("admin/user_form.html", form=form, user=user, revoke_form=ConfirmForm()), status
+
+
+@bp.post("/gebruikers/<int:user_id>/tokens/<int:token_id>/intrekken")
+def revoke(user_id: int, token_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        revoke_token(user, token_id, actor_id=current_user.id)
+        db.session.commit()
+        flash("De API-sleutel is ingetrokken.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))

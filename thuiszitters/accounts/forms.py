@@ -1,0 +1,35 @@
+"""Login and user-administration forms (Dutch labels and messages)."""
+from __future__ import annotations
+
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
+from wtforms.validators import DataRequired, Email, Length, Optional
+
+from thuiszitters.accounts.models import ROLE_LABELS
+
+
+class LoginForm(FlaskForm):
+    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)])
+    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=128)])
+
+
+class UserForm(FlaskForm):
+    email = EmailField(
+        "E-mailadres",
+        validators=[DataRequired("Vul een e-mailadres in."), Email("Vul een geldig e-mailadres in."),
+                    Length(max=254)],
+    )
+    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
+    role = SelectField("Rol", choices=list(ROLE_LABELS.items()))
+    swvs = SelectMultipleField("Samenwerkingsverbanden", choices=[], validate_choice=True)
+    gemeenten = SelectMultipleField("Gemeenten", choices=[], validate_choice=True)
+    active = BooleanField("Actief", default=True)
+    password = PasswordField(
+        "Nieuw wachtwoord",
+        description="Minstens 12 tekens. Leeg laten om het wachtwoord niet te wijzigen.",
+        validators=[Optional(), Length(max=128)],
+    )
+
+
+class ConfirmForm(FlaskForm):
+    """A form with only the CSRF token, for POST buttons (logout, revoke)."""

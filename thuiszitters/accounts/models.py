@@ -1,0 +1,98 @@
+"""Users with a role and a scope (swv's and/or gemeenten), and their API tokens."""
+from __future__ import annotations
+
+from datetime import datetime
+
+from flask_login import UserMixin
+from sqlalchemy import Column, ForeignKey, Integer, String, Table, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from thuiszitters.extensions import UTCDateTime, db
+from thuiszitters.reference.models import Gemeente, Swv
+
+ROLES = ("coordinator", "leerplicht", "inspectie", "admin")
+ROLE_LABELS = {
+    "coordinator": "Coördinator samenwerkingsverband",
+    "leerplicht": "Leerplichtambtenaar",
+    "inspectie": "Inspectie van het Onderwijs",
+    "admin": "Functioneel beheerder",
+}
+
+user_swv = Table(
+    "user_swv",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("swv_id", Integer, ForeignKey("swv.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+user_gemeente = Table(
+    "user_gemeente",
+    db.metadata,
+    Column("user_id", Integer, ForeignKey("user_account.id", ondelete="CASCADE"), primary_key=True),
+    Column("gemeente_id", Integer, ForeignKey("gemeente.id", ondelete="CASCADE"), primary_key=True, index=True),
+)
+
+
+class User(UserMixin, db.Model):
+    __tablename__ = "user_account"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(String(254), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str | None] = mapped_column(String(255))
+    active: Mapped[bool] = mapped_column(default=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    # Bumped whenever sessions must end (deactivation, password change): the session stores it.
+    session_epoch: Mapped[int] = mapped_column(default=0)
+    totp_secret: Mapped[str | None] = mapped_column(String(64))
+    totp_last_counter: Mapped[int | None] = mapped_column()
+    recovery_codes: Mapped[str | None] = mapped_column(Text)
+
+    swvs: Mapped[list[Swv]] = relationship(secondary=user_swv, order_by=Swv.code)
+    gemeenten: Mapped[list[Gemeente]] = relationship(secondary=user_gemeente, order_by=Gemeente.code)
+    tokens: Mapped[list[ApiToken]] = relationship(back_populates="user", order_by="ApiToken.id")
+
+    @property
+    def is_active(self) -> bool:  # Flask-Login refuses inactive users
+        return self.active
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_epoch}"
+
+    @property
+    def role_label(self) -> str:
+        return ROLE_LABELS.get(self.role, self.role)
+
+    @property
+    def swv_ids(self) -> list[int]:
+        return [swv.id for swv in self.swvs]
+
+    @property
+    def gemeente_ids(self) -> list[int]:
+        return [gemeente.id for gemeente in self.gemeenten]
+
+    def __repr__(self) -> str:
+        return f"<User {self.id} {self.role}>"
+
+
+class ApiToken(db.Model):
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+
+    __tablename__ = "api_token"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    prefix: Mapped[str] = mapped_column(String(12))
+    name: Mapped[str] = mapped_column(String(100))
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship(back_populates="tokens")
+
+    @property
+    def active(self) -> bool:
+        return self.revoked_at is None

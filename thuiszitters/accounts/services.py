@@ -1,0 +1,241 @@
+"""Account operations: passwords, users, scopes and API tokens. No request objects here."""
+from __future__ import annotations
+
+import hashlib
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from flask import current_app
+from sqlalchemy import func, select
+
+from thuiszitters.accounts.models import ROLES, ApiToken, User
+from thuiszitters.audit.services import ACTIVITY_ADMIN, record
+from thuiszitters.clock import now_utc
+from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
+from thuiszitters.extensions import db
+from thuiszitters.reference.models import Gemeente, Swv
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+TOKEN_PREFIX = "tz_"  # noqa: S105 - a prefix, not a secret
+
+
+def _hasher() -> PasswordHasher:
+    if current_app.config.get("PASSWORD_HASH_FAST"):
+        return PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    return PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    return _hasher().hash(password)
+
+
+# A fixed hash to verify against when the e-mail address is unknown, so both paths take the same time.
+_DUMMY_HASH: dict[bool, str] = {}
+
+
+def verify_password(user: User | None, password: str) -> bool:
+    """Check a password; unknown users cost the same time as known ones."""
+    hasher = _hasher()
+    fast = bool(current_app.config.get("PASSWORD_HASH_FAST"))
+    if fast not in _DUMMY_HASH:
+        _DUMMY_HASH[fast] = hasher.hash(secrets.token_hex(16))
+    stored = user.password_hash if user is not None and user.password_hash else _DUMMY_HASH[fast]
+    try:
+        ok = hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+    return ok and user is not None and user.password_hash is not None
+
+
+def password_problem(password: str) -> str | None:
+    """A Dutch message when the password is too weak, else None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Een wachtwoord heeft hoogstens {MAX_PASSWORD_LENGTH} tekens."
+    from thuiszitters.accounts.common_passwords import is_common
+
+    if is_common(password):
+        return "Dit wachtwoord komt voor in lijsten van veelgebruikte wachtwoorden. Kies een ander."
+    return None
+
+
+@dataclass(frozen=True)
+class UserInput:
+    email: str
+    name: str
+    role: str
+    swv_codes: tuple[str, ...] = ()
+    gemeente_codes: tuple[str, ...] = ()
+    active: bool = True
+
+
+def find_user_by_email(email: str) -> User | None:
+    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+
+
+def _resolve_scope(swv_codes: Iterable[str], gemeente_codes: Iterable[str]) -> tuple[list[Swv], list[Gemeente]]:
+    problems = []
+    swvs = []
+    for code in swv_codes:
+        swv = db.session.scalar(select(Swv).where(Swv.code == code))
+        if swv is None:
+            problems.append(InvalidParam("swvCodes", "unknown_swv", f"Onbekend samenwerkingsverband: {code}"))
+        else:
+            swvs.append(swv)
+    gemeenten = []
+    for code in gemeente_codes:
+        gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == code))
+        if gemeente is None:
+            problems.append(InvalidParam("gemeenteCodes", "unknown_gemeente", f"Onbekende gemeente: {code}"))
+        else:
+            gemeenten.append(gemeente)
+    if problems:
+        raise ValidationFailed(problems)
+    return swvs, gemeenten
+
+
+def _check_user_input(data: UserInput, existing: User | None) -> None:
+    problems = []
+    if data.role not in ROLES:
+        problems.append(InvalidParam("role", "unknown_role", f"Onbekende rol: {data.role}"))
+    if "@" not in data.email or len(data.email) > 254:
+        problems.append(InvalidParam("email", "invalid_email", "Vul een geldig e-mailadres in."))
+    other = find_user_by_email(data.email)
+    if other is not None and other is not existing:
+        problems.append(InvalidParam("email", "duplicate_email", "Er is al een gebruiker met dit e-mailadres."))
+    if not data.name.strip():
+        problems.append(InvalidParam("name", "required", "Vul een naam in."))
+    if data.role == "coordinator" and not data.swv_codes:
+        problems.append(
+            InvalidParam("swvCodes", "scope_required", "Een coördinator hoort bij minstens één samenwerkingsverband.")
+        )
+    if data.role == "leerplicht" and not data.gemeente_codes:
+        problems.append(
+            InvalidParam("gemeenteCodes", "scope_required", "Een leerplichtambtenaar hoort bij minstens één gemeente.")
+        )
+    if data.role == "inspectie" and (data.swv_codes or data.gemeente_codes):
+        problems.append(
+            InvalidParam("role", "no_scope_for_inspectie",
+                         "De inspectie ziet geen persoonsgegevens en krijgt geen scope.")
+        )
+    if problems:
+        raise ValidationFailed(problems)
+
+
+def create_user(data: UserInput, password: str | None, *, actor_id: int | None) -> User:
+    _check_user_input(data, None)
+    if password is not None:
+        problem = password_problem(password)
+        if problem:
+            raise ValidationFailed([InvalidParam("password", "weak_password", problem)])
+    swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes)
+    user = User(
+        email=data.email.strip().lower(),
+        name=data.name.strip(),
+        role=data.role,
+        active=data.active,
+        password_hash=hash_password(password) if password else None,
+        created_at=now_utc(),
+        swvs=swvs,
+        gemeenten=gemeenten,
+    )
+    db.session.add(user)
+    db.session.flush()
+    record(
+        "user.create",
+        actor_id=actor_id,
+        activity=ACTIVITY_ADMIN,
+        object_type="user",
+        object_id=user.id,
+        changes={"role": [None, user.role], "swvs": [None, list(data.swv_codes)],
+                 "gemeenten": [None, list(data.gemeente_codes)]},
+    )
+    return user
+
+
+def update_user(user: User, data: UserInput, *, actor_id: int | None) -> User:
+    _check_user_input(data, user)
+    swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes)
+    before = {
+        "email": user.email, "name": user.name, "role": user.role, "active": user.active,
+        "swvs": [s.code for s in user.swvs], "gemeenten": [g.code for g in user.gemeenten],
+    }
+    scope_narrowed = (
+        data.role != user.role
+        or not set(before["swvs"]).issubset(data.swv_codes)
+        or not set(before["gemeenten"]).issubset(data.gemeente_codes)
+    )
+    user.email = data.email.strip().lower()
+    user.name = data.name.strip()
+    user.role = data.role
+    user.swvs = swvs
+    user.gemeenten = gemeenten
+    if (user.active and not data.active) or scope_narrowed:
+        # End the user's sessions so a removed right takes effect at once.
+        user.session_epoch += 1
+    user.active = data.active
+    after = {
+        "email": user.email, "name": user.name, "role": user.role, "active": user.active,
+        "swvs": list(data.swv_codes), "gemeenten": list(data.gemeente_codes),
+    }
+    from thuiszitters.audit.services import diff
+
+    record("user.update", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id,
+           changes=diff(before, after))
+    db.session.flush()
+    return user
+
+
+def set_password(user: User, password: str, *, actor_id: int | None) -> None:
+    problem = password_problem(password)
+    if problem:
+        raise ValidationFailed([InvalidParam("password", "weak_password", problem)])
+    user.password_hash = hash_password(password)
+    user.session_epoch += 1
+    record("user.password", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id)
+    db.session.flush()
+
+
+def _token_digest(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def issue_token(user: User, name: str = "cli", *, actor_id: int | None) -> str:
+    """Create a token and return it; only its hash is kept."""
+    token = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    db.session.add(
+        ApiToken(user=user, token_hash=_token_digest(token), prefix=token[:10], name=name[:100],
+                 created_at=now_utc())
+    )
+    db.session.flush()
+    record("token.issue", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id)
+    return token
+
+
+def revoke_token(user: User, token_id: int, *, actor_id: int | None) -> None:
+    token = db.session.get(ApiToken, token_id)
+    if token is None or token.user_id != user.id:
+        raise NotFound()
+    if token.revoked_at is None:
+        token.revoked_at = now_utc()
+        record("token.revoke", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="api_token",
+               object_id=token.id)
+    db.session.flush()
+
+
+def user_for_token(token: str) -> User | None:
+    """The active user a bearer token belongs to, or None for an unknown, revoked or deactivated one."""
+    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    if row is None or row.revoked_at is not None or not row.user.active:
+        return None
+    now = now_utc()
+    # Write the last-use time at most once a minute: no write per request.
+    if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
+        row.last_used_at = now
+        db.session.commit()
+    return row.user

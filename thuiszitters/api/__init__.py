@@ -1,0 +1,40 @@
+"""The JSON API (/api/v1): bearer tokens, problem+json errors, camelCase fields."""
+from __future__ import annotations
+
+from flask import Blueprint, g, request
+
+from thuiszitters.extensions import csrf
+
+API_VERSION = "1.0.0"
+
+bp = Blueprint("api", __name__, url_prefix="/api/v1")
+csrf.exempt(bp)  # tokens, not cookies: no CSRF possible
+
+
+@bp.before_request
+def authenticate():
+    from thuiszitters.accounts.services import user_for_token
+    from thuiszitters.api.problems import problem
+
+    if request.endpoint == "api.openapi":
+        return None
+    header = request.headers.get("Authorization", "")
+    scheme, _, token = header.partition(" ")
+    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+    if user is None:
+        response = problem(401, "Niet geauthenticeerd",
+                           "Stuur een geldige API-sleutel mee: Authorization: Bearer <sleutel>.")
+        response.headers["WWW-Authenticate"] = 'Bearer realm="thuiszitters"'
+        return response
+    g.api_user = user
+    return None
+
+
+@bp.after_request
+def version_header(response):
+    response.headers["API-Version"] = API_VERSION
+    return response
+
+
+from thuiszitters.api import cases as _cases  # noqa: E402,F401  (registers routes)
+from thuiszitters.api import meta as _meta  # noqa: E402,F401

@@ -1,0 +1,40 @@
+"""Audit events: every read and change of personal data, shaped after the Logboek Dataverwerkingen."""
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from sqlalchemy import JSON, ForeignKey, Index, String
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from thuiszitters.accounts.models import User
+from thuiszitters.extensions import UTCDateTime, db
+
+
+class AuditEvent(db.Model):
+    """One entry of the append-only log. Rows are never updated or deleted by the application."""
+
+    __tablename__ = "audit_event"
+    __table_args__ = (
+        Index("ix_audit_event_case_occurred", "case_id", "occurred_at"),
+        Index("ix_audit_event_actor_occurred", "actor_id", "occurred_at"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    occurred_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
+    # e.g. "case.create", "case.read", "step.update", "export.download"
+    action: Mapped[str] = mapped_column(String(40))
+    # Logboek Dataverwerkingen: the processing activity (verwerkingsactiviteit) this falls under.
+    processing_activity: Mapped[str] = mapped_column(String(60))
+    # No foreign key: the log outlives anonymisation and must never cascade.
+    case_id: Mapped[int | None] = mapped_column()
+    object_type: Mapped[str | None] = mapped_column(String(30))
+    object_id: Mapped[int | None] = mapped_column()
+    changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    reason: Mapped[str | None] = mapped_column(String(500))
+    # Hash chain: each row's hash covers its content and the previous row's hash.
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    row_hash: Mapped[str | None] = mapped_column(String(64))
+
+    actor: Mapped[User | None] = relationship()

@@ -1,0 +1,92 @@
+"""Writing the audit trail. Callers add the event in the same transaction as the change it describes."""
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select, text
+
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.clock import now_utc
+from thuiszitters.extensions import db
+
+# Processing activities (verwerkingsactiviteiten) of the register of processing activities.
+ACTIVITY_CASE_MANAGEMENT = "thuiszitterszorg: casusregie"
+ACTIVITY_LEERPLICHT = "leerplicht: toezicht op verzuim"
+ACTIVITY_INSPECTIE = "inspectie: thuiszittersregistratie"
+ACTIVITY_ADMIN = "beheer: gebruikers en referentiegegevens"
+ACTIVITY_RETENTION = "bewaartermijn: anonimisering"
+
+_AUDIT_LOCK_KEY = 7_263_001  # PostgreSQL advisory lock that serialises appends to the hash chain
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    return value
+
+
+def diff(old: dict[str, Any], new: dict[str, Any]) -> dict[str, Any]:
+    """The fields that changed, as {field: [old, new]}, with dates as ISO strings."""
+    changes = {}
+    for key in sorted(set(old) | set(new)):
+        before, after = _jsonable(old.get(key)), _jsonable(new.get(key))
+        if before != after:
+            changes[key] = [before, after]
+    return changes
+
+
+def compute_hash(event: AuditEvent, prev_hash: str | None) -> str:
+    payload = json.dumps(
+        {
+            "prev": prev_hash,
+            "occurred_at": event.occurred_at.isoformat(),
+            "actor_id": event.actor_id,
+            "action": event.action,
+            "activity": event.processing_activity,
+            "case_id": event.case_id,
+            "object_type": event.object_type,
+            "object_id": event.object_id,
+            "changes": event.changes,
+            "reason": event.reason,
+        },
+        sort_keys=True,
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(
+    action: str,
+    *,
+    actor_id: int | None,
+    activity: str,
+    case_id: int | None = None,
+    object_type: str | None = None,
+    object_id: int | None = None,
+    changes: dict[str, Any] | None = None,
+    reason: str | None = None,
+) -> AuditEvent:
+    """Append one event to the trail, chained to the previous one. Does not commit."""
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    prev_hash = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
+    event = AuditEvent(
+        occurred_at=now_utc(),
+        actor_id=actor_id,
+        action=action,
+        processing_activity=activity,
+        case_id=case_id,
+        object_type=object_type,
+        object_id=object_id,
+        changes=changes or None,
+        reason=reason,
+        prev_hash=prev_hash,
+    )
+    event.row_hash = compute_hash(event, prev_hash)
+    session.add(event)
+    session.flush()
+    return event

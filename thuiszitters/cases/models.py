@@ -1,0 +1,133 @@
+"""A thuiszitter case, its pupil and the steps of the escalation chain."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import ForeignKey, Index, String, Text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from thuiszitters.accounts.models import User
+from thuiszitters.extensions import UTCDateTime, db
+from thuiszitters.reference.models import Gemeente, School, Swv
+
+
+class Pupil(db.Model):
+    __tablename__ = "pupil"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    first_name: Mapped[str] = mapped_column(String(100))
+    last_name: Mapped[str] = mapped_column(String(150))
+    date_of_birth: Mapped[date]
+    bsn: Mapped[str | None] = mapped_column(String(9))
+
+    @property
+    def full_name(self) -> str:
+        return f"{self.first_name} {self.last_name}"
+
+
+class Case(db.Model):
+    """One period out of school of one pupil, from registration until a passend aanbod starts."""
+
+    __tablename__ = "case_file"
+    __table_args__ = (
+        # The case list: scope + status, sorted by deadline.
+        Index("ix_case_file_swv_status_deadline", "swv_id", "status", "return_deadline"),
+        Index("ix_case_file_gemeente_status_deadline", "gemeente_id", "status", "return_deadline"),
+        # Reminder sweeps over open cases by deadline and by activity.
+        Index("ix_case_file_status_deadline", "status", "return_deadline"),
+        Index("ix_case_file_status_since", "status", "out_of_school_since"),
+        Index("ix_case_file_status_activity", "status", "last_activity_on"),
+        # Retention sweep.
+        Index("ix_case_file_closed_on", "closed_on"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str] = mapped_column(String(20), unique=True)
+    status: Mapped[str] = mapped_column(String(10), default="open")
+    pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
+    swv_id: Mapped[int] = mapped_column(ForeignKey("swv.id"))
+    gemeente_id: Mapped[int] = mapped_column(ForeignKey("gemeente.id"))
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
+    coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
+    absence_kind: Mapped[str] = mapped_column(String(20))
+    out_of_school_since: Mapped[date]
+    # Derived from out_of_school_since by rules.return_deadline, stored so sweeps and lists can use an index.
+    return_deadline: Mapped[date]
+    # Furthest step kind reached; stored for the stage filter and funnel.
+    stage: Mapped[str | None] = mapped_column(String(20), index=True)
+    note: Mapped[str | None] = mapped_column(Text)
+    outcome: Mapped[str | None] = mapped_column(String(30))
+    outcome_school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    outcome_note: Mapped[str | None] = mapped_column(Text)
+    offer_started_on: Mapped[date | None]
+    closed_on: Mapped[date | None]
+    last_activity_on: Mapped[date]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    version: Mapped[int] = mapped_column(default=1)
+
+    __mapper_args__ = {"version_id_col": version}
+
+    pupil: Mapped[Pupil] = relationship(lazy="joined", innerjoin=True)
+    swv: Mapped[Swv] = relationship(lazy="joined", innerjoin=True)
+    gemeente: Mapped[Gemeente] = relationship(lazy="joined", innerjoin=True)
+    school: Mapped[School | None] = relationship(foreign_keys=[school_id])
+    outcome_school: Mapped[School | None] = relationship(foreign_keys=[outcome_school_id])
+    coordinator: Mapped[User | None] = relationship()
+    steps: Mapped[list[Step]] = relationship(
+        back_populates="case", order_by="Step.id", cascade="all, delete-orphan"
+    )
+
+    def __repr__(self) -> str:
+        return f"<Case {self.reference}>"
+
+
+class Step(db.Model):
+    """One step of the escalation chain. One table for all kinds; the columns a kind does not use stay empty."""
+
+    __tablename__ = "case_step"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))
+    out_of_order_reason: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # aanmelding
+    school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
+    received_on: Mapped[date | None]
+    extended_on: Mapped[date | None]
+    extension_weeks: Mapped[int | None]
+    decision: Mapped[str | None] = mapped_column(String(20))
+    decided_on: Mapped[date | None]
+    # swv_inzet
+    started_on: Mapped[date | None]
+    action: Mapped[str | None] = mapped_column(String(20))
+    description: Mapped[str | None] = mapped_column(Text)
+    ended_on: Mapped[date | None]
+    # consulent
+    consulent_type: Mapped[str | None] = mapped_column(String(30))
+    parental_consent: Mapped[bool | None]
+    requested_on: Mapped[date | None]
+    advice_on: Mapped[date | None]
+    # geschillencommissie
+    subject: Mapped[str | None] = mapped_column(String(20))
+    school_decision_on: Mapped[date | None]
+    filed_on: Mapped[date | None]
+    late_filing_reason: Mapped[str | None] = mapped_column(Text)
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    verdict_on: Mapped[date | None]
+    follow_up: Mapped[str | None] = mapped_column(String(20))
+    follow_up_on: Mapped[date | None]
+    # interventieteam
+    reported_on: Mapped[date | None]
+    outcome: Mapped[str | None] = mapped_column(Text)
+    # consulent and interventieteam
+    closed_on: Mapped[date | None]
+
+    case: Mapped[Case] = relationship(back_populates="steps")
+    school: Mapped[School | None] = relationship()
+
+    @property
+    def school_brin(self) -> str | None:
+        return self.school.brin if self.school else None

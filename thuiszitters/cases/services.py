@@ -1,0 +1,492 @@
+"""Case operations: register, edit, walk the chain, close, reopen, transfer.
+
+Each operation checks the rules, changes the objects, writes its audit event in the same transaction and
+flushes. The caller (view, API, CLI) commits once. Stale versions are refused before anything changes.
+"""
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass, field
+from datetime import date
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import select
+
+from thuiszitters.accounts.models import User
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, diff, record
+from thuiszitters.cases import rules
+from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.clock import now_utc
+from thuiszitters.errors import (
+    CaseClosed,
+    Forbidden,
+    GateRefused,
+    InvalidParam,
+    NotFound,
+    StaleVersion,
+    ValidationFailed,
+    VersionRequired,
+)
+from thuiszitters.extensions import db
+from thuiszitters.identifiers import InvalidIdentifier, normalize_brin, normalize_bsn
+from thuiszitters.reference.models import Gemeente, School, Swv
+
+# The fields each step kind takes (model attribute names). `school_brin` is resolved to `school_id`.
+STEP_FIELDS: dict[str, tuple[str, ...]] = {
+    "aanmelding": ("school_brin", "received_on", "extended_on", "extension_weeks", "decision", "decided_on"),
+    "swv_inzet": ("started_on", "action", "description", "ended_on"),
+    "consulent": ("consulent_type", "parental_consent", "requested_on", "advice_on", "closed_on"),
+    "geschillencommissie": (
+        "subject", "school_decision_on", "filed_on", "late_filing_reason", "verdict", "verdict_on",
+        "follow_up", "follow_up_on",
+    ),
+    "interventieteam": ("reported_on", "outcome", "closed_on"),
+}
+COMMON_STEP_FIELDS = ("out_of_order_reason",)
+CASE_FIELDS = (
+    "first_name", "last_name", "date_of_birth", "bsn", "gemeente_code", "school_brin", "absence_kind",
+    "out_of_school_since", "note",
+)
+
+
+def terms() -> rules.Terms:
+    configured = current_app.config.get("TERMS", {})
+    return rules.Terms(**{k: v for k, v in configured.items() if k in rules.Terms.__dataclass_fields__})
+
+
+@dataclass
+class CaseInput:
+    """A new case, as typed values (the API and the forms parse strings into this)."""
+
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    gemeente_code: str
+    swv_code: str
+    absence_kind: str
+    out_of_school_since: date
+    bsn: str | None = None
+    school_brin: str | None = None
+    note: str | None = None
+
+
+@dataclass
+class Problems:
+    """Collects invalid fields so a form or request reports them all at once."""
+
+    items: list[InvalidParam] = field(default_factory=list)
+
+    def add(self, name: str, code: str, reason: str) -> None:
+        self.items.append(InvalidParam(name, code, reason))
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            raise ValidationFailed(self.items)
+
+
+# --- lookups -------------------------------------------------------------------------------------------
+
+
+def _swv(code: str, problems: Problems, name: str = "swv_code") -> Swv | None:
+    swv = db.session.scalar(select(Swv).where(Swv.code == (code or "").strip().upper()))
+    if swv is None:
+        problems.add(name, "unknown_swv", f"Onbekend samenwerkingsverband: {code}")
+    return swv
+
+
+def _gemeente(code: str, problems: Problems, name: str = "gemeente_code") -> Gemeente | None:
+    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == (code or "").strip().upper()))
+    if gemeente is None:
+        problems.add(name, "unknown_gemeente", f"Onbekende gemeente: {code}")
+    return gemeente
+
+
+def _school(brin: str | None, problems: Problems, name: str = "school_brin") -> School | None:
+    if not brin:
+        return None
+    try:
+        normalised = normalize_brin(brin)
+    except InvalidIdentifier as exc:
+        problems.add(name, exc.code, exc.message)
+        return None
+    school = db.session.scalar(select(School).where(School.brin == normalised))
+    if school is None:
+        problems.add(name, "unknown_school", f"Onbekende school (BRIN): {normalised}")
+    return school
+
+
+def _require_editor(actor: User) -> None:
+    if actor.role != "coordinator":
+        raise Forbidden("Alleen een coördinator van het samenwerkingsverband kan casussen wijzigen.")
+
+
+def _check_version(case: Case, expected_version: int | None) -> None:
+    if expected_version is None:
+        raise VersionRequired()
+    if case.version != expected_version:
+        raise StaleVersion(case.version, changes_since(case, expected_version))
+
+
+def changes_since(case: Case, version: int) -> list[dict[str, Any]]:
+    """What others changed after `version`, newest last, for the stale-edit message."""
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id.desc()).limit(50)
+    ).all()
+    result = []
+    for event in reversed(events):
+        versions = (event.changes or {}).get("version")
+        if versions and isinstance(versions, list) and versions[1] is not None and versions[1] > version:
+            result.append({
+                "action": event.action,
+                "actor": event.actor.name if event.actor else "systeem",
+                "at": event.occurred_at,
+                "changes": {k: v for k, v in (event.changes or {}).items() if k != "version"},
+            })
+    return result
+
+
+def _new_reference(year: int) -> str:
+    alphabet = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I: references are read aloud on the phone
+    while True:
+        reference = f"TZ-{year}-" + "".join(secrets.choice(alphabet) for _ in range(5))
+        if db.session.scalar(select(Case.id).where(Case.reference == reference)) is None:
+            return reference
+
+
+def _touch(case: Case, today: date) -> None:
+    case.updated_at = now_utc()
+    case.last_activity_on = today
+    case.stage = rules.stage(case.steps)
+
+
+def _snapshot(case: Case) -> dict[str, Any]:
+    return {
+        "status": case.status, "swv": case.swv.code if case.swv else None,
+        "gemeente": case.gemeente.code if case.gemeente else None,
+        "school": case.school.brin if case.school else None, "absence_kind": case.absence_kind,
+        "out_of_school_since": case.out_of_school_since, "note": case.note, "outcome": case.outcome,
+        "offer_started_on": case.offer_started_on, "first_name": case.pupil.first_name,
+        "last_name": case.pupil.last_name, "date_of_birth": case.pupil.date_of_birth, "bsn": case.pupil.bsn,
+    }
+
+
+def _audit(case: Case, action: str, actor: User | None, before: dict[str, Any] | None, old_version: int | None,
+           *, reason: str | None = None, object_type: str = "case", object_id: int | None = None,
+           extra: dict[str, Any] | None = None) -> None:
+    db.session.flush()  # the version is bumped by the flush
+    changes = diff(before or {}, _snapshot(case)) if before is not None else {}
+    # Personal data is logged as "changed", never its values.
+    for sensitive in ("first_name", "last_name", "date_of_birth", "bsn", "note"):
+        if sensitive in changes:
+            changes[sensitive] = ["…", "…"]
+    changes.update(extra or {})
+    changes["version"] = [old_version, case.version]
+    record(action, actor_id=actor.id if actor else None, activity=ACTIVITY_CASE_MANAGEMENT, case_id=case.id,
+           object_type=object_type, object_id=object_id if object_id is not None else case.id,
+           changes=changes, reason=reason)
+
+
+# --- cases ---------------------------------------------------------------------------------------------
+
+
+def _validate_pupil(problems: Problems, *, first_name: str, last_name: str, date_of_birth: date,
+                    out_of_school_since: date, bsn: str | None, absence_kind: str, today: date) -> str | None:
+    if not (first_name or "").strip():
+        problems.add("first_name", "required", "Vul de voornaam van de leerling in.")
+    elif len(first_name) > 100:
+        problems.add("first_name", "too_long", "De voornaam is langer dan 100 tekens.")
+    if not (last_name or "").strip():
+        problems.add("last_name", "required", "Vul de achternaam van de leerling in.")
+    elif len(last_name) > 150:
+        problems.add("last_name", "too_long", "De achternaam is langer dan 150 tekens.")
+    if absence_kind not in rules.ABSENCE_KINDS:
+        problems.add("absence_kind", "unknown_value", "Kies een soort verzuim uit de lijst.")
+    for violation in rules.validate_case_dates(out_of_school_since, date_of_birth, today, terms()):
+        problems.add(violation.field, violation.code, violation.message)
+    if bsn:
+        try:
+            return normalize_bsn(bsn)
+        except InvalidIdentifier as exc:
+            problems.add("bsn", exc.code, exc.message)
+    return None
+
+
+def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
+    _require_editor(actor)
+    problems = Problems()
+    swv = _swv(data.swv_code, problems)
+    if swv is not None and swv.id not in actor.swv_ids:
+        problems.add("swv_code", "outside_scope", "U kunt alleen casussen van uw eigen samenwerkingsverband aanmaken.")
+    gemeente = _gemeente(data.gemeente_code, problems)
+    school = _school(data.school_brin, problems)
+    bsn = _validate_pupil(
+        problems, first_name=data.first_name, last_name=data.last_name, date_of_birth=data.date_of_birth,
+        out_of_school_since=data.out_of_school_since, bsn=data.bsn, absence_kind=data.absence_kind, today=today,
+    )
+    problems.raise_if_any()
+    assert swv is not None and gemeente is not None
+    now = now_utc()
+    case = Case(
+        reference=_new_reference(today.year),
+        status="open",
+        pupil=Pupil(first_name=data.first_name.strip(), last_name=data.last_name.strip(),
+                    date_of_birth=data.date_of_birth, bsn=bsn),
+        swv=swv,
+        gemeente=gemeente,
+        school=school,
+        coordinator=actor,
+        absence_kind=data.absence_kind,
+        out_of_school_since=data.out_of_school_since,
+        return_deadline=rules.return_deadline(data.out_of_school_since),
+        note=(data.note or "").strip() or None,
+        last_activity_on=today,
+        created_at=now,
+        updated_at=now,
+    )
+    db.session.add(case)
+    _audit(case, "case.create", actor, {}, None)
+    return case
+
+
+def update_case(case: Case, values: dict[str, Any], *, expected_version: int | None, actor: User,
+                today: date) -> Case:
+    """Change the case's own fields (pupil data, school, absence kind, dates, note)."""
+    _require_editor(actor)
+    _check_version(case, expected_version)
+    if case.status == "closed":
+        raise CaseClosed()
+    unknown = set(values) - set(CASE_FIELDS)
+    problems = Problems()
+    for name in sorted(unknown):
+        problems.add(name, "not_editable", f"Het veld {name} kan hier niet worden gewijzigd.")
+    merged = {
+        "first_name": case.pupil.first_name, "last_name": case.pupil.last_name,
+        "date_of_birth": case.pupil.date_of_birth, "bsn": case.pupil.bsn,
+        "absence_kind": case.absence_kind, "out_of_school_since": case.out_of_school_since,
+        **{k: v for k, v in values.items() if k in CASE_FIELDS},
+    }
+    gemeente = _gemeente(values["gemeente_code"], problems) if "gemeente_code" in values else case.gemeente
+    school = _school(values.get("school_brin"), problems) if "school_brin" in values else case.school
+    bsn = _validate_pupil(
+        problems, first_name=merged["first_name"], last_name=merged["last_name"],
+        date_of_birth=merged["date_of_birth"], out_of_school_since=merged["out_of_school_since"],
+        bsn=merged["bsn"], absence_kind=merged["absence_kind"], today=today,
+    )
+    problems.raise_if_any()
+    before, old_version = _snapshot(case), case.version
+    case.pupil.first_name = merged["first_name"].strip()
+    case.pupil.last_name = merged["last_name"].strip()
+    case.pupil.date_of_birth = merged["date_of_birth"]
+    case.pupil.bsn = bsn
+    case.absence_kind = merged["absence_kind"]
+    case.out_of_school_since = merged["out_of_school_since"]
+    case.return_deadline = rules.return_deadline(case.out_of_school_since)
+    if "note" in values:
+        case.note = (values["note"] or "").strip() or None
+    case.gemeente = gemeente
+    case.school = school
+    _touch(case, today)
+    _audit(case, "case.update", actor, before, old_version)
+    return case
+
+
+def close_case(case: Case, *, outcome: str, offer_started_on: date | None, school_brin: str | None,
+               note: str | None, expected_version: int | None, actor: User, today: date) -> Case:
+    _require_editor(actor)
+    _check_version(case, expected_version)
+    if case.status == "closed":
+        raise CaseClosed()
+    problems = Problems()
+    if outcome not in rules.OUTCOMES:
+        problems.add("outcome", "unknown_value", "Kies een uitkomst uit de lijst.")
+    if offer_started_on is None:
+        problems.add("offer_started_on", "required", "Vul de datum in waarop het passend aanbod begon.")
+    else:
+        if offer_started_on > today:
+            problems.add("offer_started_on", "future_date",
+                         "De startdatum van het aanbod ligt in de toekomst. Sluit de casus als het aanbod begonnen is.")
+        if offer_started_on < case.out_of_school_since:
+            problems.add("offer_started_on", "before_out_of_school",
+                         "Het aanbod kan niet beginnen voordat de leerling thuis kwam te zitten.")
+    school = _school(school_brin, problems)
+    if outcome == "terug_naar_school" and not school_brin:
+        problems.add("school_brin", "required", "Vul de school in waar de leerling terugkeert.")
+    if outcome == "overig" and not (note or "").strip():
+        problems.add("note", "required", "Licht de uitkomst 'overig' toe.")
+    problems.raise_if_any()
+    before, old_version = _snapshot(case), case.version
+    case.status = "closed"
+    case.outcome = outcome
+    case.offer_started_on = offer_started_on
+    case.outcome_school = school
+    case.outcome_note = (note or "").strip() or None
+    case.closed_on = today
+    _touch(case, today)
+    _audit(case, "case.close", actor, before, old_version)
+    return case
+
+
+def reopen_case(case: Case, *, reason: str, expected_version: int | None, actor: User, today: date) -> Case:
+    _require_editor(actor)
+    _check_version(case, expected_version)
+    if case.status != "closed":
+        raise ValidationFailed([InvalidParam("status", "not_closed", "Deze casus is al open.")])
+    if not (reason or "").strip():
+        raise ValidationFailed([InvalidParam("reason", "required", "Vul de reden voor heropenen in.")])
+    before, old_version = _snapshot(case), case.version
+    case.status = "open"
+    case.outcome = None
+    case.offer_started_on = None
+    case.outcome_school = None
+    case.outcome_note = None
+    case.closed_on = None
+    _touch(case, today)
+    _audit(case, "case.reopen", actor, before, old_version, reason=reason.strip()[:500])
+    return case
+
+
+def transfer_case(case: Case, *, swv_code: str, gemeente_code: str | None, reason: str,
+                  expected_version: int | None, actor: User, today: date) -> Case:
+    """Hand the case to another swv when the pupil moves; the history goes along."""
+    _require_editor(actor)
+    _check_version(case, expected_version)
+    if case.status == "closed":
+        raise CaseClosed()
+    problems = Problems()
+    swv = _swv(swv_code, problems)
+    gemeente = _gemeente(gemeente_code, problems) if gemeente_code else case.gemeente
+    if swv is not None and swv.id == case.swv_id:
+        problems.add("swv_code", "same_swv", "De casus hoort al bij dit samenwerkingsverband.")
+    if not (reason or "").strip():
+        problems.add("reason", "required", "Vul de reden van de overdracht in.")
+    problems.raise_if_any()
+    before, old_version = _snapshot(case), case.version
+    case.swv = swv
+    case.gemeente = gemeente
+    case.coordinator = None
+    _touch(case, today)
+    _audit(case, "case.transfer", actor, before, old_version, reason=reason.strip()[:500])
+    return case
+
+
+# --- steps ---------------------------------------------------------------------------------------------
+
+
+def _step_values(kind: str, values: dict[str, Any], problems: Problems) -> dict[str, Any]:
+    allowed = set(STEP_FIELDS[kind]) | set(COMMON_STEP_FIELDS)
+    for name in sorted(set(values) - allowed):
+        problems.add(name, "unknown_field", f"Het veld {name} hoort niet bij deze stap.")
+    return {k: v for k, v in values.items() if k in allowed}
+
+
+def _apply_step(step: Step, kind: str, values: dict[str, Any], problems: Problems) -> None:
+    for name, value in values.items():
+        if name == "school_brin":
+            step.school = _school(value, problems)
+            step.school_id = step.school.id if step.school else None
+        else:
+            if isinstance(value, str):
+                value = value.strip() or None
+            setattr(step, name, value)
+
+
+@dataclass
+class _StepFacts:
+    """A detached copy of a step for validation before anything touches the session."""
+
+    kind: str
+    values: dict[str, Any]
+
+    def __getattr__(self, name: str) -> Any:
+        return self.values.get(name)
+
+
+def _facts(step: Step | None, kind: str, values: dict[str, Any]) -> _StepFacts:
+    base = {}
+    if step is not None:
+        for name in (*STEP_FIELDS[kind], *COMMON_STEP_FIELDS):
+            if name != "school_brin":
+                base[name] = getattr(step, name)
+    merged = {**base, **{k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}}
+    return _StepFacts(kind=kind, values=merged)
+
+
+def _report(problems: Problems, violations: list[rules.Violation]) -> None:
+    for violation in violations:
+        problems.add(violation.field or "step", violation.code, violation.message)
+
+
+def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version: int | None, actor: User,
+             today: date) -> Step:
+    _require_editor(actor)
+    _check_version(case, expected_version)
+    if case.status == "closed":
+        raise CaseClosed()
+    if kind not in rules.STEP_KINDS:
+        raise ValidationFailed([InvalidParam("kind", "unknown_value", "Onbekende soort stap.")])
+    if kind == "interventieteam":
+        missing = rules.interventieteam_missing_steps(case.steps, today, terms())
+        if missing:
+            labels = ", ".join(rules.STEP_LABELS[m] for m in missing)
+            raise GateRefused(
+                missing,
+                f"Het interventieteam kan pas worden ingeschakeld als alle eerdere stappen zijn doorlopen. "
+                f"Nog niet afgerond: {labels}.",
+            )
+    problems = Problems()
+    values = _step_values(kind, values, problems)
+    facts = _facts(None, kind, values)
+    _report(problems, rules.validate_step(facts, today=today, out_of_school_since=case.out_of_school_since,
+                                          terms=terms()))
+    missing_before = rules.missing_predecessors(kind, case.steps)
+    if missing_before and not facts.out_of_order_reason:
+        labels = ", ".join(rules.STEP_LABELS[m] for m in missing_before)
+        problems.add("out_of_order_reason", "reason_required",
+                     f"Deze stap komt eerder dan verwacht (nog geen {labels}). Vul een reden in.")
+    step = Step(kind=kind, created_at=now_utc())
+    _apply_step(step, kind, values, problems)
+    problems.raise_if_any()
+    old_version = case.version
+    case.steps.append(step)
+    _touch(case, today)
+    db.session.flush()
+    _audit(case, "step.create", actor, None, old_version, object_type="step", object_id=step.id,
+           extra={"kind": kind, **diff({}, {k: v for k, v in values.items() if k not in _FREE_TEXT})})
+    return step
+
+
+# Free text is logged as "changed", never its content (it may describe the child).
+_FREE_TEXT = {"description", "late_filing_reason", "outcome", "out_of_order_reason"}
+
+
+def update_step(case: Case, step_id: int, values: dict[str, Any], *, expected_version: int | None,
+                actor: User, today: date) -> Step:
+    _require_editor(actor)
+    step = next((s for s in case.steps if s.id == step_id), None)
+    if step is None:
+        raise NotFound()
+    _check_version(case, expected_version)
+    if case.status == "closed":
+        raise CaseClosed()
+    problems = Problems()
+    values = _step_values(step.kind, values, problems)
+    facts = _facts(step, step.kind, values)
+    previous = _facts(step, step.kind, {})
+    _report(problems, rules.validate_step(facts, today=today, previous=previous,
+                                          out_of_school_since=case.out_of_school_since, terms=terms()))
+    problems.raise_if_any()
+    before = {k: getattr(previous, k) for k in values if k != "school_brin"}
+    if "school_brin" in values:
+        before["school_brin"] = step.school_brin
+    _apply_step(step, step.kind, values, problems)
+    problems.raise_if_any()
+    old_version = case.version
+    _touch(case, today)
+    changes = diff(before, {k: v for k, v in values.items()})
+    for name in _FREE_TEXT & set(changes):
+        changes[name] = ["…", "…"]
+    _audit(case, "step.update", actor, None, old_version, object_type="step", object_id=step.id,
+           extra={"kind": step.kind, **changes})
+    return step

@@ -1,0 +1,99 @@
+"""Typed domain exceptions. Services raise them; thuiszitters.web turns them into pages and problem+json."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+
+@dataclass(frozen=True)
+class InvalidParam:
+    """One invalid input field: `name` is the API's dotted camelCase name or the form field name."""
+
+    name: str
+    code: str
+    reason: str
+
+
+class DomainError(Exception):
+    """A domain rule refuses the action (HTTP 409 unless a subclass says otherwise)."""
+
+    status = 409
+    code = "domain_rule"
+    title = "De actie is niet toegestaan"
+
+    def __init__(self, detail: str, **extra: Any) -> None:
+        super().__init__(detail)
+        self.detail = detail
+        self.extra = extra
+
+
+class NotFound(DomainError):
+    """No such object, or outside the user's scope: both look the same to the caller."""
+
+    status = 404
+    code = "not_found"
+    title = "Niet gevonden"
+
+    def __init__(self, detail: str = "Dit object bestaat niet of u heeft er geen toegang toe.") -> None:
+        super().__init__(detail)
+
+
+class Forbidden(DomainError):
+    status = 403
+    code = "forbidden"
+    title = "Geen toegang"
+
+    def __init__(self, detail: str = "Uw rol geeft geen toegang tot deze functie.") -> None:
+        super().__init__(detail)
+
+
+class ValidationFailed(DomainError):
+    """Input that breaks a rule; nothing was saved."""
+
+    status = 400
+    code = "invalid_input"
+    title = "Ongeldige invoer"
+
+    def __init__(self, params: list[InvalidParam], detail: str = "Controleer de gemarkeerde velden.") -> None:
+        super().__init__(detail)
+        self.params = params
+
+
+class StaleVersion(DomainError):
+    """Someone else changed the case since it was loaded; the change was refused, nothing overwritten."""
+
+    status = 412
+    code = "stale_version"
+    title = "De casus is intussen gewijzigd"
+
+    def __init__(self, current_version: int, changes: list[dict[str, Any]] | None = None) -> None:
+        super().__init__(
+            "Iemand anders heeft deze casus gewijzigd nadat u hem opende. Uw wijziging is niet opgeslagen."
+        )
+        self.current_version = current_version
+        self.changes = changes or []
+
+
+class VersionRequired(DomainError):
+    status = 428
+    code = "version_required"
+    title = "Versie ontbreekt"
+
+    def __init__(self) -> None:
+        super().__init__("Stuur de versie van de casus mee (If-Match) om een wijziging te doen.")
+
+
+class CaseClosed(DomainError):
+    code = "case_closed"
+
+    def __init__(self) -> None:
+        super().__init__("Deze casus is gesloten. Heropen de casus om iets toe te voegen of te wijzigen.")
+
+
+class GateRefused(DomainError):
+    code = "gate_not_met"
+    title = "Het interventieteam kan nog niet worden ingeschakeld"
+
+    def __init__(self, missing_steps: list[str], detail: str) -> None:
+        super().__init__(detail, missingSteps=missing_steps)
+        self.missing_steps = missing_steps

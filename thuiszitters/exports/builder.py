@@ -1,0 +1,496 @@
+"""Build the monthly pseudonymised inspectie export from plain case data.
+
+See DOMAIN.md, "Monthly export for the inspectie". Pure: no Flask, no database. The caller streams
+`ExportCase` objects, sorted by `case_id`, into `build_export`, which makes one pass over them and writes
+four files into a directory:
+
+- ``cases.csv``: one row per case in scope (`CASE_COLUMNS`), as the case stood at the end of the month;
+- ``summary.csv``: one row per swv (`SUMMARY_COLUMNS`), sorted by swv code;
+- ``thuiszitters-<month>.xlsx``: the same two tables as the sheets "cases" and "summary";
+- ``manifest.json``: month, school-year start, case count, and the SHA-256 and size of the three files above.
+
+A rebuild of the same month from the same data gives byte-identical files.
+
+Definitions. The *period* of an export for month M runs from the school-year start (1 August) up to and
+including the last day of M (the *month end*). A case counts as closed on its ``closed_on`` date, so at the
+end of day ``d`` it is open when ``out_of_school_since <= d`` and it has no ``closed_on`` or
+``closed_on > d``.
+
+- in scope: open at any moment of the period, i.e. ``out_of_school_since <= month end`` and not closed
+  before the school-year start (a case closed on 1 August was still open that morning). Only these cases
+  are exported, and only they are counted below.
+- open_at_start: out of school since before the school-year start, i.e. carried over from the previous
+  school year and open at the start of the period.
+- new: out of school since a date within the period.
+- closed: closed within the period.
+- open_at_end: open at the end of the month end.
+- closed_within_3_months: closed within the period with an offer that started on or before the
+  return deadline (goal met).
+- overdue_at_end: open at the end of the month end, with the month end after the return deadline.
+
+Every case in scope is exactly one of open_at_start/new and exactly one of closed/open_at_end, so per swv
+``open_at_start + new - closed == open_at_end``.
+
+Days out of school run from ``out_of_school_since`` to the *end of absence*: ``offer_started_on`` for a
+case closed by the month end (its ``closed_on`` when no offer was recorded), otherwise the month end; never
+below zero. The duration buckets use the same two dates, with calendar months as in the return goal:
+
+- ``lt_4_weeks``: fewer than 28 days;
+- ``4w_to_3m``: 28 days or more, ending on or before ``out_of_school_since + 3 months``;
+- ``3m_to_6m``: ending after that, on or before ``out_of_school_since + 6 months``;
+- ``gt_6m``: ending after ``out_of_school_since + 6 months``.
+
+A step kind is *reached* at the month end when a step of that kind started on or before it; the case row
+shows the first such start date.
+
+CSV files are UTF-8 with a BOM, ``;``-separated, with CRLF line ends (RFC 4180, and what Excel writes
+itself). A cell starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` so a spreadsheet
+shows it as text instead of running it as a formula; a cell that already starts with ``'`` gets one too, so
+the escape can be undone exactly (`unescape_cell`).
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import hmac
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
+from datetime import UTC, date, datetime, timedelta
+from pathlib import Path
+from typing import TypeAlias
+
+import xlsxwriter
+from dateutil.relativedelta import relativedelta
+
+GENERATED_FOR = "Inspectie van het Onderwijs"
+CASES_FILE = "cases.csv"
+SUMMARY_FILE = "summary.csv"
+MANIFEST_FILE = "manifest.json"
+PSEUDONYM_LENGTH = 20
+
+# The escalation chain in order (DOMAIN.md, "The escalation chain").
+STEP_KINDS = ("aanmelding", "swv_inzet", "consulent", "geschillencommissie", "interventieteam")
+
+CASE_COLUMNS = (
+    "pseudonym",
+    "swv_code",
+    "gemeente_code",
+    "school_type",
+    "absence_kind",
+    "birth_year",
+    "out_of_school_since",
+    "return_deadline",
+    "status",
+    *(f"{kind}_on" for kind in STEP_KINDS),
+    "outcome",
+    "offer_started_on",
+    "days_out_of_school",
+    "goal_met",
+    "overdue",
+)
+# cases.csv columns that hold whole numbers; the xlsx stores them as numbers.
+CASE_INTEGER_COLUMNS = frozenset({"birth_year", "days_out_of_school"})
+
+DURATION_BUCKETS = ("lt_4_weeks", "4w_to_3m", "3m_to_6m", "gt_6m")
+SUMMARY_COLUMNS = (
+    "swv_code",
+    "open_at_start",
+    "new",
+    "closed",
+    "open_at_end",
+    "closed_within_3_months",
+    "overdue_at_end",
+    *DURATION_BUCKETS,
+    *(f"{kind}_reached" for kind in STEP_KINDS),
+)
+
+STATUS_OPEN = "open"
+STATUS_CLOSED = "gesloten"
+YES = "ja"
+NO = "nee"
+
+Cell: TypeAlias = str | int | None
+Row: TypeAlias = Mapping[str, Cell]
+
+_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
+_ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+_FOUR_WEEKS = timedelta(days=28)
+
+
+@dataclass(frozen=True)
+class ExportStep:
+    """One escalation step of a case: its kind (one of `STEP_KINDS`) and dates."""
+
+    kind: str
+    started_on: date
+    done_on: date | None
+
+
+@dataclass(frozen=True)
+class ExportCase:
+    """Everything the export needs of one case, and nothing more: no names, BSN, addresses or notes.
+
+    ``closed_on`` is the date the case was closed, None while open. ``reopened`` is carried for the caller's
+    convenience and not exported; a reopened case is simply open again (``closed_on`` None).
+    """
+
+    case_id: int
+    swv_code: str
+    gemeente_code: str
+    school_type: str | None
+    absence_kind: str
+    out_of_school_since: date
+    return_deadline: date
+    closed_on: date | None
+    reopened: bool
+    birth_year: int
+    outcome: str | None
+    offer_started_on: date | None
+    steps: tuple[ExportStep, ...]
+
+
+@dataclass(frozen=True)
+class ExportFile:
+    """One written file of an export."""
+
+    name: str
+    sha256: str
+    size: int
+    path: Path
+
+
+@dataclass(frozen=True)
+class ExportResult:
+    """What `build_export` wrote: the data files, then manifest.json."""
+
+    month: str
+    case_count: int
+    files: list[ExportFile]
+
+
+# --- Dates and pseudonyms --------------------------------------------------------------------------------
+
+
+def _parse_month(month: str) -> tuple[int, int]:
+    match = _MONTH.fullmatch(month) if isinstance(month, str) else None
+    if match is None:
+        raise ValueError(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}")
+    return int(match.group(1)), int(match.group(2))
+
+
+def month_bounds(month: str) -> tuple[date, date]:
+    """First and last day of a month given as ``YYYY-MM``."""
+    year, number = _parse_month(month)
+    first_day = date(year, number, 1)
+    return first_day, first_day + relativedelta(months=1, days=-1)
+
+
+def school_year_start(month: str) -> date:
+    """1 August of the school year (1 August – 31 July) that the month ``YYYY-MM`` belongs to."""
+    year, number = _parse_month(month)
+    return date(year if number >= 8 else year - 1, 8, 1)
+
+
+def pseudonym(key: bytes, case_id: int) -> str:
+    """Stable pseudonym of a case: HMAC-SHA256 of the decimal case id under the inspectie key, truncated."""
+    if not key:
+        raise ValueError("the inspectie key must not be empty")
+    digest = hmac.new(key, str(case_id).encode("ascii"), hashlib.sha256).hexdigest()
+    return digest[:PSEUDONYM_LENGTH]
+
+
+# --- One case at the month end ---------------------------------------------------------------------------
+
+
+def in_scope(case: ExportCase, school_year_start: date, month_end: date) -> bool:
+    """Whether the case was open at any moment between the school-year start and the month end (inclusive)."""
+    return case.out_of_school_since <= month_end and (
+        case.closed_on is None or case.closed_on >= school_year_start
+    )
+
+
+@dataclass(frozen=True)
+class _MonthEndState:
+    """A case as it stood at the end of the month end; shared by the case row and the summary."""
+
+    closed: bool
+    absence_ended_on: date
+    days_out_of_school: int
+    goal_met: bool | None  # None while open
+    overdue: bool
+    steps_reached: dict[str, date]  # kind -> first start date on or before the month end
+
+
+def _month_end_state(case: ExportCase, month_end: date) -> _MonthEndState:
+    closed = False
+    absence_ended_on = month_end
+    goal_met: bool | None = None
+    if case.closed_on is not None and case.closed_on <= month_end:
+        closed = True
+        absence_ended_on = case.offer_started_on or case.closed_on
+        goal_met = case.offer_started_on is not None and case.offer_started_on <= case.return_deadline
+    steps_reached: dict[str, date] = {}
+    for step in case.steps:
+        if step.kind not in STEP_KINDS:
+            raise ValueError(f"case {case.case_id}: unknown step kind {step.kind!r}")
+        if step.started_on <= month_end and (
+            step.kind not in steps_reached or step.started_on < steps_reached[step.kind]
+        ):
+            steps_reached[step.kind] = step.started_on
+    return _MonthEndState(
+        closed=closed,
+        absence_ended_on=absence_ended_on,
+        days_out_of_school=max(0, (absence_ended_on - case.out_of_school_since).days),
+        goal_met=goal_met,
+        overdue=not closed and month_end > case.return_deadline,
+        steps_reached=steps_reached,
+    )
+
+
+def _iso(value: date | None) -> str:
+    return value.isoformat() if value is not None else ""
+
+
+def _yes_no(value: bool | None) -> str:
+    if value is None:
+        return ""
+    return YES if value else NO
+
+
+def case_row(case: ExportCase, *, key: bytes, month_end: date) -> dict[str, str]:
+    """The cases.csv row of one case as it stood at the end of ``month_end``, keyed by `CASE_COLUMNS`.
+
+    A case closed after the month end is open in this row; outcome and offer start appear only once it is
+    closed. The caller decides whether the case is in scope (`in_scope`).
+    """
+    state = _month_end_state(case, month_end)
+    row = {
+        "pseudonym": pseudonym(key, case.case_id),
+        "swv_code": case.swv_code,
+        "gemeente_code": case.gemeente_code,
+        "school_type": case.school_type or "",
+        "absence_kind": case.absence_kind,
+        "birth_year": str(case.birth_year),
+        "out_of_school_since": _iso(case.out_of_school_since),
+        "return_deadline": _iso(case.return_deadline),
+        "status": STATUS_CLOSED if state.closed else STATUS_OPEN,
+        **{f"{kind}_on": _iso(state.steps_reached.get(kind)) for kind in STEP_KINDS},
+        "outcome": (case.outcome or "") if state.closed else "",
+        "offer_started_on": _iso(case.offer_started_on) if state.closed else "",
+        "days_out_of_school": str(state.days_out_of_school),
+        "goal_met": _yes_no(state.goal_met),
+        "overdue": _yes_no(state.overdue),
+    }
+    return {column: row[column] for column in CASE_COLUMNS}
+
+
+def _duration_bucket(since: date, absence_ended_on: date) -> str:
+    if absence_ended_on < since + _FOUR_WEEKS:
+        return "lt_4_weeks"
+    if absence_ended_on <= since + relativedelta(months=3):
+        return "4w_to_3m"
+    if absence_ended_on <= since + relativedelta(months=6):
+        return "3m_to_6m"
+    return "gt_6m"
+
+
+class SummaryAccumulator:
+    """Counts per swv for summary.csv, fed one case at a time; keeps one counter row per swv, not the cases.
+
+    The counts follow the module's definitions: open_at_start means open at the start of the period
+    (carried over from before 1 August), so ``open_at_start + new - closed == open_at_end`` for every swv.
+    Cases out of scope are ignored.
+    """
+
+    def __init__(self, *, school_year_start: date, month_end: date) -> None:
+        self.school_year_start = school_year_start
+        self.month_end = month_end
+        self.case_count = 0
+        self._counts: dict[str, dict[str, int]] = {}
+
+    def add(self, case: ExportCase) -> bool:
+        """Count one case; returns False (and counts nothing) when it is out of scope."""
+        if not in_scope(case, self.school_year_start, self.month_end):
+            return False
+        state = _month_end_state(case, self.month_end)
+        counts = self._counts.get(case.swv_code)
+        if counts is None:
+            counts = self._counts[case.swv_code] = dict.fromkeys(SUMMARY_COLUMNS[1:], 0)
+        counts["open_at_start" if case.out_of_school_since < self.school_year_start else "new"] += 1
+        counts["closed" if state.closed else "open_at_end"] += 1
+        counts["closed_within_3_months"] += bool(state.goal_met)
+        counts["overdue_at_end"] += state.overdue
+        counts[_duration_bucket(case.out_of_school_since, state.absence_ended_on)] += 1
+        for kind in state.steps_reached:
+            counts[f"{kind}_reached"] += 1
+        self.case_count += 1
+        return True
+
+    def rows(self) -> Iterator[dict[str, Cell]]:
+        """One row per swv, sorted by swv code, keyed by `SUMMARY_COLUMNS`; may be called more than once."""
+        for swv_code in sorted(self._counts):
+            yield {"swv_code": swv_code, **self._counts[swv_code]}
+
+
+# --- Files -----------------------------------------------------------------------------------------------
+
+
+def escape_cell(text: str) -> str:
+    """Prefix ``'`` to a cell a spreadsheet could run as a formula, and to one already starting with it."""
+    return "'" + text if text.startswith(_ESCAPED_STARTS) else text
+
+
+def unescape_cell(text: str) -> str:
+    """Undo `escape_cell`."""
+    return text[1:] if text.startswith("'") else text
+
+
+def _cell_text(value: Cell) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool) or not isinstance(value, int | str):
+        raise TypeError(f"export cells are str, int or None, got {type(value).__name__}")
+    return str(value)
+
+
+def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> None:
+    """Write rows to a CSV file as they come: UTF-8 BOM, ``;``-separated, CRLF, formula-like cells escaped.
+
+    Each row must hold every column; extra keys are not written.
+    """
+    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
+        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
+        writer.writerow([escape_cell(column) for column in columns])
+        for row in rows:
+            writer.writerow([escape_cell(_cell_text(row[column])) for column in columns])
+
+
+def read_csv(path: Path, integer_columns: Iterable[str] = ()) -> Iterator[dict[str, Cell]]:
+    """Read back a file written by `write_csv` one row at a time, unescaped; integer columns as int."""
+    integers = frozenset(integer_columns)
+    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
+        reader = csv.reader(handle, delimiter=";")
+        header = [unescape_cell(name) for name in next(reader)]
+        for record in reader:
+            row: dict[str, Cell] = {}
+            for column, raw in zip(header, record, strict=True):
+                text = unescape_cell(raw)
+                row[column] = int(text) if column in integers and text else text
+            yield row
+
+
+def write_xlsx(
+    path: Path,
+    sheets: Sequence[tuple[str, Sequence[str], Iterable[Row]]],
+    *,
+    created: datetime,
+) -> None:
+    """Write one workbook with a sheet per ``(name, columns, rows)``, streaming (XlsxWriter constant_memory).
+
+    The header row is bold and frozen. Integers become numbers; every other value is written with
+    ``write_string``, so formula-like text stays text. ``created`` goes into the document properties instead
+    of the current time, so the same input gives the same bytes.
+    """
+    workbook = xlsxwriter.Workbook(
+        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
+    )
+    try:
+        workbook.set_properties({"created": created})
+        bold = workbook.add_format({"bold": True})
+        for name, columns, _rows in sheets:
+            worksheet = workbook.add_worksheet(name)
+            worksheet.freeze_panes(1, 0)
+            for index, column in enumerate(columns):
+                worksheet.set_column(index, index, max(10, len(column) + 2))
+                worksheet.write_string(0, index, column, bold)
+        # Rows are written sheet after sheet, each in order, as constant_memory mode requires.
+        for (_name, columns, rows), worksheet in zip(sheets, workbook.worksheets(), strict=True):
+            for row_number, row in enumerate(rows, start=1):
+                for index, column in enumerate(columns):
+                    value = row[column]
+                    if isinstance(value, int) and not isinstance(value, bool):
+                        worksheet.write_number(row_number, index, value)
+                    elif value:
+                        worksheet.write_string(row_number, index, _cell_text(value))
+    finally:
+        workbook.close()
+
+
+def _describe(path: Path) -> ExportFile:
+    with path.open("rb") as handle:
+        sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
+    return ExportFile(name=path.name, sha256=sha256, size=path.stat().st_size, path=path)
+
+
+def _sorted_by_case_id(cases: Iterable[ExportCase]) -> Iterator[ExportCase]:
+    previous: int | None = None
+    for case in cases:
+        if previous is not None and case.case_id <= previous:
+            raise ValueError(
+                f"cases must come sorted by case_id without repeats: {case.case_id} after {previous}"
+            )
+        previous = case.case_id
+        yield case
+
+
+def build_export(cases: Iterable[ExportCase], *, month: str, key: bytes, out_dir: Path) -> ExportResult:
+    """Write the inspectie export of ``month`` (``YYYY-MM``) into ``out_dir`` in one pass over ``cases``.
+
+    ``cases`` must come sorted by ``case_id`` (ValueError otherwise), so the files come out the same however
+    the caller found them; cases out of scope are skipped. Case rows go to cases.csv as they arrive while the
+    summary is counted; the xlsx is then written from cases.csv read back and the summary rows. Nothing holds
+    all cases in memory. The files are built in a temporary directory inside ``out_dir`` and moved into place
+    at the end, manifest.json last, so a failed build leaves ``out_dir`` as it was; files of an earlier build
+    of the same month are replaced.
+    """
+    if not key:
+        raise ValueError("the inspectie key must not be empty")
+    year_start = school_year_start(month)
+    first_day, month_end = month_bounds(month)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    summary = SummaryAccumulator(school_year_start=year_start, month_end=month_end)
+
+    def case_rows() -> Iterator[dict[str, str]]:
+        for case in _sorted_by_case_id(cases):
+            if summary.add(case):
+                yield case_row(case, key=key, month_end=month_end)
+
+    xlsx_name = f"thuiszitters-{month}.xlsx"
+    with tempfile.TemporaryDirectory(prefix=".building-", dir=out_dir) as building:
+        work = Path(building)
+        write_csv(work / CASES_FILE, CASE_COLUMNS, case_rows())
+        write_csv(work / SUMMARY_FILE, SUMMARY_COLUMNS, summary.rows())
+        write_xlsx(
+            work / xlsx_name,
+            [
+                ("cases", CASE_COLUMNS, read_csv(work / CASES_FILE, CASE_INTEGER_COLUMNS)),
+                ("summary", SUMMARY_COLUMNS, summary.rows()),
+            ],
+            # The export is due on the first of the next month; a fixed moment keeps rebuilds byte-identical.
+            created=datetime.combine(first_day + relativedelta(months=1), datetime.min.time(), tzinfo=UTC),
+        )
+        data_files = [_describe(work / name) for name in (CASES_FILE, SUMMARY_FILE, xlsx_name)]
+        manifest = {
+            "month": month,
+            "schoolYearStart": year_start.isoformat(),
+            "generatedFor": GENERATED_FOR,
+            "caseCount": summary.case_count,
+            "files": [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in data_files],
+        }
+        (work / MANIFEST_FILE).write_text(
+            json.dumps(manifest, sort_keys=True, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+        )
+        files = [*data_files, _describe(work / MANIFEST_FILE)]
+        for file in files:
+            os.replace(file.path, out_dir / file.name)
+    return ExportResult(
+        month=month,
+        case_count=summary.case_count,
+        files=[replace(file, path=out_dir / file.name) for file in files],
+    )

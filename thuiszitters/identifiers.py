@@ -1,0 +1,186 @@
+"""Validation and normalisation of the Dutch identifiers the product stores.
+
+Every code is stored in one canonical form (``111222333``, ``07NU00``, ``PO 20-01``, ``GM0363``) so that
+look-ups, scope checks and exports compare like with like, whatever a user or an integration typed. Each
+``normalize_*`` function returns that canonical form or raises :class:`InvalidIdentifier` with a stable
+``code`` (for API ``invalidParams``) and a Dutch ``message`` (for forms). Each ``is_valid_*`` answers the same
+question without raising.
+
+Pure module: no Flask, no database. Whether a valid code is also *known* (a registered school, an existing
+swv) is a question for the reference data, not for this module.
+"""
+
+from __future__ import annotations
+
+import re
+
+from stdnum.exceptions import InvalidChecksum, ValidationError
+from stdnum.nl import brin as stdnum_brin
+from stdnum.nl import bsn as stdnum_bsn
+
+__all__ = [
+    "InvalidIdentifier",
+    "is_valid_brin",
+    "is_valid_bsn",
+    "is_valid_gemeente_code",
+    "is_valid_swv_code",
+    "normalize_brin",
+    "normalize_bsn",
+    "normalize_gemeente_code",
+    "normalize_swv_code",
+]
+
+
+class InvalidIdentifier(ValueError):
+    """An identifier that cannot be normalised; ``code`` is machine-readable, ``message`` is for the user."""
+
+    def __init__(self, code: str, message: str) -> None:
+        super().__init__(message)
+        self.code = code
+        self.message = message
+
+
+def _text(value: object, prefix: str, label: str) -> str:
+    """Reject non-text and empty input up front, so every later check can assume a non-empty string."""
+    if not isinstance(value, str) or not value.strip():
+        raise InvalidIdentifier(f"{prefix}.empty", f"Vul een {label} in.")
+    return value
+
+
+# --- BSN ----------------------------------------------------------------------------------------------------
+
+_BSN_SEPARATORS = re.compile(r"[\s.]")
+
+
+def normalize_bsn(value: str) -> str:
+    """Return the BSN as 9 digits, or raise :class:`InvalidIdentifier`.
+
+    Spaces and dots are accepted because the BSN is often written as ``1112.22.333``. An 8-digit number is
+    padded with a leading zero, because old sofinummers and some registrations drop it. The 11-proef is
+    checked with python-stdnum so this module does not carry its own copy of the weights.
+    """
+    text = _BSN_SEPARATORS.sub("", _text(value, "bsn", "BSN"))
+    if not text.isdigit():
+        raise InvalidIdentifier("bsn.invalid_format", "Een BSN bestaat alleen uit cijfers.")
+    if len(text) not in (8, 9):
+        raise InvalidIdentifier("bsn.invalid_length", "Een BSN bestaat uit 9 cijfers.")
+    number = text.zfill(9)
+    try:
+        return stdnum_bsn.validate(number)
+    except InvalidChecksum:
+        raise InvalidIdentifier(
+            "bsn.invalid_checksum", "Dit BSN klopt niet (de elfproef faalt); controleer de cijfers."
+        ) from None
+    except ValidationError:
+        # Only 000000000 gets here: digits and length are checked above.
+        raise InvalidIdentifier("bsn.invalid_format", "Dit is geen geldig BSN.") from None
+
+
+def is_valid_bsn(value: object) -> bool:
+    """True when :func:`normalize_bsn` accepts the value."""
+    try:
+        normalize_bsn(value)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+# --- BRIN ---------------------------------------------------------------------------------------------------
+
+
+def normalize_brin(value: str, require_vestiging: bool = True) -> str:
+    """Return the BRIN upper-cased without separators (``07NU00``), or raise :class:`InvalidIdentifier`.
+
+    A case, a step and an outcome point at one school *vestiging* (location), so by default the 2-digit
+    vestiging suffix is required. Only where the whole institution is meant (the 4-character BRIN, ``07NU``)
+    may a caller pass ``require_vestiging=False``.
+    """
+    text = _text(value, "brin", "BRIN-code")
+    try:
+        code = stdnum_brin.validate(text)
+    except ValidationError:
+        expected = "07NU00" if require_vestiging else "07NU of 07NU00"
+        raise InvalidIdentifier(
+            "brin.invalid_format",
+            f"Een BRIN-code bestaat uit 2 cijfers en 2 letters, gevolgd door 2 cijfers voor de vestiging "
+            f"(bijvoorbeeld {expected}).",
+        ) from None
+    if require_vestiging and len(code) != 6:
+        raise InvalidIdentifier(
+            "brin.vestiging_required",
+            "Vul de BRIN-code van de vestiging in: de 4 tekens van de school plus 2 cijfers "
+            "(bijvoorbeeld 07NU00).",
+        )
+    return code
+
+
+def is_valid_brin(value: object, require_vestiging: bool = True) -> bool:
+    """True when :func:`normalize_brin` accepts the value with the same ``require_vestiging``."""
+    try:
+        normalize_brin(value, require_vestiging=require_vestiging)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+# --- Samenwerkingsverband -----------------------------------------------------------------------------------
+
+_SWV_RE = re.compile(r"(PO|VO)(\d{2})-(\d{2})")
+
+
+def normalize_swv_code(value: str) -> str:
+    """Return the swv code as ``PO 20-01`` / ``VO 20-01``, or raise :class:`InvalidIdentifier`.
+
+    People type ``po20-01`` or ``PO  20-01``; the canonical form has the sector in capitals and exactly one
+    space, which is how DUO and the inspectie publish it.
+    """
+    text = re.sub(r"\s+", "", _text(value, "swv", "code van het samenwerkingsverband")).upper()
+    match = _SWV_RE.fullmatch(text)
+    if not match:
+        raise InvalidIdentifier(
+            "swv.invalid_format",
+            "Een code van een samenwerkingsverband is PO of VO, een spatie en dan 2 cijfers, een streepje en "
+            "2 cijfers (bijvoorbeeld PO 20-01).",
+        )
+    sector, region, number = match.groups()
+    return f"{sector} {region}-{number}"
+
+
+def is_valid_swv_code(value: object) -> bool:
+    """True when :func:`normalize_swv_code` accepts the value."""
+    try:
+        normalize_swv_code(value)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+# --- Gemeente -----------------------------------------------------------------------------------------------
+
+_GEMEENTE_RE = re.compile(r"(?:GM)?(\d{4})")
+
+
+def normalize_gemeente_code(value: str) -> str:
+    """Return the CBS gemeente code as ``GM0363``, or raise :class:`InvalidIdentifier`.
+
+    Accepted: ``GM0363`` in any case and the bare 4-digit number ``0363`` (how many municipal systems export
+    it). A shortened number such as ``363`` is refused rather than padded: a dropped digit could point at
+    another gemeente, and that decides which leerplichtambtenaar sees the case.
+    """
+    text = _text(value, "gemeente", "gemeentecode").strip().upper()
+    match = _GEMEENTE_RE.fullmatch(text)
+    if not match or match.group(1) == "0000":
+        raise InvalidIdentifier(
+            "gemeente.invalid_format",
+            "Een gemeentecode is GM gevolgd door 4 cijfers (bijvoorbeeld GM0363).",
+        )
+    return f"GM{match.group(1)}"
+
+
+def is_valid_gemeente_code(value: object) -> bool:
+    """True when :func:`normalize_gemeente_code` accepts the value."""
+    try:
+        normalize_gemeente_code(value)
+    except InvalidIdentifier:
+        return False
+    return True

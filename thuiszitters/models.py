@@ -1,0 +1,28 @@
+"""Imports every model so the metadata (and Alembic) sees the whole schema."""
+from thuiszitters.accounts.models import ApiToken, User, user_gemeente, user_swv
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.exports.models import ExportFile, ExportRun
+from thuiszitters.reference.models import Gemeente, School, Swv
+from thuiszitters.reminders.models import Alert, Notification, OutboxMessage, Reminder, SchedulerState
+
+__all__ = [
+    "Alert",
+    "ApiToken",
+    "AuditEvent",
+    "Case",
+    "ExportFile",
+    "ExportRun",
+    "Gemeente",
+    "Notification",
+    "OutboxMessage",
+    "Pupil",
+    "Reminder",
+    "SchedulerState",
+    "School",
+    "Step",
+    "Swv",
+    "User",
+    "user_gemeente",
+    "user_swv",
+]

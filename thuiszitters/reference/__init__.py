@@ -1,0 +1,1 @@
+"""Reference data: samenwerkingsverbanden, gemeenten and schools."""

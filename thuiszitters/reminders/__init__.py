@@ -1,0 +1,1 @@
+"""Reminders, overdue alerts, notifications and the mail outbox."""

@@ -1,0 +1,1 @@
+"""Reports built from plain case data (PDF summaries); no Flask, no database."""

@@ -1,0 +1,140 @@
+"""Blueprint registration, request hooks and error pages: the app's edge."""
+from __future__ import annotations
+
+import logging
+
+from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask_login import current_user
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException
+
+from thuiszitters.errors import DomainError, ValidationFailed
+from thuiszitters.extensions import db, login_manager
+
+log = logging.getLogger(__name__)
+
+# Endpoints anyone may reach without logging in. Everything else is denied by default.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.accessibility", "main.healthz"})
+
+
+def register_blueprints(app: Flask) -> None:
+    from thuiszitters.accounts.admin_views import bp as admin_bp
+    from thuiszitters.accounts.views import bp as auth_bp
+    from thuiszitters.api import bp as api_bp
+    from thuiszitters.cases.views import bp as cases_bp
+    from thuiszitters.main import bp as main_bp
+
+    app.register_blueprint(main_bp)
+    app.register_blueprint(auth_bp)
+    app.register_blueprint(admin_bp)
+    app.register_blueprint(cases_bp)
+    app.register_blueprint(api_bp)
+
+
+def is_api_request() -> bool:
+    return request.path.startswith("/api/")
+
+
+def register_hooks(app: Flask) -> None:
+    @login_manager.user_loader
+    def load_user(session_id: str):
+        from thuiszitters.accounts.models import User
+
+        user_id, _, epoch = session_id.partition(":")
+        if not user_id.isdigit() or not epoch.isdigit():
+            return None
+        user = db.session.get(User, int(user_id))
+        # A bumped epoch (deactivation, password or scope change) ends every existing session.
+        if user is None or not user.active or user.session_epoch != int(epoch):
+            return None
+        return user
+
+    @app.before_request
+    def deny_by_default():
+        if request.endpoint in PUBLIC_ENDPOINTS or is_api_request():
+            return None
+        if request.endpoint is None:
+            return None  # 404 follows
+        if not current_user.is_authenticated:
+            return login_manager.unauthorized()
+        return None
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+            "object-src 'none'; base-uri 'none'; form-action 'self'; frame-ancestors 'none'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "no-referrer")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        if request.endpoint != "static":
+            # Pages and API answers may hold personal data: never keep them in a cache.
+            response.headers.setdefault("Cache-Control", "no-store")
+        return response
+
+    @app.context_processor
+    def inject_globals():
+        from thuiszitters.clock import today
+        from thuiszitters.formatting import format_date
+
+        return {"today": today(), "fmt_date": format_date}
+
+    from thuiszitters.formatting import register_filters
+
+    register_filters(app)
+
+    @app.errorhandler(DomainError)
+    def domain_error(exc: DomainError):
+        if is_api_request():
+            from thuiszitters.api.problems import problem_from_domain
+
+            return problem_from_domain(exc)
+        if isinstance(exc, ValidationFailed):
+            for param in exc.params:
+                flash(param.reason, "error")
+            return redirect(request.referrer or url_for("main.index"))
+        if exc.status in (403, 404):
+            return render_template("errors/error.html", status=exc.status, title=exc.title,
+                                   detail=exc.detail), exc.status
+        flash(exc.detail, "error")
+        return redirect(request.referrer or url_for("main.index"))
+
+    @app.errorhandler(CSRFError)
+    def csrf_error(exc: CSRFError):
+        return render_template(
+            "errors/error.html", status=400, title="Formulier verlopen",
+            detail="Het formulier was verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.",
+        ), 400
+
+    @app.errorhandler(HTTPException)
+    def http_error(exc: HTTPException):
+        if is_api_request():
+            from thuiszitters.api.problems import problem
+
+            return problem(exc.code or 500, exc.name, exc.description or exc.name)
+        titles = {404: "Pagina niet gevonden", 403: "Geen toegang", 405: "Niet toegestaan",
+                  400: "Ongeldig verzoek", 413: "Bestand te groot"}
+        return render_template(
+            "errors/error.html", status=exc.code, title=titles.get(exc.code or 0, exc.name),
+            detail="",
+        ), exc.code
+
+    @app.errorhandler(Exception)
+    def unexpected_error(exc: Exception):
+        # Log the type and request id only: exception text can hold personal data.
+        log.error("unhandled %s on %s %s", type(exc).__name__, request.method, request.endpoint,
+                  exc_info=app.debug or app.testing)
+        db.session.rollback()
+        if is_api_request():
+            from thuiszitters.api.problems import problem
+
+            return problem(500, "Interne fout", "Er ging iets mis. De fout is gelogd.")
+        return render_template("errors/error.html", status=500, title="Er ging iets mis",
+                               detail="De fout is gelogd. Probeer het later opnieuw."), 500
+
+    @app.teardown_request
+    def _clear(_exc):
+        g.pop("api_user", None)
+
