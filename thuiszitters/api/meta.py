@@ -1,9 +1,10 @@
-"""The OpenAPI document."""
+"""The OpenAPI document (public: it holds no data)."""
 from __future__ import annotations
 
 from flask import jsonify
 
 from thuiszitters.api import bp
+from thuiszitters.api.openapi import register
 
 
 @bp.get("/openapi.json")
@@ -11,3 +12,7 @@ def openapi():
     from thuiszitters.api.openapi import document
 
     return jsonify(document())
+
+
+register({"/openapi.json": {"get": {"summary": "Dit OpenAPI-document", "security": [],
+                                     "responses": {"200": {"description": "OpenAPI 3.1"}}}}})
