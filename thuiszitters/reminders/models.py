@@ -7,6 +7,7 @@ from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thuiszitters.accounts.models import User
+from thuiszitters.cases.models import Case
 from thuiszitters.extensions import UTCDateTime, db
 
 
@@ -43,6 +44,7 @@ class Alert(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     acknowledged_by: Mapped[User | None] = relationship()
+    case: Mapped[Case] = relationship()
 
 
 class Notification(db.Model):

@@ -1,0 +1,96 @@
+"""APScheduler wiring only: the long-running `flask scheduler run` process. Each job = app context + one call.
+
+Never started by ``create_app``, the CLI or web workers: only by ``flask scheduler run`` (``make run`` starts
+that beside the web server). A second scheduler started by mistake does no harm: every job takes a database
+lock and the reminder keys are unique, so it only repeats work that then finds nothing to do.
+
+To add a job, append one ``JobSpec`` to ``JOBS`` (e.g. the monthly inspectie export on the 1st at 06:00:
+``JobSpec("inspectie_export", "thuiszitters.exports.services:run_monthly_export", {"trigger": "cron", "day": 1,
+"hour": 6})``). The target is a ``module:function`` path taking no arguments and returning a printable
+summary; it runs inside an app context and the wrapper commits after it returns (or rolls back if it raises).
+"""
+from __future__ import annotations
+
+import contextlib
+import importlib
+import logging
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import Any
+
+from apscheduler.schedulers.blocking import BlockingScheduler
+from flask import Flask
+
+from thuiszitters.clock import AMSTERDAM
+
+log = logging.getLogger("thuiszitters.scheduler")
+
+
+@dataclass(frozen=True)
+class JobSpec:
+    id: str
+    target: str  # "module:function", called without arguments inside an app context
+    trigger: dict[str, Any]  # APScheduler trigger arguments, e.g. {"trigger": "cron", "hour": 7}
+    run_at_start: bool = False  # also once right after start (catch-up after downtime)
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+JOBS: list[JobSpec] = [
+    JobSpec("reminders_sweep", "thuiszitters.reminders.jobs:sweep",
+            {"trigger": "cron", "hour": 7, "minute": 0}, run_at_start=True),
+    JobSpec("outbox_delivery", "thuiszitters.reminders.jobs:deliver",
+            {"trigger": "interval", "minutes": 1}, run_at_start=True),
+    JobSpec("heartbeat", "thuiszitters.reminders.jobs:heartbeat",
+            {"trigger": "interval", "minutes": 1}, run_at_start=True),
+]
+
+
+def _resolve(target: str) -> Callable[[], Any]:
+    module_name, _, function_name = target.partition(":")
+    return getattr(importlib.import_module(module_name), function_name)
+
+
+def run_job(app: Flask, spec: JobSpec) -> None:
+    """One run of one job: app context, the call, commit; errors are logged by type only (no personal data)."""
+    from thuiszitters.extensions import db
+
+    with app.app_context():
+        try:
+            summary = _resolve(spec.target)()
+            db.session.commit()
+            if summary:
+                log.info("job %s: %s", spec.id, summary)
+        except Exception as exc:
+            db.session.rollback()
+            log.error("job %s failed: %s", spec.id, type(exc).__name__, exc_info=app.debug)
+        finally:
+            db.session.remove()
+
+
+def build_scheduler(app: Flask, jobs: list[JobSpec] | None = None) -> BlockingScheduler:
+    scheduler = BlockingScheduler(timezone=AMSTERDAM)
+    start = datetime.now(AMSTERDAM)
+    for index, spec in enumerate(jobs if jobs is not None else JOBS):
+        options = {"coalesce": True, "max_instances": 1, "misfire_grace_time": 3600, **spec.options}
+        scheduler.add_job(run_job, args=(app, spec), id=spec.id, replace_existing=True, **spec.trigger, **options)
+        if spec.run_at_start:
+            # Staggered by a second each, in list order: the sweep queues mail before the first delivery.
+            scheduler.add_job(run_job, args=(app, spec), id=f"{spec.id}_at_start", trigger="date",
+                              run_date=start + timedelta(seconds=index), **options)
+    return scheduler
+
+
+def run(app: Flask) -> None:
+    """Run until SIGTERM or Ctrl-C."""
+    scheduler = build_scheduler(app)
+
+    def stop(*_args: object) -> None:
+        log.info("scheduler stopping")
+        scheduler.shutdown(wait=False)
+
+    signal.signal(signal.SIGTERM, stop)
+    log.info("scheduler started with jobs: %s", ", ".join(spec.id for spec in JOBS))
+    with contextlib.suppress(KeyboardInterrupt, SystemExit):
+        scheduler.start()
