@@ -28,7 +28,7 @@ def _overdue_world():
 
 
 def test_the_queue_lists_open_alerts_in_scope_most_overdue_first_and_a_note_is_required(app, auth, client):
-    w, older, newer, elsewhere = _overdue_world()
+    w, older, _newer, elsewhere = _overdue_world()
     auth.login("lp1@example.nl")
     page = client.get("/signalen").get_data(as_text=True)
     assert page.index("TZ-OUD") < page.index("TZ-NIEUW")
@@ -124,7 +124,7 @@ def test_users_see_their_notifications_and_mark_them_read(app, auth, client):
 
 
 def test_the_case_page_include_shows_the_alert_state(app):
-    w, older, newer, _ = _overdue_world()
+    _w, older, newer, _ = _overdue_world()
     with app.test_request_context():
         html = render_template_string('{% include "alerts/_case_alerts.html" %}', case=older.case)
         assert "Open" in html and "wacht op beoordeling" in html

@@ -46,7 +46,7 @@ def test_two_sweeps_in_two_processes_at_once_send_no_duplicates(app, database_ur
     env = _env(database_url)
     processes = [_flask("reminders", "run", "--today", "2026-11-02", env=env) for _ in range(2)]
     outputs = [p.communicate(timeout=120) for p in processes]
-    for process, (out, err) in zip(processes, outputs, strict=True):
+    for process, (_out, err) in zip(processes, outputs, strict=True):
         assert process.returncode == 0, err
     db.session.expire_all()
     reminders = db.session.execute(select(Reminder.case_id, Reminder.rule, Reminder.due_on)).all()
