@@ -209,10 +209,18 @@ def test_mail_goes_over_starttls_with_login(app, clock, tmp_path):
         db.session.commit()
         assert deliver_outbox(now_utc()).sent >= 1
         assert any("TZ-TLS" in m["Subject"] for m in server.inbox.take())
-        # A wrong password is a failure that keeps the mail.
+        # A wrong password is a failure that keeps the mail for a later attempt.
         app.config["MAIL_PASSWORD"] = "wrong"
+        second = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 22), reference="TZ-TLS2")
+        second.last_activity_on = date(2026, 11, 3)  # only its halfway reminder is due
+        db.session.commit()
         send_due_reminders(date(2026, 11, 3))
         db.session.commit()
+        result = deliver_outbox(now_utc())
+        assert (result.sent, result.failed) == (0, 1)
+        waiting = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
+        assert len(waiting) == 1 and waiting[0].attempts == 1 and waiting[0].last_error
+        assert server.inbox.take() == []
     finally:
         server.stop()
 

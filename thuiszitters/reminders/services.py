@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, select, update
+from sqlalchemy import and_, exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from thuiszitters.accounts.models import User, user_gemeente, user_swv
@@ -290,25 +290,36 @@ def _mail_body(text: str, link: str, extra_link: str | None) -> str:
 
 
 def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, result: SweepResult) -> None:
+    """Notifications, outbox mails and alerts for the reminders just recorded, as bulk inserts."""
     if not inserted:
         return
     base_url = current_app.config["BASE_URL"].rstrip("/")
     case_ids = sorted({case_id for _, case_id, _ in inserted})
     cases: dict[int, Any] = {}
+    open_alerts: set[tuple[int, str]] = set()
     for chunk in _chunks(case_ids):
         for row in db.session.execute(
             select(Case.id, Case.reference, Case.swv_id, Case.gemeente_id, Case.coordinator_id,
                    Case.return_deadline).where(Case.id.in_(chunk))
         ):
             cases[row.id] = row
+        open_alerts.update(db.session.execute(
+            select(Alert.case_id, Alert.kind).where(Alert.case_id.in_(chunk), Alert.status == "open")
+        ).tuples())
     book = _Addressbook()
+    notifications: list[dict[str, Any]] = []
+    mails: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
     for reminder_id, case_id, due in inserted:
         case = cases[case_id]
         recipients = list(book.coordinators(case.coordinator_id, case.swv_id))
         if due.rule in rules.LEERPLICHT_RULES:
             recipients += book.leerplicht(case.gemeente_id)
-        if due.rule in rules.ALERT_RULES:
-            result.alerts += _open_alert(case_id, due, now)
+        # A repeated overdue reminder opens a new alert only once the previous one was acknowledged.
+        if due.rule in rules.ALERT_RULES and (case_id, due.rule) not in open_alerts:
+            open_alerts.add((case_id, due.rule))
+            alerts.append({"case_id": case_id, "kind": due.rule, "due_on": due.due_on, "created_at": now,
+                           "status": "open"})
         text = rules.message_text(due.rule, case.reference, due.due_on, case.return_deadline)
         subject = f"[Thuiszitters] {rules.RULE_LABELS[due.rule]} – casus {case.reference}"
         link = f"{base_url}/casussen/{case_id}"
@@ -319,32 +330,26 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
             if recipient.user_id in seen:
                 continue
             seen.add(recipient.user_id)
-            db.session.add(Notification(user_id=recipient.user_id, case_id=case_id, reminder_id=reminder_id,
-                                        message=text[:500], created_at=now))
-            result.notifications += 1
+            notifications.append({"user_id": recipient.user_id, "case_id": case_id, "reminder_id": reminder_id,
+                                  "message": text[:500], "created_at": now})
             review = f"{base_url}/signalen" if recipient.role == "leerplicht" and due.rule in rules.ALERT_RULES \
                 else None
-            db.session.add(OutboxMessage(reminder_id=reminder_id, recipient=recipient.email, subject=subject[:200],
-                                         body=_mail_body(text, link, review), status="pending", attempts=0,
-                                         next_attempt_at=now, created_at=now))
-            result.mails += 1
+            mails.append({"reminder_id": reminder_id, "recipient": recipient.email, "subject": subject[:200],
+                          "body": _mail_body(text, link, review), "status": "pending", "attempts": 0,
+                          "next_attempt_at": now, "created_at": now})
         result.reminders[due.rule] += 1
-
-
-def _open_alert(case_id: int, due: rules.Due, now: datetime) -> int:
-    """Open an alert for the review queue, unless one for this case is still open (it then simply stays open)."""
-    still_open = db.session.scalar(
-        select(Alert.id).where(Alert.case_id == case_id, Alert.kind == due.rule, Alert.status == "open").limit(1)
-    )
-    if still_open is not None:
-        return 0
-    inserted = db.session.execute(
-        dialect_insert(Alert)
-        .values(case_id=case_id, kind=due.rule, due_on=due.due_on, created_at=now, status="open")
-        .on_conflict_do_nothing(index_elements=["case_id", "kind", "due_on"])
-        .returning(Alert.id)
-    ).first()
-    return 1 if inserted else 0
+    for chunk in _chunks(notifications, 2000):
+        db.session.execute(insert(Notification), list(chunk))
+    for chunk in _chunks(mails, 2000):
+        db.session.execute(insert(OutboxMessage), list(chunk))
+    for chunk in _chunks(alerts, 2000):
+        rows = db.session.execute(
+            dialect_insert(Alert).on_conflict_do_nothing(index_elements=["case_id", "kind", "due_on"])
+            .returning(Alert.id), list(chunk)
+        )
+        result.alerts += len(rows.all())
+    result.notifications += len(notifications)
+    result.mails += len(mails)
 
 
 def send_due_reminders(today: date, now: datetime | None = None) -> SweepResult:
