@@ -164,22 +164,24 @@ def _step_candidates(today: date, offs: rules.Offsets, terms: case_rules.Terms) 
     open_case = and_(Case.status == "open", Case.anonymised_at.is_(None))
     earliest_notice = timedelta(weeks=terms.decision_weeks - offs.aanmelding_before_due_weeks)
     aanmelding = (
-        select(Step)
+        select(Step.case_id, Step.kind, Step.received_on, Step.extended_on, Step.extension_weeks, Step.decision,
+               Step.decided_on)
         .join(Case, Case.id == Step.case_id)
         .where(open_case, Step.kind == "aanmelding", Step.decision.is_(None),
                Step.received_on <= today - earliest_notice)
     )
     gpo = (
-        select(Step)
+        select(Step.case_id, Step.kind, Step.verdict, Step.verdict_on, Step.follow_up)
         .join(Case, Case.id == Step.case_id)
         .where(open_case, Step.kind == "geschillencommissie", Step.follow_up.is_(None),
                Step.verdict.in_(case_rules.GPO_OORDEEL_VERDICTS),
                Step.verdict_on <= today - timedelta(weeks=terms.gpo_follow_up_weeks))
     )
     found: dict[int, set[rules.Due]] = defaultdict(set)
-    for step in db.session.scalars(aanmelding):
+    # Plain rows, not ORM objects: the rules read attributes by name.
+    for step in db.session.execute(aanmelding):
         found[step.case_id].update(rules.aanmelding_reminders_due(step, today, offs, terms))
-    for step in db.session.scalars(gpo):
+    for step in db.session.execute(gpo):
         found[step.case_id].update(rules.gpo_reminders_due(step, today, terms))
     return found
 
