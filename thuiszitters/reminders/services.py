@@ -390,16 +390,22 @@ def alerts_in_scope(user: User, status: str = "open") -> Any:
     return query.order_by(Alert.acknowledged_at.desc(), Alert.id.desc())
 
 
-def acknowledge_alert(user: User, alert_id: int, note: str | None, now: datetime) -> Alert:
-    """A leerplicht user acknowledges an open alert in its scope with a note; writes the audit event."""
-    if user.role != "leerplicht":
-        raise Forbidden("Alleen een leerplichtambtenaar kan een signaal afhandelen.")
+def get_visible_alert(user: User, alert_id: int) -> Alert:
+    """The alert if its case is in the user's scope; NotFound otherwise (no leaking that it exists)."""
     alert = db.session.scalar(
         select(Alert).join(Case, Case.id == Alert.case_id)
         .where(Alert.id == alert_id, case_scope_clause(user), Case.anonymised_at.is_(None))
     )
     if alert is None:
         raise NotFound()
+    return alert
+
+
+def acknowledge_alert(user: User, alert_id: int, note: str | None, now: datetime) -> Alert:
+    """A leerplicht user acknowledges an open alert in its scope with a note; writes the audit event."""
+    if user.role != "leerplicht":
+        raise Forbidden("Alleen een leerplichtambtenaar kan een signaal afhandelen.")
+    alert = get_visible_alert(user, alert_id)
     note = (note or "").strip()
     if not note:
         raise ValidationFailed([InvalidParam("note", "required",

@@ -36,6 +36,7 @@ def history():
 @bp.post("/signalen/<int:alert_id>/afhandelen")
 def acknowledge(alert_id: int):
     require_role(current_user, LEERPLICHT)
+    services.get_visible_alert(current_user, alert_id)  # 404 before anything else
     form = AcknowledgeForm()
     if not form.validate_on_submit():
         for errors in form.errors.values():
