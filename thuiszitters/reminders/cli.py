@@ -60,7 +60,8 @@ def scheduler_run():
 
     from thuiszitters import scheduler
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(levelname)s %(message)s")
+    # Our own logs are JSON lines (thuiszitters.logs); APScheduler's chatter only when something is wrong.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
     scheduler.run(current_app._get_current_object())  # type: ignore[attr-defined]
 
 
