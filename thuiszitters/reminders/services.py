@@ -27,7 +27,7 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import and_, exists, func, insert, select, update
+from sqlalchemy import exists, func, insert, select, update
 from sqlalchemy.dialects import postgresql, sqlite
 
 from thuiszitters.accounts.models import User, user_gemeente, user_swv
@@ -116,8 +116,12 @@ _CASE_COLUMNS = (Case.id, Case.status, Case.out_of_school_since, Case.return_dea
 
 
 def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Due]]:
-    """Due reminders about cases themselves, one indexed query per rule."""
-    open_case = and_(Case.status == "open", Case.anonymised_at.is_(None))
+    """Due reminders about cases themselves, one indexed query per rule.
+
+    Open cases are never anonymised (only closed ones are, years later), so the status alone keeps the queries
+    index-only until a candidate is found.
+    """
+    open_case = Case.status == "open"
     window = timedelta(days=offs.catch_up_days)
     halfway = timedelta(weeks=offs.halfway_weeks)
     approaching = timedelta(weeks=offs.deadline_approaching_weeks)
@@ -161,21 +165,21 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
 
 def _step_candidates(today: date, offs: rules.Offsets, terms: case_rules.Terms) -> dict[int, set[rules.Due]]:
     """Due reminders about undecided aanmeldingen and unanswered GPO oordelen (few rows, indexed by kind/date)."""
-    open_case = and_(Case.status == "open", Case.anonymised_at.is_(None))
+    # Driven by the open cases' ids (an index-only list) probing the partial indexes on case_step.
+    open_ids = select(Case.id).where(Case.status == "open").scalar_subquery()
     earliest_notice = timedelta(weeks=terms.decision_weeks - offs.aanmelding_before_due_weeks)
     aanmelding = (
         select(Step.case_id, Step.kind, Step.received_on, Step.extended_on, Step.extension_weeks, Step.decision,
                Step.decided_on)
-        .join(Case, Case.id == Step.case_id)
-        .where(open_case, Step.kind == "aanmelding", Step.decision.is_(None),
-               Step.received_on <= today - earliest_notice)
+        .where(Step.kind == "aanmelding", Step.decision.is_(None), Step.received_on <= today - earliest_notice,
+               Step.case_id.in_(open_ids))
     )
     gpo = (
         select(Step.case_id, Step.kind, Step.verdict, Step.verdict_on, Step.follow_up)
-        .join(Case, Case.id == Step.case_id)
-        .where(open_case, Step.kind == "geschillencommissie", Step.follow_up.is_(None),
+        .where(Step.kind == "geschillencommissie", Step.follow_up.is_(None),
                Step.verdict.in_(case_rules.GPO_OORDEEL_VERDICTS),
-               Step.verdict_on <= today - timedelta(weeks=terms.gpo_follow_up_weeks))
+               Step.verdict_on <= today - timedelta(weeks=terms.gpo_follow_up_weeks),
+               Step.case_id.in_(open_ids))
     )
     found: dict[int, set[rules.Due]] = defaultdict(set)
     # Plain rows, not ORM objects: the rules read attributes by name.
