@@ -276,3 +276,10 @@ def test_the_summary_loads_in_a_constant_number_of_queries(app, clock):
         return run
 
     assert _count_queries(summarise(small.id)) == _count_queries(summarise(large.id))
+
+
+def test_the_summary_endpoint_is_documented_as_a_pdf(app, client):
+    document = client.get("/api/v1/openapi.json").get_json()
+    operation = document["paths"]["/cases/{caseId}/summary"]["get"]
+    assert "application/pdf" in operation["responses"]["200"]["content"]
+    assert {"401", "403", "404"} <= set(operation["responses"])
