@@ -136,10 +136,20 @@ def test_the_command_line_refuses_an_unknown_reference(app, runner, tmp_path):
     assert not out.exists()
 
 
+def test_the_command_line_logs_nothing_when_the_file_cannot_be_written(app, runner, clock, tmp_path):
+    w = _world_with_school()
+    case = _case_through_services(w, clock)
+    result = runner.invoke(args=["case", "pdf", case.reference, "--out", str(tmp_path / "geen-map" / "x.pdf")])
+    assert result.exit_code == 1
+    assert "kan" in result.output and "niet schrijven" in result.output
+    assert _pdf_events(case.id) == []
+
+
 def test_only_coordinators_in_scope_may_download(app, auth, client, clock):
     w = _world_with_school()
     case = _case_through_services(w, clock)
     url = f"/casussen/{case.id}/samenvatting.pdf"
+    assert client.get(url).status_code == 302  # to the login page
 
     auth.login("lp1@example.nl")  # sees the case, but a summary is a coordinator action
     assert client.get(f"/casussen/{case.id}").status_code == 200

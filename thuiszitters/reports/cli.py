@@ -39,8 +39,9 @@ def case_pdf(reference: str, out: Path) -> None:
     pdf = case_summary_pdf(case, actor=None, today=today(), now=now_utc(), via="cli")
     try:
         out.write_bytes(pdf)
-    except OSError as exc:
-        _fail(f"kan {out} niet schrijven ({exc.strerror}).")
+    except OSError:
+        # Nothing was written, so the download is not logged either (rolled back).
+        _fail(f"kan {out} niet schrijven. Bestaat de map en mag u daarin schrijven?")
         return
     db.session.commit()
     click.echo(f"Casusoverzicht van {case.reference} geschreven naar {out}.")
