@@ -140,6 +140,10 @@ class VersionedForm(FlaskForm):
 # --- the case ------------------------------------------------------------------------------------------
 
 
+# Created before the other case fields, so it is drawn first on the new-case form (WTForms orders by creation).
+_SWV_FIELD = ChoiceField(_label("swv_code"), required_message="Kies het samenwerkingsverband.")
+
+
 class _CaseFields(FlaskForm):
     first_name = StringField(_label("first_name"), validators=[
         DataRequired("Vul de voornaam van de leerling in."),
@@ -155,16 +159,16 @@ class _CaseFields(FlaskForm):
     gemeente_code = ChoiceField("Gemeente waar de leerling woont",
                                 required_message="Kies de gemeente waar de leerling woont.")
     school_brin = ChoiceField("School waar de leerling staat ingeschreven",
-                              description="Leeg laten als de leerling nergens staat ingeschreven.")
+                              description="Niet verplicht. Leeg laten als de leerling nergens staat ingeschreven.")
     absence_kind = RadioChoiceField(_label("absence_kind"), choices=_choices(rules.ABSENCE_LABELS),
                                     required_message="Kies het soort verzuim.")
     out_of_school_since = DutchDateField(_label("out_of_school_since"), validators=[
         DateRequired("Vul de eerste dag in waarop de leerling niet naar school ging.")])
-    note = TextAreaField(_label("note"), validators=_text())
+    note = TextAreaField(_label("note"), description="Niet verplicht.", validators=_text())
 
 
 class NewCaseForm(_CaseFields):
-    swv_code = ChoiceField(_label("swv_code"), required_message="Kies het samenwerkingsverband.")
+    swv_code = _SWV_FIELD
 
 
 class EditCaseForm(_CaseFields, VersionedForm):

@@ -15,6 +15,7 @@ from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases import rules
 from thuiszitters.cases.facts import StepFacts
 from thuiszitters.cases.labels import (
+    MASKED,
     TERM_LABELS,
     action_label,
     display_value,
@@ -33,6 +34,7 @@ class ChangeLine:
     label: str
     old: str
     new: str
+    masked: bool = False  # personal data or free text: the log says only that it changed
 
 
 @dataclass(frozen=True)
@@ -49,6 +51,9 @@ def describe_changes(changes: dict[str, Any] | None) -> list[ChangeLine]:
     lines = []
     for name, value in (changes or {}).items():
         if name in ("version", "kind") or not isinstance(value, list) or len(value) != 2:
+            continue
+        if MASKED in value:
+            lines.append(ChangeLine(field_label(name), "", "gewijzigd (inhoud niet getoond)", masked=True))
             continue
         lines.append(ChangeLine(field_label(name), display_value(name, value[0]), display_value(name, value[1])))
     return lines

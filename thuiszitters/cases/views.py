@@ -106,6 +106,7 @@ class _Outcome:
         self.status = 200
         self.stale: list[Any] | None = None
         self.gate: list[str] | None = None
+        self.gate_detail = ""
 
 
 def _attach(form: Any, exc: ValidationFailed) -> None:
@@ -145,7 +146,7 @@ def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Calla
     except GateRefused as exc:
         db.session.rollback()
         outcome.gate = [rules.STEP_LABELS.get(kind, kind) for kind in exc.missing_steps]
-        form.form_errors.append(exc.detail)
+        outcome.gate_detail = exc.detail
         outcome.status = 409
     except (CaseClosed, VersionRequired) as exc:
         db.session.rollback()
@@ -162,8 +163,8 @@ def _render_form(form: Any, outcome: _Outcome, *, title: str, submit: str, case:
         status = 400  # the form itself found problems
     return render_template(
         "cases/form.html", form=form, title=title, submit=submit, case=case, intro=intro,
-        stale=outcome.stale, gate=outcome.gate, current=current if outcome.stale is not None else None,
-        notices=notices or [], missing=missing or [],
+        stale=outcome.stale, gate=outcome.gate, gate_detail=outcome.gate_detail,
+        current=current if outcome.stale is not None else None, notices=notices or [], missing=missing or [],
     ), status
 
 
@@ -251,7 +252,7 @@ def new():
         if case is not None:
             return _saved(case, f"Casus {case.reference} is geregistreerd.")
     return _render_form(form, outcome, title="Nieuwe casus", submit="Casus registreren",
-                        intro="Registreer een leerling die thuiszit. Velden zonder '(niet verplicht)' zijn nodig.")
+                        intro="Registreer een leerling die thuiszit.")
 
 
 def _case_initial(case: Case) -> dict[str, Any]:
@@ -378,7 +379,8 @@ def new_step(case_id: int, kind: str):
     notices = []
     if case.status == "closed" and outcome.status == 200:
         notices.append("Deze casus is gesloten. Heropen de casus om een stap vast te leggen.")
-    predecessors = rules.missing_predecessors(kind, case.steps)
+    # For the interventieteam the gate, not the order, is what matters (shown below the title).
+    predecessors = rules.missing_predecessors(kind, case.steps) if kind != "interventieteam" else []
     if predecessors:
         names = ", ".join(rules.STEP_LABELS[k].lower() for k in predecessors)
         notices.append(f"Deze stap komt eerder dan verwacht: er is nog geen {names}. Vul bij 'Reden voor de "
