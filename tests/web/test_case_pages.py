@@ -407,3 +407,18 @@ def test_the_case_page_read_is_audited_but_not_in_the_timeline(app, auth, client
     reads = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.read")).all()
     assert [(e.case_id, e.actor_id) for e in reads] == [(case.id, w.leerplicht.id)]
     assert "Casus geregistreerd" in page and "Gelezen" not in page
+
+
+def test_an_edit_without_the_case_version_is_refused_with_a_message(app, auth, client):
+    w = _world()
+    case = _new_case(w)
+    auth.login("coord1@example.nl")
+    path = f"/casussen/{case.id}/heropenen"
+    token = auth.csrf(f"/casussen/{case.id}/sluiten")
+    response = client.post(f"/casussen/{case.id}/sluiten", data={
+        "csrf_token": token, "outcome": "maatwerk", "offer_started_on": "01-11-2026"})
+    assert response.status_code == 400
+    assert "Het formulier mist de versie van de casus" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "open"
+    assert client.get(path).status_code == 200

@@ -10,7 +10,17 @@ from datetime import date, datetime
 from typing import Any
 
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, Form, HiddenField, IntegerField, RadioField, SelectField, StringField, TextAreaField
+from wtforms import (
+    BooleanField,
+    DateField,
+    Form,
+    HiddenField,
+    IntegerField,
+    RadioField,
+    SelectField,
+    StringField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
@@ -21,10 +31,11 @@ DATE_HINT = "Dag-maand-jaar, bijvoorbeeld 15-09-2026."
 DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y")
 
 
-class DutchDateField(StringField):
-    """A date typed as dd-mm-jjjj in a text box (a native date picker is hard to use with a screen reader).
+class DutchDateField(DateField):
+    """A DateField typed as dd-mm-jjjj in a text box (native date pickers are hard to use with a screen reader and
+    cannot show back what was typed).
 
-    An empty box is no date (None); a date that does not exist (31-02) gives a message, never an exception.
+    An empty box is no date (None); a date that does not exist (31-02) gives a Dutch message, never an exception.
     What the user typed is shown again as typed.
     """
 
@@ -33,7 +44,7 @@ class DutchDateField(StringField):
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("description", DATE_HINT)
         kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
-        super().__init__(label, validators, **kwargs)
+        super().__init__(label, validators, format=list(DATE_FORMATS), **kwargs)
 
     def process_data(self, value: Any) -> None:
         self.data = value if isinstance(value, date) else None

@@ -148,10 +148,15 @@ def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Calla
         outcome.gate = [rules.STEP_LABELS.get(kind, kind) for kind in exc.missing_steps]
         outcome.gate_detail = exc.detail
         outcome.status = 409
-    except (CaseClosed, VersionRequired) as exc:
+    except CaseClosed as exc:
         db.session.rollback()
         form.form_errors.append(exc.detail)
         outcome.status = exc.status
+    except VersionRequired:
+        db.session.rollback()
+        form.form_errors.append("Het formulier mist de versie van de casus. Laad de pagina opnieuw en probeer het "
+                                "nog eens.")
+        outcome.status = 400
     return None
 
 
@@ -218,7 +223,7 @@ def show(case_id: int):
                      for kind in rules.STEP_KINDS}
     page = render_template(
         "cases/show.html", case=case, facts=facts, rules=rules, steps_by_kind=steps_by_kind,
-        timeline=case_timeline(case), can_edit=can_edit_case(current_user) and current_user.role == "coordinator",
+        timeline=case_timeline(case), can_edit=can_edit_case(current_user),
         state_labels=CHAIN_STATE_LABELS, age=rules.age_on(case.pupil.date_of_birth, day),
     )
     # Commit the read event after rendering, so the page works on the loaded objects (no reloads).
@@ -412,5 +417,8 @@ def edit_step(case_id: int, step_id: int):
             actor=current_user, today=today()), case)
         if done is not None:
             return _saved(case, f"De stap '{rules.STEP_LABELS[step.kind]}' is opgeslagen.", anchor="keten")
+    notices = []
+    if case.status == "closed" and outcome.status == 200:
+        notices.append("Deze casus is gesloten. Heropen de casus om een stap te wijzigen.")
     return _render_form(form, outcome, title=f"{rules.STEP_LABELS[step.kind]} bewerken", submit="Opslaan",
-                        case=case, current=current_values(form, lambda name: step_value(step, name)))
+                        case=case, notices=notices, current=current_values(form, lambda name: step_value(step, name)))
