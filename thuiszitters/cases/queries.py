@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
+from flask import g, has_request_context
 from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload, selectinload
 
@@ -67,6 +68,8 @@ def get_case_for_page(user: User, case_id: int) -> Case:
     case = db.session.scalar(visible_cases(user).where(Case.id == case_id).options(*case_page_options()))
     if case is None:
         raise NotFound()
+    if has_request_context():
+        g.case_id = case.id  # for the log line of this request, as get_visible_case does
     return case
 
 
