@@ -73,3 +73,29 @@ def test_the_list_with_filters_and_the_read_only_case_page_for_leerplicht(app, j
     journey.goto(f"/casussen/{case.id}")
     assert journey.page.get_by_role("link", name="Gegevens bewerken").count() == 0
     journey.check("casus-leerplicht")
+
+
+def test_a_stale_edit_shows_the_conflict_accessibly_and_keeps_the_typing(app, journey, browser, live_server):
+    w = factories.world()
+    case = create_case(CaseInput(first_name="Noah", last_name="de Vries", date_of_birth=date(2014, 3, 1),
+                                 gemeente_code="GM0363", swv_code="PO 27-01", absence_kind="absoluut_verzuim",
+                                 out_of_school_since=date(2026, 9, 1)), actor=w.coordinator, today=date(2026, 11, 2))
+    db.session.commit()
+    other = browser.new_context().new_page()
+    other.goto(live_server + "/login")
+    other.get_by_label("E-mailadres").fill("coord1@example.nl")
+    other.get_by_label("Wachtwoord").fill(factories.PASSWORD)
+    other.get_by_role("button", name="Inloggen").click()
+    journey.login("coord1@example.nl", factories.PASSWORD)
+    journey.goto(f"/casussen/{case.id}/bewerken")
+    other.goto(live_server + f"/casussen/{case.id}/bewerken")
+    other.get_by_label("Langdurig relatief verzuim").check()
+    other.get_by_role("button", name="Opslaan").click()
+    other.context.close()
+
+    journey.page.get_by_label("Notitie").fill("Mijn notitie")
+    journey.page.get_by_role("button", name="Opslaan").click()
+    assert "Iemand anders heeft deze casus gewijzigd" in journey.page.inner_text("#conflict")
+    assert journey.page.evaluate("document.activeElement.id") == "conflict"
+    assert journey.page.get_by_label("Notitie").input_value() == "Mijn notitie"
+    journey.check("conflict")

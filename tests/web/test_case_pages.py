@@ -422,3 +422,13 @@ def test_an_edit_without_the_case_version_is_refused_with_a_message(app, auth, c
     db.session.expire_all()
     assert db.session.get(Case, case.id).status == "open"
     assert client.get(path).status_code == 200
+
+
+def test_an_overdue_case_says_so_in_words_with_the_days_late(app, auth, client):
+    w = _world()
+    case = _new_case(w, out_of_school_since=date(2026, 7, 1))  # goal 01-10-2026, today 02-11-2026
+    auth.login("coord1@example.nl")
+    page = client.get(f"/casussen/{case.id}").get_data(as_text=True)
+    assert "Over de termijn: 32 dagen te laat" in page
+    assert "Het terugkeerdoel is niet gehaald" in page  # the warning
+    assert "01-10-2026" in page
