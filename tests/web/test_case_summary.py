@@ -293,3 +293,14 @@ def test_the_summary_endpoint_is_documented_as_a_pdf(app, client):
     operation = document["paths"]["/cases/{caseId}/summary"]["get"]
     assert "application/pdf" in operation["responses"]["200"]["content"]
     assert {"401", "403", "404"} <= set(operation["responses"])
+
+
+def test_case_page_offers_the_pdf_to_coordinators_only(app, client, auth):
+    w = factories.world()
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 1))
+    db.session.commit()
+    auth.login("coord1@example.nl")
+    assert f"/casussen/{case.id}/samenvatting.pdf" in client.get(f"/casussen/{case.id}").get_data(as_text=True)
+    auth.logout()
+    auth.login("lp1@example.nl")
+    assert "samenvatting.pdf" not in client.get(f"/casussen/{case.id}").get_data(as_text=True)

@@ -63,6 +63,7 @@ from thuiszitters.clock import today
 from thuiszitters.errors import CaseClosed, GateRefused, StaleVersion, ValidationFailed, VersionRequired
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
+from thuiszitters.reports.summary import SUMMARY_ROLES
 
 bp = Blueprint("cases", __name__, url_prefix="/casussen")
 
@@ -224,6 +225,7 @@ def show(case_id: int):
     page = render_template(
         "cases/show.html", case=case, facts=facts, rules=rules, steps_by_kind=steps_by_kind,
         timeline=case_timeline(case), can_edit=can_edit_case(current_user),
+        can_download_summary=current_user.role in SUMMARY_ROLES,
         state_labels=CHAIN_STATE_LABELS, age=rules.age_on(case.pupil.date_of_birth, day),
     )
     # Commit the read event after rendering, so the page works on the loaded objects (no reloads).
