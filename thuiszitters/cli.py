@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from thuiszitters.clock import today
+from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
 
 users_cli = AppGroup("users", help="Gebruikers en API-sleutels.")
@@ -104,3 +105,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
+    app.cli.add_command(export_cli)
