@@ -177,7 +177,9 @@ def main(argv: list[str] | None = None) -> int:
             sys.stderr.write(completed.stderr)
             return 2
         # Linux reports ru_maxrss in KiB; the child is the only process this one waited for.
-        peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
+        usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+        peak_mb = usage.ru_maxrss / 1024
+        cpu_s = usage.ru_utime + usage.ru_stime
         built = json.loads(completed.stdout.strip().splitlines()[-1])
 
     result = {
@@ -188,6 +190,7 @@ def main(argv: list[str] | None = None) -> int:
         "seed_s": round(seed_s, 1),
         "wall_s": round(wall_s, 2),
         "build_s": built["build_s"],
+        "child_cpu_s": round(cpu_s, 2),
         "peak_rss_mb": round(peak_mb, 1),
         "budget_s": args.budget_s,
         "budget_mb": args.budget_mb,

@@ -123,9 +123,11 @@ def _case_batches(month: str, batch_size: int) -> Iterator[list[Row]]:
         .order_by(Case.id)
         .limit(batch_size)
     )
+    # Core rows on the session's connection: no ORM identity map or object loading, same transaction.
+    connection = db.session.connection()
     last_id = 0
     while True:
-        rows = db.session.execute(query.where(Case.id > last_id)).all()
+        rows = connection.execute(query.where(Case.id > last_id)).all()
         if not rows:
             return
         yield rows
@@ -144,32 +146,33 @@ def export_cases(month: str, *, batch_size: int = BATCH_SIZE) -> Iterator[builde
         first_id, last_id = rows[0].id, rows[-1].id
         # A range on the indexed case_id instead of an IN list: no parameter limits, one index scan.
         steps: dict[int, list[builder.ExportStep]] = defaultdict(list)
-        step_rows = db.session.execute(
+        step_rows = db.session.connection().execute(
             select(*_STEP_COLUMNS).where(Step.case_id.between(first_id, last_id)).order_by(Step.case_id, Step.id)
         )
         for step_row in step_rows:
             step = export_step(step_row, month_end, case_terms)
             if step is not None:
                 steps[step_row.case_id].append(step)
-        reopened = set(db.session.scalars(
+        reopened = set(db.session.connection().scalars(
             select(AuditEvent.case_id).distinct()
             .where(AuditEvent.case_id.between(first_id, last_id), AuditEvent.action == "case.reopen")
         ))
-        for row in rows:
+        for (case_id, swv_code, gemeente_code, school_type, absence_kind, out_of_school_since, return_deadline,
+             closed_on, outcome, offer_started_on, date_of_birth) in rows:
             yield builder.ExportCase(
-                case_id=row.id,
-                swv_code=row.swv_code,
-                gemeente_code=row.gemeente_code,
-                school_type=row.school_type,
-                absence_kind=row.absence_kind,
-                out_of_school_since=row.out_of_school_since,
-                return_deadline=row.return_deadline,
-                closed_on=row.closed_on,
-                reopened=row.id in reopened,
-                birth_year=row.date_of_birth.year,
-                outcome=row.outcome,
-                offer_started_on=row.offer_started_on,
-                steps=tuple(steps.get(row.id, ())),
+                case_id=case_id,
+                swv_code=swv_code,
+                gemeente_code=gemeente_code,
+                school_type=school_type,
+                absence_kind=absence_kind,
+                out_of_school_since=out_of_school_since,
+                return_deadline=return_deadline,
+                closed_on=closed_on,
+                reopened=case_id in reopened,
+                birth_year=date_of_birth.year,
+                outcome=outcome,
+                offer_started_on=offer_started_on,
+                steps=tuple(steps.get(case_id, ())),
             )
 
 
