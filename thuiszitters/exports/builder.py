@@ -56,12 +56,13 @@ import functools
 import hashlib
 import hmac
 import json
+import operator
 import os
 import re
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
@@ -203,8 +204,7 @@ def pseudonym(key: bytes, case_id: int) -> str:
     """Stable pseudonym of a case: HMAC-SHA256 of the decimal case id under the inspectie key, truncated."""
     if not key:
         raise ValueError("the inspectie key must not be empty")
-    digest = hmac.new(key, str(case_id).encode("ascii"), hashlib.sha256).hexdigest()
-    return digest[:PSEUDONYM_LENGTH]
+    return hmac.digest(key, str(case_id).encode("ascii"), "sha256").hex()[:PSEUDONYM_LENGTH]
 
 
 # --- One case at the month end ---------------------------------------------------------------------------
@@ -379,6 +379,14 @@ def _cell_text(value: Cell) -> str:
     return str(value)
 
 
+def _values_getter(columns: Sequence[str]) -> Callable[[Row], tuple[Cell, ...]]:
+    """A fast function from a row to its values in column order (KeyError for a missing column)."""
+    if len(columns) == 1:
+        column = columns[0]
+        return lambda row: (row[column],)
+    return operator.itemgetter(*columns)
+
+
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> None:
     """Write rows to a CSV file as they come: UTF-8 BOM, ``;``-separated, CRLF, formula-like cells escaped.
 
@@ -387,8 +395,13 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> None:
     with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow([escape_cell(column) for column in columns])
+        values_of = _values_getter(columns)
         for row in rows:
-            writer.writerow([escape_cell(_cell_text(row[column])) for column in columns])
+            # Plain text that needs no escape is the common case; it skips the function calls.
+            writer.writerow([
+                value if type(value) is str and value[:1] not in _ESCAPED_FIRST else escape_cell(_cell_text(value))
+                for value in values_of(row)
+            ])
 
 
 def read_csv(path: Path, integer_columns: Iterable[str] = ()) -> Iterator[dict[str, Cell]]:
@@ -412,7 +425,8 @@ _XML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
 _XML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 _XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
 # A cell text that needs more than copying: something to escape, or edge whitespace to preserve.
-_XML_NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|^\s|\s$")
+# Searched in a row's texts joined by "|"; a "|" inside a text can only cause a needless careful write.
+_ROW_NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|(?:^|\|)\s|\s(?:\||$)")
 _XLSX_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 _XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 _XLSX_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
@@ -457,28 +471,47 @@ class _SheetBody:
         self.path = path
         self.columns = columns
         self.row_count = 1
-        self._cells = [(_column_letter(i), column, column in integers) for i, column in enumerate(columns)]
+        self._cells = [(_column_letter(i), column in integers) for i, column in enumerate(columns)]
+        self._values_of = _values_getter(columns)
         self._handle: IO[str] = path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
-        header = "".join(_inline_string(f"{letter}1", column, ' s="1"') for letter, column, _ in self._cells)
+        header = "".join(
+            _inline_string(f"{_column_letter(i)}1", column, ' s="1"') for i, column in enumerate(columns)
+        )
         self._handle.write(f'<row r="1">{header}</row>')
 
     def add(self, row: Row) -> None:
         number = self.row_count + 1
         cells = []
-        for letter, column, as_integer in self._cells:
-            value = row[column]
-            if as_integer and type(value) is str:
-                value = int(value) if value else None
-            if isinstance(value, int) and not isinstance(value, bool):
-                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
-            elif value:
-                text = _cell_text(value)
-                if _XML_NEEDS_CARE.search(text) is None:  # the common case, kept cheap: it runs for every cell
-                    cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{text}</t></is></c>')
+        texts = []
+        for (letter, as_integer), value in zip(self._cells, self._values_of(row), strict=True):
+            if type(value) is str:
+                if not value:
+                    continue
+                if as_integer:
+                    cells.append(f'<c r="{letter}{number}"><v>{int(value)}</v></c>')
                 else:
-                    cells.append(_inline_string(f"{letter}{number}", text))
+                    cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                    texts.append(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+            elif value is not None:
+                _cell_text(value)  # raises TypeError for anything but str, int or None
+        # One search per row instead of one per cell: only a row with something to escape (or edge whitespace)
+        # is written again the careful way.
+        if texts and _ROW_NEEDS_CARE.search("|".join(texts)):
+            cells = [self._careful_cell(letter, as_integer, number, value)
+                     for (letter, as_integer), value in zip(self._cells, self._values_of(row), strict=True)
+                     if value is not None and value != ""]
         self._handle.write(f'<row r="{number}">{"".join(cells)}</row>')
         self.row_count = number
+
+    @staticmethod
+    def _careful_cell(letter: str, as_integer: bool, number: int, value: Cell) -> str:
+        if as_integer and type(value) is str:
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f'<c r="{letter}{number}"><v>{value}</v></c>'
+        return _inline_string(f"{letter}{number}", _cell_text(value))
 
     def close(self) -> None:
         self._handle.close()
@@ -591,7 +624,7 @@ def _write_package(path: Path, sheets: Sequence[tuple[str, _SheetBody]], *, crea
         return info
 
     parts = _package_parts([name for name, _body in sheets], created)
-    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=6) as package:
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1) as package:
         for name in ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
                      "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
             package.writestr(entry(name), parts[name].encode("utf-8"))

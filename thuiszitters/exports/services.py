@@ -15,6 +15,7 @@ from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
+from typing import NamedTuple
 
 from flask import current_app
 from sqlalchemy import Row, or_, select
@@ -43,11 +44,32 @@ STEP_START_FIELD = {
     "interventieteam": "reported_on",
 }
 
-_STEP_COLUMNS = (
-    Step.case_id, Step.kind, Step.received_on, Step.extended_on, Step.extension_weeks, Step.decision,
-    Step.decided_on, Step.started_on, Step.action, Step.ended_on, Step.requested_on, Step.advice_on,
-    Step.filed_on, Step.verdict, Step.verdict_on, Step.reported_on, Step.closed_on,
-)
+
+
+class _StepRow(NamedTuple):
+    """The step columns the export reads, as a plain tuple (fast attribute access, no ORM object)."""
+
+    case_id: int
+    kind: str
+    received_on: date | None
+    extended_on: date | None
+    extension_weeks: int | None
+    decision: str | None
+    decided_on: date | None
+    started_on: date | None
+    action: str | None
+    ended_on: date | None
+    requested_on: date | None
+    advice_on: date | None
+    filed_on: date | None
+    verdict: str | None
+    verdict_on: date | None
+    reported_on: date | None
+    closed_on: date | None
+
+
+_STEP_COLUMNS = tuple(getattr(Step, name) for name in _StepRow._fields)
+_STEP_START_INDEX = {kind: _StepRow._fields.index(name) for kind, name in STEP_START_FIELD.items()}
 
 
 # --- Months ----------------------------------------------------------------------------------------------
@@ -71,15 +93,15 @@ def previous_month(today: date) -> str:
 # --- Reading cases ---------------------------------------------------------------------------------------
 
 
-def step_done_on(step: object, month_end: date, case_terms: rules.Terms) -> date | None:
+def step_done_on(step: _StepRow | Step, month_end: date, case_terms: rules.Terms) -> date | None:
     """The date a step became done (DOMAIN.md), as it stood at the end of ``month_end``; None if not done then.
 
     An aanmelding that got no decision is done the day after its decision term ran out.
     """
-    kind = getattr(step, "kind", None)
+    kind = step.kind
     done_on: date | None = None
     if kind == "aanmelding":
-        if getattr(step, "decision", None) in rules.AANMELDING_DECISIONS and step.decided_on is not None:
+        if step.decision in rules.AANMELDING_DECISIONS and step.decided_on is not None:
             done_on = step.decided_on
         elif step.received_on is not None:
             done_on = rules.aanmelding_decision_due_on(step, case_terms) + timedelta(days=1)
@@ -96,9 +118,10 @@ def step_done_on(step: object, month_end: date, case_terms: rules.Terms) -> date
     return done_on
 
 
-def export_step(step: Row, month_end: date, case_terms: rules.Terms) -> builder.ExportStep | None:
+def export_step(step: _StepRow, month_end: date, case_terms: rules.Terms) -> builder.ExportStep | None:
     """One step row as the builder wants it; None for a step without a start date (nothing to report)."""
-    started_on = getattr(step, STEP_START_FIELD.get(step.kind, ""), None)
+    index = _STEP_START_INDEX.get(step.kind)
+    started_on = step[index] if index is not None else None
     if started_on is None:
         return None
     return builder.ExportStep(kind=step.kind, started_on=started_on,
@@ -148,8 +171,8 @@ def export_cases(month: str, *, batch_size: int = BATCH_SIZE) -> Iterator[builde
         steps: dict[int, list[builder.ExportStep]] = defaultdict(list)
         step_rows = db.session.connection().execute(
             select(*_STEP_COLUMNS).where(Step.case_id.between(first_id, last_id)).order_by(Step.case_id, Step.id)
-        )
-        for step_row in step_rows:
+        ).all()
+        for step_row in map(_StepRow._make, step_rows):
             step = export_step(step_row, month_end, case_terms)
             if step is not None:
                 steps[step_row.case_id].append(step)
