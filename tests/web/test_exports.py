@@ -396,3 +396,26 @@ def test_the_xlsx_holds_the_same_rows_as_the_csv(app):
     sheet_rows = [dict(zip(builder.CASE_COLUMNS, (v if v is not None else "" for v in row), strict=True))
                   for row in workbook["cases"].iter_rows(min_row=2, values_only=True)]
     assert sheet_rows == csv_rows
+
+
+def test_the_reader_streams_only_plain_case_data_with_step_dates_and_reopened_cases(app):
+    from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
+    from thuiszitters.exports.services import export_cases
+
+    w = factories.world()
+    open_case, chain_case, closed_case, _old_case = _seed_cases(w)
+    record("case.reopen", actor_id=None, activity=ACTIVITY_CASE_MANAGEMENT, case_id=open_case.id)
+    db.session.commit()
+
+    exported = {c.case_id: c for c in export_cases(MONTH, batch_size=2)}  # several batches
+    assert list(exported) == sorted(exported) == sorted([open_case.id, chain_case.id, closed_case.id])
+    assert exported[open_case.id].reopened and not exported[chain_case.id].reopened
+    assert exported[open_case.id].birth_year == 2013 and exported[open_case.id].school_type == "so"
+    assert exported[chain_case.id].steps == (
+        builder.ExportStep("aanmelding", date(2026, 5, 11), date(2026, 6, 1)),
+        builder.ExportStep("swv_inzet", date(2026, 6, 3), date(2026, 7, 1)),
+        builder.ExportStep("consulent", date(2026, 9, 14), None),
+    )
+    # An aanmelding without a decision is done the day after its six-week term ran out.
+    assert exported[closed_case.id].steps == (builder.ExportStep("aanmelding", date(2026, 8, 31), date(2026, 10, 13)),)
+    assert exported[closed_case.id].closed_on == date(2026, 10, 15)
