@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from thuiszitters.clock import today
+from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
 from thuiszitters.reports.cli import case_cli
 
@@ -122,4 +123,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
+    app.cli.add_command(export_cli)
     app.cli.add_command(case_cli)
