@@ -9,8 +9,10 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from thuiszitters.clock import today
+from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
 from thuiszitters.reminders.cli import register as register_reminders_cli
+from thuiszitters.reports.cli import case_cli
 
 users_cli = AppGroup("users", help="Gebruikers en API-sleutels.")
 seed_cli = AppGroup("seed", help="Demo- en testgegevens.")
@@ -122,4 +124,6 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(case_cli)
     register_reminders_cli(app)

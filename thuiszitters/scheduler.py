@@ -4,15 +4,17 @@ Never started by ``create_app``, the CLI or web workers: only by ``flask schedul
 that beside the web server). A second scheduler started by mistake does no harm: every job takes a database
 lock and the reminder keys are unique, so it only repeats work that then finds nothing to do.
 
-To add a job, append one ``JobSpec`` to ``JOBS`` (e.g. the monthly inspectie export on the 1st at 06:00:
-``JobSpec("inspectie_export", "thuiszitters.exports.services:run_monthly_export", {"trigger": "cron", "day": 1,
-"hour": 6})``). The target is a ``module:function`` path taking no arguments and returning a printable
-summary; it runs inside an app context and the wrapper commits after it returns (or rolls back if it raises).
+To add a job, append one ``JobSpec`` to ``JOBS`` (e.g. retention: ``JobSpec("retention",
+"thuiszitters.retention.services:anonymise_due", {"trigger": "cron", "hour": 3}, run_at_start=True)``). The
+target is a ``module:function`` path; a parameter named ``today`` receives ``clock.today()``, a parameter named
+``now`` receives ``clock.now_utc()``. It runs inside an app context and the wrapper commits after it returns (or
+rolls back if it raises); a returned string is logged.
 """
 from __future__ import annotations
 
 import contextlib
 import importlib
+import inspect
 import logging
 import signal
 from collections.abc import Callable
@@ -44,12 +46,28 @@ JOBS: list[JobSpec] = [
             {"trigger": "interval", "minutes": 1}, run_at_start=True),
     JobSpec("heartbeat", "thuiszitters.reminders.jobs:heartbeat",
             {"trigger": "interval", "minutes": 1}, run_at_start=True),
+    # Safe to repeat (a stored, intact month is left alone), so it also runs at start to catch up a missed 1st.
+    JobSpec("inspectie_export", "thuiszitters.exports.services:run_monthly_export",
+            {"trigger": "cron", "day": 1, "hour": 6, "minute": 0}, run_at_start=True),
 ]
 
 
-def _resolve(target: str) -> Callable[[], Any]:
+def _resolve(target: str) -> Callable[..., Any]:
     module_name, _, function_name = target.partition(":")
     return getattr(importlib.import_module(module_name), function_name)
+
+
+def _call(function: Callable[..., Any]) -> Any:
+    """Call a job function, giving it the clock's today/now if it asks for them (the clock is read at the edge)."""
+    from thuiszitters.clock import now_utc, today
+
+    wanted = inspect.signature(function).parameters
+    kwargs: dict[str, Any] = {}
+    if "today" in wanted:
+        kwargs["today"] = today()
+    if "now" in wanted:
+        kwargs["now"] = now_utc()
+    return function(**kwargs)
 
 
 def run_job(app: Flask, spec: JobSpec) -> None:
@@ -58,9 +76,9 @@ def run_job(app: Flask, spec: JobSpec) -> None:
 
     with app.app_context():
         try:
-            summary = _resolve(spec.target)()
+            summary = _call(_resolve(spec.target))
             db.session.commit()
-            if summary:
+            if isinstance(summary, str) and summary:
                 log.info("job %s: %s", spec.id, summary)
         except Exception as exc:
             db.session.rollback()

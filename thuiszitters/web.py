@@ -22,14 +22,18 @@ def register_blueprints(app: Flask) -> None:
     from thuiszitters.accounts.views import bp as auth_bp
     from thuiszitters.api import bp as api_bp
     from thuiszitters.cases.views import bp as cases_bp
+    from thuiszitters.exports.views import bp as exports_bp
     from thuiszitters.main import bp as main_bp
     from thuiszitters.reminders.views import bp as alerts_bp
+    from thuiszitters.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(reports_bp)
     app.register_blueprint(alerts_bp)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.smtp_server import SmtpServer
 from thuiszitters import create_app
+from thuiszitters.exports.models import ExportRun
 from thuiszitters.extensions import db
 from thuiszitters.reminders.models import OutboxMessage, Reminder, SchedulerState
 
@@ -67,12 +68,13 @@ def _wait_for(condition, timeout: float = 30.0) -> bool:
     return False
 
 
-def test_two_schedulers_started_by_mistake_catch_up_at_start_and_mail_each_reminder_once(app, database_url):
+def test_two_schedulers_started_by_mistake_catch_up_at_start_and_mail_each_reminder_once(app, database_url, tmp_path):
     w = factories.world()
     factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 7, 1), reference="TZ-SCHED")
     db.session.commit()
     server = SmtpServer().start()
-    env = _env(database_url, THUISZITTERS_MAIL_SERVER="127.0.0.1", THUISZITTERS_MAIL_PORT=str(server.port))
+    env = _env(database_url, THUISZITTERS_MAIL_SERVER="127.0.0.1", THUISZITTERS_MAIL_PORT=str(server.port),
+               THUISZITTERS_EXPORT_DIR=str(tmp_path / "exports"))
     schedulers = [_flask("scheduler", "run", env=env) for _ in range(2)]
     try:
         def all_sent() -> bool:
@@ -96,6 +98,8 @@ def test_two_schedulers_started_by_mistake_catch_up_at_start_and_mail_each_remin
     assert sum(received.values()) == db.session.scalar(select(func.count()).select_from(OutboxMessage))
     assert reminders == 2  # stale and the current overdue occurrence; the old notices are past catch-up
     assert ("lp1@example.nl", "[Thuiszitters] Terugkeerdoel niet gehaald") in received
+    # The monthly export also caught up at start, once.
+    assert db.session.scalars(select(ExportRun.month)).all() == ["2026-10"]
 
 
 def test_creating_the_app_starts_no_scheduler(database_url):
