@@ -14,7 +14,7 @@ from thuiszitters.extensions import db, login_manager
 log = logging.getLogger(__name__)
 
 # Endpoints anyone may reach without logging in. Everything else is denied by default.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.accessibility", "main.healthz"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "static", "main.accessibility", "main.healthz"})
 
 
 def register_blueprints(app: Flask) -> None:
@@ -57,7 +57,9 @@ def register_hooks(app: Flask) -> None:
             return None  # 404 follows
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        return None
+        from thuiszitters.accounts.views import enrolment_redirect
+
+        return enrolment_redirect()
 
     @app.after_request
     def security_headers(response):
@@ -87,6 +89,7 @@ def register_hooks(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
+        db.session.rollback()  # a refused action saves nothing, also not what was flushed before the refusal
         if is_api_request():
             from thuiszitters.api.problems import problem_from_domain
 
