@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from thuiszitters import security_cli
 from thuiszitters.clock import today
 from thuiszitters.extensions import db
 
@@ -104,3 +105,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
+    security_cli.register(app)

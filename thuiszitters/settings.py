@@ -93,4 +93,6 @@ def check_config(config: dict[str, Any]) -> None:
     if problems:
         raise ConfigError("; ".join(problems))
     config["SESSION_COOKIE_SECURE"] = True
+    # "__Host-": the browser sends it only over HTTPS, to this host, for the whole path; no subdomain can set it.
+    config["SESSION_COOKIE_NAME"] = "__Host-session"
     config["MFA_REQUIRED"] = True
