@@ -21,6 +21,7 @@ def register_blueprints(app: Flask) -> None:
     from thuiszitters.accounts.admin_views import bp as admin_bp
     from thuiszitters.accounts.views import bp as auth_bp
     from thuiszitters.api import bp as api_bp
+    from thuiszitters.audit.views import bp as audit_bp
     from thuiszitters.cases.views import bp as cases_bp
     from thuiszitters.main import bp as main_bp
 
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(audit_bp)
 
 
 def is_api_request() -> bool:
