@@ -19,12 +19,15 @@ from flask.testing import FlaskClient
 
 from tests import factories
 from tests.conftest import Auth, IsolatedClient
+from thuiszitters.cases.models import Step
+from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
 
 ROLES = ("anonymous", "coordinator", "leerplicht", "inspectie", "admin")
 AUTHENTICATED = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
 CASE_READERS = frozenset({"coordinator", "leerplicht", "admin"})
+CASE_EDITORS = frozenset({"coordinator"})
 ADMIN = frozenset({"admin"})
 
 
@@ -61,8 +64,19 @@ RULES: dict[str, Rule] = {
     "cases.new": Rule(frozenset({"coordinator"}), stub=True),
     "cases.show": Rule(CASE_READERS, scoped=True),
     "api.openapi": Rule(EVERYONE),
+    "api.list_swvs": Rule(AUTHENTICATED),
+    "api.list_gemeenten": Rule(AUTHENTICATED),
+    "api.list_schools": Rule(AUTHENTICATED),
     "api.list_cases": Rule(CASE_READERS),
+    "api.create_case": Rule(CASE_EDITORS),
     "api.get_case": Rule(CASE_READERS, scoped=True),
+    "api.case_events": Rule(CASE_READERS, scoped=True),
+    "api.update_case": Rule(CASE_EDITORS, scoped=True),
+    "api.add_step": Rule(CASE_EDITORS, scoped=True),
+    "api.update_step": Rule(CASE_EDITORS, scoped=True),
+    "api.close_case": Rule(CASE_EDITORS, scoped=True),
+    "api.reopen_case": Rule(CASE_EDITORS, scoped=True),
+    "api.transfer_case": Rule(CASE_EDITORS, scoped=True),
 }
 
 EMAILS = {"coordinator": "coord1@example.nl", "leerplicht": "lp1@example.nl", "inspectie": "insp@example.nl",
@@ -95,14 +109,16 @@ class Scene:
         self.w = factories.world()
         self.own_case = factories.case(self.w.swv1, self.w.gem1, out_of_school_since=date(2026, 9, 1))
         self.other_case = factories.case(self.w.swv2, self.w.gem2, out_of_school_since=date(2026, 9, 1))
+        for case in (self.own_case, self.other_case):
+            case.steps.append(Step(kind="swv_inzet", created_at=now_utc(), started_on=date(2026, 9, 15)))
         self.tokens = {role: factories.token(getattr(self.w, role)) for role in EMAILS}
         self.subject_token = db.session.get(type(self.w.coordinator), self.w.coordinator.id).tokens[0].id
         db.session.commit()
 
     def values(self, scope: str) -> dict[str, object]:
         case = self.own_case if scope == "own" else self.other_case
-        return {"case_id": case.id, "user_id": self.w.coordinator.id, "token_id": self.subject_token,
-                "filename": "css/app.css"}
+        return {"case_id": case.id, "step_id": case.steps[0].id, "user_id": self.w.coordinator.id,
+                "token_id": self.subject_token, "filename": "css/app.css"}
 
 
 def _build(rule, scene: Scene, scope: str) -> str:
@@ -121,7 +137,7 @@ def _client(app: Flask, role: str) -> FlaskClient:
 
 def _request(app: Flask, scene: Scene, role: str, rule, scope: str):
     url = _build(rule, scene, scope)
-    method = "GET" if "GET" in rule.methods else "POST"
+    method = next(m for m in ("GET", "POST", "PATCH", "PUT", "DELETE") if m in rule.methods)
     client = _client(app, role)
     headers = {}
     if rule.endpoint.startswith("api.") and role != "anonymous":
@@ -150,8 +166,13 @@ def _check(app: Flask, scene: Scene, endpoint: str, role: str) -> list[str]:
         if response.status_code >= 500:
             problems.append(f"{where}: server error")
         elif role not in rule_spec.allowed:
-            expected_denial = (response.status_code == 401 if is_api else to_login) if role == "anonymous" \
-                else response.status_code == 403
+            if role == "anonymous":
+                expected_denial = response.status_code == 401 if is_api else to_login
+            elif rule_spec.scoped and (scope == "other" or role == "admin"):
+                # A case the role cannot see at all: 404 (403 would tell it exists) or 403 for the role itself.
+                expected_denial = response.status_code in (403, 404)
+            else:
+                expected_denial = response.status_code == 403
             if not expected_denial:
                 problems.append(f"{where}: should be refused")
         elif rule_spec.scoped and (scope == "other" or role == "admin"):
