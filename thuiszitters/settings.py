@@ -28,6 +28,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "RETENTION_YEARS": int,
     "MFA_REQUIRED": bool,
     "SESSION_COOKIE_SECURE": bool,
+    "TRUSTED_PROXY_COUNT": int,
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}

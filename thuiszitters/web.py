@@ -38,6 +38,13 @@ def is_api_request() -> bool:
 
 
 def register_hooks(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (for login throttling) and scheme, as told by our own reverse proxy only.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
     @login_manager.user_loader
     def load_user(session_id: str):
         from thuiszitters.accounts.models import User

@@ -268,3 +268,32 @@ def test_wrong_codes_are_throttled_too(app, auth, client):
         statuses.append(client.post("/login/code", data={
             "code": "123456", "csrf_token": csrf_from(page.get_data(as_text=True))}).status_code)
     assert statuses[-1] == 429
+
+
+def test_behind_a_trusted_proxy_the_address_throttle_counts_the_client_not_the_proxy(database_url, tmp_path):
+    from tests.conftest import IsolatedClient
+    from thuiszitters import create_app
+    from thuiszitters.extensions import db as _db
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url, "TRUSTED_PROXY_COUNT": 1})
+    app.test_client_class = IsolatedClient
+    with app.app_context():
+        try:
+            factories.world()
+            _db.session.commit()
+            for i in range(20):
+                client = app.test_client()
+                client.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+                Auth(client).login(f"guess{i}@example.nl", "wrong-password-123")
+            elsewhere = app.test_client()
+            elsewhere.environ_base["HTTP_X_FORWARDED_FOR"] = "198.51.100.9"
+            assert Auth(elsewhere).login("coord1@example.nl").status_code == 302
+            attacker = app.test_client()
+            attacker.environ_base["HTTP_X_FORWARDED_FOR"] = "203.0.113.7"
+            assert Auth(attacker).login("coord1@example.nl").status_code == 429
+        finally:
+            from tests.conftest import _empty_database
+
+            _db.session.remove()
+            _empty_database()
+            _db.engine.dispose()
