@@ -59,6 +59,18 @@ def register_hooks(app: Flask) -> None:
         return user
 
     @app.before_request
+    def refuse_nul_characters():
+        # No text column (PostgreSQL) can hold U+0000 and no person types it: refuse it at the edge, not as a 500.
+        fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        if any("\x00" in key or "\x00" in value for key, value in fields) or (
+            request.is_json and b"\\u0000" in request.get_data(cache=True)
+        ):
+            from flask import abort
+
+            abort(400)
+        return None
+
+    @app.before_request
     def deny_by_default():
         if request.endpoint in PUBLIC_ENDPOINTS or is_api_request():
             return None

@@ -297,3 +297,12 @@ def test_behind_a_trusted_proxy_the_address_throttle_counts_the_client_not_the_p
             _db.session.remove()
             _empty_database()
             _db.engine.dispose()
+
+
+def test_a_browser_session_does_not_authenticate_the_api(app, auth, client):
+    """The API takes bearer tokens only: a logged-in browser cannot be tricked into API calls (no CSRF there)."""
+    factories.world()
+    db.session.commit()
+    auth.login("coord1@example.nl")
+    assert client.get("/casussen").status_code == 200
+    assert client.get("/api/v1/cases").status_code == 401

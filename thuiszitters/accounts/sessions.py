@@ -10,6 +10,7 @@ Rows are read and written through their own connection, not the request's ORM se
 from __future__ import annotations
 
 import hashlib
+import logging
 import secrets
 from datetime import datetime, timedelta
 from typing import Any
@@ -17,11 +18,14 @@ from typing import Any
 from flask import Flask, Request, Response
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
 from thuiszitters.accounts.models import UserSession
 from thuiszitters.clock import real_now_utc
 from thuiszitters.extensions import db
+
+log = logging.getLogger(__name__)
 
 # Write last_seen_at at most this often: no database write on every request.
 TOUCH_INTERVAL = timedelta(seconds=60)
@@ -37,7 +41,7 @@ class ServerSession(CallbackDict, SessionMixin):
     """The session dict. `modified` is set by any change; `regenerate()` asks for a new id at save time."""
 
     def __init__(self, initial: dict[str, Any] | None = None, *, token: str | None = None,
-                 last_seen_at: datetime | None = None, expired: bool = False) -> None:
+                 last_seen_at: datetime | None = None, expired: bool = False, unavailable: bool = False) -> None:
         def on_update(_self: CallbackDict) -> None:
             self.modified = True
 
@@ -45,6 +49,7 @@ class ServerSession(CallbackDict, SessionMixin):
         self.token = token
         self.last_seen_at = last_seen_at
         self.expired = expired
+        self.unavailable = unavailable
         self.modified = False
         self.regenerate_requested = False
 
@@ -52,6 +57,12 @@ class ServerSession(CallbackDict, SessionMixin):
         """Issue a new session id when this response is sent; the old one stops working."""
         self.regenerate_requested = True
         self.modified = True
+
+
+def _sessionless(app: Flask, request: Request) -> bool:
+    """Static files and the API (bearer tokens, never cookies) need no session: no database round trip."""
+    path = request.path
+    return path.startswith(f"{app.static_url_path}/") or path.startswith("/api/")
 
 
 def _user_id(session: ServerSession) -> int | None:
@@ -70,8 +81,16 @@ class DatabaseSessionInterface(SessionInterface):
 
     def open_session(self, app: Flask, request: Request) -> ServerSession:
         token = request.cookies.get(self.get_cookie_name(app))
-        if not token or len(token) > 100:
+        if not token or len(token) > 100 or _sessionless(app, request):
             return ServerSession()
+        try:
+            return self._load(app, token)
+        except SQLAlchemyError:
+            # Database down: carry on without a session (pages needing one refuse, /healthz can answer 503).
+            log.warning("session store unreachable")
+            return ServerSession(unavailable=True)
+
+    def _load(self, app: Flask, token: str) -> ServerSession:
         with db.engine.begin() as conn:
             row = conn.execute(
                 select(_table.c.id, _table.c.data, _table.c.created_at, _table.c.last_seen_at)
@@ -93,6 +112,14 @@ class DatabaseSessionInterface(SessionInterface):
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
+        if session.unavailable:
+            return
+        try:
+            self._save(app, session, response)
+        except SQLAlchemyError:
+            log.warning("session store unreachable; session not saved")
+
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
         name = self.get_cookie_name(app)
         domain = self.get_cookie_domain(app)
         path = self.get_cookie_path(app)
