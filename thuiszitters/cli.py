@@ -11,6 +11,7 @@ from flask.cli import AppGroup
 from thuiszitters import security_cli
 from thuiszitters.clock import today
 from thuiszitters.extensions import db
+from thuiszitters.reports.cli import case_cli
 
 users_cli = AppGroup("users", help="Gebruikers en API-sleutels.")
 seed_cli = AppGroup("seed", help="Demo- en testgegevens.")
@@ -122,4 +123,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
+    app.cli.add_command(case_cli)
     security_cli.register(app)

@@ -24,6 +24,7 @@ def register_blueprints(app: Flask) -> None:
     from thuiszitters.audit.views import bp as audit_bp
     from thuiszitters.cases.views import bp as cases_bp
     from thuiszitters.main import bp as main_bp
+    from thuiszitters.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -31,6 +32,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(audit_bp)
+    app.register_blueprint(reports_bp)
 
 
 def is_api_request() -> bool:
