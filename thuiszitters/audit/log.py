@@ -13,6 +13,7 @@ from thuiszitters.extensions import db
 
 ACTION_LABELS = {
     "case.read": "Casus ingezien",
+    "case.events.read": "Geschiedenis van de casus ingezien (API)",
     "case.pdf": "PDF-samenvatting gedownload",
     "pdf.download": "PDF-samenvatting gedownload",
     "export.download": "Export gedownload",
@@ -25,7 +26,8 @@ ACTION_LABELS = {
     "processing_log.read": "Verwerkingenlogboek van deze casus bekeken",
 }
 # Actions that only read personal data (the rest change it).
-READ_ACTIONS = frozenset({"case.read", "case.pdf", "pdf.download", "export.download", "processing_log.read"})
+READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "pdf.download", "export.download",
+                          "processing_log.read"})
 
 
 def action_label(action: str) -> str:
