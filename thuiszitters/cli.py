@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from thuiszitters import security_cli
 from thuiszitters.clock import today
 from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
@@ -126,4 +127,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(refdata_cli)
     app.cli.add_command(export_cli)
     app.cli.add_command(case_cli)
+    security_cli.register(app)
     register_reminders_cli(app)

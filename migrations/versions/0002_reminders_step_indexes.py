@@ -1,7 +1,7 @@
 """reminders: partial indexes on case_step for the sweep's aanmelding and GPO rules
 
 Revision ID: 0002_reminders
-Revises: 0001
+Revises: 0002_security
 Create Date: 2026-11-23 11:45:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0002_reminders'
-down_revision = '0001'
+down_revision = '0002_security'
 branch_labels = None
 depends_on = None
 

@@ -116,7 +116,9 @@ def test_users_see_their_notifications_and_mark_them_read(app, auth, client):
     db.session.expire_all()
     assert db.session.get(Notification, mine[0].id).read_at is not None
     others = db.session.scalar(select(Notification.id).where(Notification.user_id != w.coordinator.id))
-    assert client.post(f"/meldingen/{others}/gelezen", data={"csrf_token": csrf_from(page)}).status_code == 404
+    assert client.post(f"/meldingen/{others}/gelezen", data={"csrf_token": csrf_from(page)}).status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Notification, others).read_at is None  # another user's notification is left alone
     client.post("/meldingen/gelezen", data={"csrf_token": csrf_from(page)})
     db.session.expire_all()
     assert all(n.read_at for n in db.session.scalars(select(Notification)

@@ -12,7 +12,9 @@ from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.reminders.models import Alert
-from thuiszitters.reminders.services import ALERT_STATUSES, acknowledge_alert, alerts_in_scope
+from thuiszitters.reminders.services import ALERT_STATUSES, acknowledge_alert, alerts_in_scope, get_visible_alert
+
+LEERPLICHT = frozenset({"leerplicht"})
 
 
 def _timestamp(value) -> str | None:
@@ -61,8 +63,9 @@ def list_alerts():
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")
-def acknowledge(alert_id: int):
-    require_role(g.api_user, CASE_ROLES)
+def acknowledge_alert_endpoint(alert_id: int):
+    require_role(g.api_user, LEERPLICHT)
+    get_visible_alert(g.api_user, alert_id)  # 404 before the body is looked at
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise ValidationFailed([InvalidParam("note", "required", "Stuur een JSON-object met een notitie: "

@@ -55,9 +55,18 @@ def notifications():
     return render_template("alerts/notifications.html", page=page, form=MarkReadForm())
 
 
-@bp.post("/meldingen/gelezen", defaults={"notification_id": None})
+@bp.post("/meldingen/gelezen")
+def mark_all_read():
+    form = MarkReadForm()
+    if form.validate_on_submit():
+        services.mark_read(current_user, None, now_utc())
+        db.session.commit()
+    return redirect(url_for("alerts.notifications"))
+
+
 @bp.post("/meldingen/<int:notification_id>/gelezen")
-def mark_read(notification_id: int | None):
+def mark_read(notification_id: int):
+    """Another user's notification is silently left alone: the answer does not reveal that it exists."""
     form = MarkReadForm()
     if form.validate_on_submit():
         services.mark_read(current_user, notification_id, now_utc())
