@@ -4,8 +4,7 @@ Never started by ``create_app``, the CLI or web workers: only by ``flask schedul
 that beside the web server). A second scheduler started by mistake does no harm: every job takes a database
 lock and the reminder keys are unique, so it only repeats work that then finds nothing to do.
 
-To add a job, append one ``JobSpec`` to ``JOBS`` (e.g. retention: ``JobSpec("retention",
-"thuiszitters.retention.services:anonymise_due", {"trigger": "cron", "hour": 3}, run_at_start=True)``). The
+To add a job, append one ``JobSpec`` to ``JOBS`` (see the export and retention lines below). The
 target is a ``module:function`` path; a parameter named ``today`` receives ``clock.today()``, a parameter named
 ``now`` receives ``clock.now_utc()``. It runs inside an app context and the wrapper commits after it returns (or
 rolls back if it raises); a returned string is logged.
@@ -49,6 +48,7 @@ JOBS: list[JobSpec] = [
     # Safe to repeat (a stored, intact month is left alone), so it also runs at start to catch up a missed 1st.
     JobSpec("inspectie_export", "thuiszitters.exports.services:run_monthly_export",
             {"trigger": "cron", "day": 1, "hour": 6, "minute": 0}, run_at_start=True),
+    JobSpec("retention", "thuiszitters.retention:anonymise_expired_cases", {"trigger": "cron", "hour": 3, "minute": 0}),
 ]
 
 

@@ -8,7 +8,7 @@ import sys
 import threading
 import time
 from collections import Counter
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 
 from sqlalchemy import func, select
@@ -107,3 +107,21 @@ def test_creating_the_app_starts_no_scheduler(database_url):
     create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
     started = [t.name for t in threading.enumerate() if t.ident not in before]
     assert started == []
+
+
+def test_the_scheduler_sweeps_daily_at_seven_amsterdam_time_and_exports_on_the_first(database_url):
+    from thuiszitters.clock import AMSTERDAM
+    from thuiszitters.scheduler import build_scheduler
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    scheduler = build_scheduler(app)
+    winter = datetime(2026, 12, 1, 8, 0, tzinfo=AMSTERDAM)
+    summer = datetime(2027, 6, 1, 8, 0, tzinfo=AMSTERDAM)
+    sweep = scheduler.get_job("reminders_sweep").trigger
+    assert sweep.get_next_fire_time(None, winter) == datetime(2026, 12, 2, 7, 0, tzinfo=AMSTERDAM)
+    assert sweep.get_next_fire_time(None, summer).utcoffset() == timedelta(hours=2)
+    assert sweep.get_next_fire_time(None, summer).hour == 7
+    export = scheduler.get_job("inspectie_export").trigger
+    assert export.get_next_fire_time(None, winter) == datetime(2027, 1, 1, 6, 0, tzinfo=AMSTERDAM)
+    assert {job.id for job in scheduler.get_jobs()} >= {"reminders_sweep_at_start", "outbox_delivery", "heartbeat",
+                                                       "retention"}
