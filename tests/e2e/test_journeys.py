@@ -146,3 +146,30 @@ def test_inspectie_downloads_the_monthly_export(app, clock, journey):
     content = Path(download_info.value.path()).read_bytes()
     assert content.startswith(b"\xef\xbb\xbf")  # UTF-8 with BOM for Dutch Excel
     assert "Ærøe".encode() not in content and "Şahin".encode() not in content
+
+
+def test_leerplicht_acknowledges_an_overdue_alert_raised_by_the_sweep(app, clock, journey):
+    from thuiszitters.reminders.services import send_due_reminders
+
+    clock.set_today(date(2026, 9, 1))
+    w = _world_with_schools()
+    _case_for(w, clock, date(2026, 6, 1))  # deadline 1 September
+    clock.set_today(date(2026, 9, 3))
+    send_due_reminders(clock.today())
+    db.session.commit()
+    page = journey.page
+    journey.login("lp1@example.nl", factories.PASSWORD)
+    journey.goto("/signalen")
+    assert "Şahin Ærøe" in page.inner_text("main")
+    journey.check("signalen")
+    page.get_by_role("button", name="Signaal afhandelen").click()
+    # A note is required: the browser refuses the empty form before it is sent, and the alert stays open.
+    assert page.get_by_label("Notitie").evaluate("el => !el.checkValidity()")
+    assert "Şahin Ærøe" in page.inner_text("main")
+    journey.check("signaal-zonder-notitie")
+    page.get_by_label("Notitie").fill("Huisbezoek gepland; school zoekt plaats.")
+    page.get_by_role("button", name="Signaal afhandelen").click()
+    page.wait_for_load_state()
+    journey.goto("/signalen/afgehandeld")
+    assert "Huisbezoek gepland" in page.inner_text("main")
+    journey.check("afgehandeld")
