@@ -7,6 +7,7 @@ from flask import Flask, flash, g, redirect, render_template, request, url_for
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.routing import IntegerConverter
 
 from thuiszitters.errors import DomainError, ValidationFailed
 from thuiszitters.extensions import db, login_manager
@@ -17,7 +18,16 @@ log = logging.getLogger(__name__)
 PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "static", "main.accessibility", "main.healthz"})
 
 
+class IdConverter(IntegerConverter):
+    """`<int:...>` in our URLs: database ids are 32-bit, so a larger number matches no route (404, not a 500)."""
+
+    def __init__(self, map, fixed_digits: int = 0, min: int | None = None, max: int | None = 2**31 - 1,
+                 signed: bool = False) -> None:
+        super().__init__(map, fixed_digits=fixed_digits, min=min, max=max, signed=signed)
+
+
 def register_blueprints(app: Flask) -> None:
+    app.url_map.converters["int"] = IdConverter
     from thuiszitters.accounts.admin_views import bp as admin_bp
     from thuiszitters.accounts.views import bp as auth_bp
     from thuiszitters.api import bp as api_bp

@@ -7,6 +7,7 @@ from flask import current_app, g, jsonify, request
 
 from thuiszitters.accounts.scope import CASE_ROLES, require_role
 from thuiszitters.api import bp
+from thuiszitters.api.inputs import page_params
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, ValidationFailed
@@ -37,25 +38,16 @@ def alert_json(alert: Alert) -> dict[str, Any]:
     }
 
 
-def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
-    raw = request.args.get(name)
-    if raw is None:
-        return default
-    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
-        limit = f" en ten hoogste {maximum}" if maximum else ""
-        raise ValidationFailed([InvalidParam(name, "invalid", f"{name} moet een geheel getal van ten minste 1{limit} "
-                                                              f"zijn.")])
-    return int(raw)
-
-
 @bp.get("/alerts")
 def list_alerts():
     require_role(g.api_user, CASE_ROLES)
     status = request.args.get("status", "open")
     if status not in ALERT_STATUSES:
         raise ValidationFailed([InvalidParam("status", "invalid_choice", "status is 'open' of 'acknowledged'.")])
-    page = _positive_int("page", 1)
-    page_size = _positive_int("pageSize", 50, current_app.config.get("API_MAX_PAGE_SIZE", 100))
+    problems: list[InvalidParam] = []
+    page, page_size = page_params(request.args, current_app.config["API_MAX_PAGE_SIZE"], problems)
+    if problems:
+        raise ValidationFailed(problems)
     result = db.paginate(alerts_in_scope(g.api_user, status), page=page, per_page=page_size,
                          max_per_page=page_size, error_out=False)
     return jsonify({"items": [alert_json(a) for a in result.items], "page": page, "pageSize": page_size,

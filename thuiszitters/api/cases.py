@@ -169,10 +169,7 @@ def list_cases():
     require_role(g.api_user, CASE_ROLES)
     args = request.args
     problems = []
-    page = _positive_int(args.get("page", "1"), "page", problems)
-    page_size = _positive_int(args.get("pageSize", "50"), "pageSize", problems)
-    if page_size and page_size > current_app.config["API_MAX_PAGE_SIZE"]:
-        problems.append(InvalidParam("pageSize", "out_of_range", "Hoogstens 100 per pagina."))
+    page, page_size = p.page_params(args, current_app.config["API_MAX_PAGE_SIZE"], problems)
     status = args.get("status")
     if status is not None and status not in rules.CASE_STATUSES:
         problems.append(InvalidParam("status", "unknown_value", "Kies open of closed."))
@@ -193,13 +190,6 @@ def list_cases():
     rows = db.session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
     return jsonify({"items": [case_list_item(case, day) for case in rows], "page": page, "pageSize": page_size,
                     "total": total})
-
-
-def _positive_int(raw: str, name: str, problems: list[InvalidParam]) -> int:
-    if not raw.isdigit() or int(raw) < 1:
-        problems.append(InvalidParam(name, "invalid_type", "Verwacht een positief geheel getal."))
-        return 1
-    return int(raw)
 
 
 @bp.get("/cases/<int:case_id>")

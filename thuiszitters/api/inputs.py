@@ -1,7 +1,7 @@
 """Parsing JSON request bodies into typed values, collecting every problem as an invalidParam."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -131,3 +131,23 @@ def camel_name(attr: str, fields: list[Field], prefix: str = "") -> str:
             return prefix + f.name
     head, *rest = attr.split("_")
     return prefix + head + "".join(part.title() for part in rest)
+
+
+# Deeper than any real list goes, and far below what a database OFFSET can hold.
+MAX_PAGE = 100_000
+
+
+def page_params(args: Mapping[str, str], max_page_size: int, problems: list[InvalidParam]) -> tuple[int, int]:
+    """`page` and `pageSize` from the query string (API.md: default 1 and 50, at most `max_page_size`)."""
+
+    def bounded(name: str, default: int, maximum: int) -> int:
+        raw = args.get(name)
+        if raw is None:
+            return default
+        if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+            problems.append(InvalidParam(name, "out_of_range",
+                                         f"{name} moet een geheel getal van 1 tot en met {maximum} zijn."))
+            return default
+        return int(raw)
+
+    return bounded("page", 1, MAX_PAGE), bounded("pageSize", 50, max_page_size)
