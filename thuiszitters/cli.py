@@ -10,6 +10,7 @@ from flask.cli import AppGroup
 
 from thuiszitters.clock import today
 from thuiszitters.extensions import db
+from thuiszitters.seed.cli import seed_synthetic
 
 users_cli = AppGroup("users", help="Gebruikers en API-sleutels.")
 seed_cli = AppGroup("seed", help="Demo- en testgegevens.")
@@ -104,3 +105,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
+    seed_cli.add_command(seed_synthetic)

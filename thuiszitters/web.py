@@ -22,6 +22,7 @@ def register_blueprints(app: Flask) -> None:
     from thuiszitters.accounts.views import bp as auth_bp
     from thuiszitters.api import bp as api_bp
     from thuiszitters.cases.views import bp as cases_bp
+    from thuiszitters.dashboard.views import bp as dashboard_bp
     from thuiszitters.main import bp as main_bp
 
     app.register_blueprint(main_bp)
@@ -29,6 +30,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(dashboard_bp)
 
 
 def is_api_request() -> bool:

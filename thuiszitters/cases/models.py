@@ -39,6 +39,18 @@ class Case(db.Model):
         Index("ix_case_file_status_activity", "status", "last_activity_on"),
         # Retention sweep.
         Index("ix_case_file_closed_on", "closed_on"),
+        # Unfiltered case list in scope, sorted by deadline (also makes its COUNT index-only).
+        Index("ix_case_file_swv_deadline", "swv_id", "return_deadline", "anonymised_at"),
+        Index("ix_case_file_gemeente_deadline", "gemeente_id", "return_deadline", "anonymised_at"),
+        # Dashboards in scope: cases started / closed per month, funnel, return curve.
+        Index("ix_case_file_swv_since", "swv_id", "out_of_school_since"),
+        Index("ix_case_file_gemeente_since", "gemeente_id", "out_of_school_since"),
+        Index("ix_case_file_swv_closed", "swv_id", "closed_on"),
+        Index("ix_case_file_gemeente_closed", "gemeente_id", "closed_on"),
+        # National aggregates per swv for the inspectie (covering, no table reads).
+        Index("ix_case_file_status_swv_deadline", "status", "swv_id", "return_deadline"),
+        Index("ix_case_file_since_swv", "out_of_school_since", "swv_id"),
+        Index("ix_case_file_closed_swv", "closed_on", "swv_id", "status", "offer_started_on", "return_deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
