@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, Integer, String, and_, case, func, literal, select
+from sqlalchemy import Date, Integer, and_, case, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -61,21 +61,15 @@ def _days_between_default(element, compiler, **kw):
     return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
 
 
-class year_month(FunctionElement):
-    """'YYYY-MM' of a DATE expression."""
-
-    type = String()
-    inherit_cache = True
-
-
-@compiles(year_month, "sqlite")
-def _year_month_sqlite(element, compiler, **kw):
-    return f"strftime('%Y-%m', {compiler.process(next(iter(element.clauses)), **kw)})"
-
-
-@compiles(year_month)
-def _year_month_default(element, compiler, **kw):
-    return f"to_char({compiler.process(next(iter(element.clauses)), **kw)}, 'YYYY-MM')"
+def _per_month(rows) -> dict[str, tuple[int, ...]]:
+    """Fold per-day counts into 'YYYY-MM' keys. Grouping by the date itself reads the index in order, which
+    is cheaper than formatting every row's date in SQL."""
+    months: dict[str, list[int]] = {}
+    for day, *counts in rows:
+        totals = months.setdefault(day.strftime("%Y-%m"), [0] * len(counts))
+        for index, count in enumerate(counts):
+            totals[index] += count or 0
+    return {key: tuple(values) for key, values in months.items()}
 
 
 def _day(value: date) -> ColumnElement:
@@ -183,27 +177,33 @@ def _funnel(scope: ColumnElement, today: date, result: CoordinatorDashboard) -> 
 
 
 def _month_flow(scope: ColumnElement, today: date, result: CoordinatorDashboard) -> None:
+    """New and closed cases per month. ``closed_on`` is set only on closed cases (reopening clears it)."""
     months = _months(today)
+    result.months = _flows(months, scope)
+    result.closed_12m = sum(m.closed for m in result.months)
+    result.goal_met_12m = sum(m.goal_met for m in result.months)
+
+
+def _flows(months: list[date], *where: ColumnElement) -> list[MonthFlow]:
+    """New and closed cases (and goal met among the closed) per month since ``months[0]``: two queries."""
     start = _day(months[0])
-    new_rows = db.session.execute(
-        select(year_month(Case.out_of_school_since), func.count())
-        .where(scope, Case.out_of_school_since >= start)
-        .group_by(year_month(Case.out_of_school_since))
-    ).all()
+    new = _per_month(db.session.execute(
+        select(Case.out_of_school_since, func.count())
+        .where(*where, Case.out_of_school_since >= start)
+        .group_by(Case.out_of_school_since)
+    ).all())
     met = func.sum(case((Case.offer_started_on <= Case.return_deadline, 1), else_=0))
-    closed_rows = db.session.execute(
-        select(year_month(Case.closed_on), func.count(), met)
-        .where(scope, Case.status == "closed", Case.closed_on >= start)
-        .group_by(year_month(Case.closed_on))
-    ).all()
-    new = dict(new_rows)
-    closed = {ym: (count, met or 0) for ym, count, met in closed_rows}
+    closed = _per_month(db.session.execute(
+        select(Case.closed_on, func.count(), met)
+        .where(*where, Case.closed_on >= start)
+        .group_by(Case.closed_on)
+    ).all())
+    flows = []
     for month in months:
         key = month.strftime("%Y-%m")
         count, goal = closed.get(key, (0, 0))
-        result.months.append(MonthFlow(month, new.get(key, 0), count, goal))
-        result.closed_12m += count
-        result.goal_met_12m += goal
+        flows.append(MonthFlow(month, new.get(key, (0,))[0], count, goal))
+    return flows
 
 
 def survival_curve(buckets: dict[tuple[int, bool], int], weeks: int = SURVIVAL_WEEKS) -> list[SurvivalPoint]:
@@ -406,7 +406,7 @@ def inspectie_dashboard(today: date) -> InspectieDashboard:
     met = func.sum(case((Case.offer_started_on <= Case.return_deadline, 1), else_=0))
     closed_rows = db.session.execute(
         select(Case.swv_id, func.count(), met)
-        .where(Case.closed_on >= _day(year_start), Case.status == "closed")
+        .where(Case.closed_on >= _day(year_start))
         .group_by(Case.swv_id)
     ).all()
     opened = {swv_id: (count, late or 0) for swv_id, count, late in open_rows}
@@ -421,23 +421,4 @@ def inspectie_dashboard(today: date) -> InspectieDashboard:
 
 
 def _national_months(today: date) -> list[MonthFlow]:
-    months = _months(today)
-    start = _day(months[0])
-    new = dict(db.session.execute(
-        select(year_month(Case.out_of_school_since), func.count())
-        .where(Case.out_of_school_since >= start)
-        .group_by(year_month(Case.out_of_school_since))
-    ).all())
-    met = func.sum(case((Case.offer_started_on <= Case.return_deadline, 1), else_=0))
-    closed = {ym: (count, goal or 0) for ym, count, goal in db.session.execute(
-        select(year_month(Case.closed_on), func.count(), met)
-        .where(Case.closed_on >= start, Case.status == "closed")
-        .group_by(year_month(Case.closed_on))
-    ).all()}
-    flows = []
-    for month in months:
-        key = month.strftime("%Y-%m")
-        count, goal = closed.get(key, (0, 0))
-        flows.append(MonthFlow(month, new.get(key, 0), count, goal))
-    return flows
-
+    return _flows(_months(today))
