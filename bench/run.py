@@ -36,6 +36,7 @@ from urllib.parse import urlencode, urlsplit
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
+WORK = ROOT / "instance" / "bench"  # the SQLite database and server logs (git-ignored)
 PYTHON = sys.executable
 BIN = Path(PYTHON).parent
 TODAY = "2026-11-02"  # pinned, so a seed gives the same data and the same pages on every run
@@ -196,7 +197,7 @@ def free_port() -> int:
 
 def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
     port = free_port()
-    log = open(BENCH / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed with the process
+    log = open(WORK / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
          "--timeout", "120", "app:app"],
@@ -392,7 +393,8 @@ def main(argv: list[str] | None = None) -> int:
 
     targets: dict[str, str] = {}
     if args.only in (None, "sqlite"):
-        sqlite_path = BENCH / "bench.db"
+        WORK.mkdir(parents=True, exist_ok=True)
+        sqlite_path = WORK / "bench.db"
         if not args.reuse:
             for suffix in ("", "-wal", "-shm"):
                 Path(f"{sqlite_path}{suffix}").unlink(missing_ok=True)

@@ -44,11 +44,15 @@ class Case(db.Model):
         # The same without a status filter.
         Index("ix_case_file_swv_list", "swv_id", "return_deadline", "id", "anonymised_at"),
         Index("ix_case_file_gemeente_list", "gemeente_id", "return_deadline", "id", "anonymised_at"),
-        # Dashboards in scope: cases started / closed per month, funnel, return curve.
-        Index("ix_case_file_swv_since", "swv_id", "out_of_school_since"),
-        Index("ix_case_file_gemeente_since", "gemeente_id", "out_of_school_since"),
-        Index("ix_case_file_swv_closed", "swv_id", "closed_on"),
-        Index("ix_case_file_gemeente_closed", "gemeente_id", "closed_on"),
+        # Dashboards in scope: cases started / closed per month, funnel, return curve (covering: index-only).
+        Index("ix_case_file_swv_since", "swv_id", "out_of_school_since", "anonymised_at", "stage", "status",
+              "outcome", "offer_started_on"),
+        Index("ix_case_file_gemeente_since", "gemeente_id", "out_of_school_since", "anonymised_at", "stage",
+              "status", "outcome", "offer_started_on"),
+        Index("ix_case_file_swv_closed", "swv_id", "closed_on", "anonymised_at", "offer_started_on",
+              "return_deadline"),
+        Index("ix_case_file_gemeente_closed", "gemeente_id", "closed_on", "anonymised_at", "offer_started_on",
+              "return_deadline"),
         # National aggregates per swv for the inspectie (covering, no table reads). Not (status, swv_id, ...):
         # SQLite would then pick it for the case list too, which needs ix_case_file_swv_status_deadline.
         Index("ix_case_file_status_deadline_swv", "status", "return_deadline", "swv_id"),

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta
 
 from dateutil.relativedelta import relativedelta
-from sqlalchemy import Date, Integer, and_, case, func, literal, select
+from sqlalchemy import Date, Integer, String, and_, case, cast, func, literal, select
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
@@ -61,15 +61,10 @@ def _days_between_default(element, compiler, **kw):
     return f"({compiler.process(later, **kw)} - {compiler.process(earlier, **kw)})"
 
 
-def _per_month(rows) -> dict[str, tuple[int, ...]]:
-    """Fold per-day counts into 'YYYY-MM' keys. Grouping by the date itself reads the index in order, which
-    is cheaper than formatting every row's date in SQL."""
-    months: dict[str, list[int]] = {}
-    for day, *counts in rows:
-        totals = months.setdefault(day.strftime("%Y-%m"), [0] * len(counts))
-        for index, count in enumerate(counts):
-            totals[index] += count or 0
-    return {key: tuple(values) for key, values in months.items()}
+def _month_of(column) -> ColumnElement:
+    """'YYYY-MM' of a DATE column, cut from its ISO text: cheaper than date functions, and the same SQL on
+    SQLite (dates stored as ISO text) and PostgreSQL (a date cast to text is ISO)."""
+    return func.substr(cast(column, String), 1, 7)
 
 
 def _day(value: date) -> ColumnElement:
@@ -187,22 +182,24 @@ def _month_flow(scope: ColumnElement, today: date, result: CoordinatorDashboard)
 def _flows(months: list[date], *where: ColumnElement) -> list[MonthFlow]:
     """New and closed cases (and goal met among the closed) per month since ``months[0]``: two queries."""
     start = _day(months[0])
-    new = _per_month(db.session.execute(
-        select(Case.out_of_school_since, func.count())
+    new_month = _month_of(Case.out_of_school_since)
+    new = dict(db.session.execute(
+        select(new_month, func.count())
         .where(*where, Case.out_of_school_since >= start)
-        .group_by(Case.out_of_school_since)
+        .group_by(new_month)
     ).all())
+    closed_month = _month_of(Case.closed_on)
     met = func.sum(case((Case.offer_started_on <= Case.return_deadline, 1), else_=0))
-    closed = _per_month(db.session.execute(
-        select(Case.closed_on, func.count(), met)
+    closed = {key: (count, goal or 0) for key, count, goal in db.session.execute(
+        select(closed_month, func.count(), met)
         .where(*where, Case.closed_on >= start)
-        .group_by(Case.closed_on)
-    ).all())
+        .group_by(closed_month)
+    ).all()}
     flows = []
     for month in months:
         key = month.strftime("%Y-%m")
         count, goal = closed.get(key, (0, 0))
-        flows.append(MonthFlow(month, new.get(key, (0,))[0], count, goal))
+        flows.append(MonthFlow(month, new.get(key, 0), count, goal))
     return flows
 
 
