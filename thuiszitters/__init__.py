@@ -21,8 +21,9 @@ def create_app(overrides: dict[str, Any] | None = None) -> Flask:
     )
     load_config(app, overrides or {})
 
-    from thuiszitters import extensions, web
+    from thuiszitters import extensions, logs, web
 
+    logs.configure_logging(app)
     extensions.init_app(app)
     web.register_blueprints(app)
     web.register_hooks(app)

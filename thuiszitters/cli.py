@@ -101,7 +101,24 @@ def refdata_import(kind: str, path: str):
     click.echo(f"{result.created} nieuw, {result.updated} bijgewerkt.")
 
 
+@click.command("backup")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False), help="het nieuwe back-upbestand")
+def backup(out: str):
+    """Online backup of the SQLite database (PostgreSQL: use pg_dump, see docs/deploy.md)."""
+    from pathlib import Path
+
+    from thuiszitters.ops import BackupError, sqlite_backup
+
+    try:
+        path = sqlite_backup(Path(out))
+    except BackupError as exc:
+        _fail(str(exc))
+        return
+    click.echo(f"Back-up geschreven naar {path}.")
+
+
 def register_cli(app: Flask) -> None:
+    app.cli.add_command(backup)
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)

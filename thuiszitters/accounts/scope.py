@@ -1,6 +1,7 @@
 """What a user may see. `visible_cases` is the only way any code lists cases."""
 from __future__ import annotations
 
+from flask import g, has_request_context
 from sqlalchemy import Select, false, or_, select
 
 from thuiszitters.accounts.models import User
@@ -39,6 +40,8 @@ def get_visible_case(user: User, case_id: int) -> Case:
     case = db.session.scalar(visible_cases(user).where(Case.id == case_id))
     if case is None:
         raise NotFound()
+    if has_request_context():
+        g.case_id = case.id  # for the log line of this request
     return case
 
 

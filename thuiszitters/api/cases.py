@@ -1,20 +1,477 @@
-"""Case endpoints."""
+"""Case, step and timeline endpoints: the API face of thuiszitters.cases.services."""
 from __future__ import annotations
 
-from flask import g, jsonify
+from typing import Any
+
+from flask import current_app, g, jsonify, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from thuiszitters.accounts.scope import CASE_ROLES, get_visible_case, require_role
 from thuiszitters.api import bp
+from thuiszitters.api import inputs as p
+from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.api.serializers import case_json, case_list_item, event_json, step_json
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record
+from thuiszitters.cases import rules, services
+from thuiszitters.cases.facts import case_facts, step_facts
+from thuiszitters.cases.models import Case, Step
+from thuiszitters.cases.queries import CaseFilter, filtered_cases
+from thuiszitters.clock import today
+from thuiszitters.errors import InvalidParam, ValidationFailed, VersionRequired
+from thuiszitters.extensions import db
+
+PUPIL_FIELDS = [
+    p.Field("firstName", "first_name", p.text(100), required=True),
+    p.Field("lastName", "last_name", p.text(150), required=True),
+    p.Field("dateOfBirth", "date_of_birth", p.iso_date, required=True),
+    p.Field("bsn", "bsn", p.text(20)),
+    p.Field("gemeenteCode", "gemeente_code", p.text(10), required=True),
+]
+CASE_FIELDS = [
+    p.Field("swvCode", "swv_code", p.text(16), required=True),
+    p.Field("schoolBrin", "school_brin", p.text(10)),
+    p.Field("absenceKind", "absence_kind", p.choice(rules.ABSENCE_KINDS), required=True),
+    p.Field("outOfSchoolSince", "out_of_school_since", p.iso_date, required=True),
+    p.Field("note", "note", p.text(5000)),
+]
+STEP_FIELDS: dict[str, list[p.Field]] = {
+    "aanmelding": [
+        p.Field("schoolBrin", "school_brin", p.text(10)),
+        p.Field("receivedOn", "received_on", p.iso_date, required=True),
+        p.Field("extendedOn", "extended_on", p.iso_date),
+        p.Field("extensionWeeks", "extension_weeks", p.integer(1, 52)),
+        p.Field("decision", "decision", p.choice(rules.AANMELDING_DECISIONS)),
+        p.Field("decidedOn", "decided_on", p.iso_date),
+    ],
+    "swv_inzet": [
+        p.Field("startedOn", "started_on", p.iso_date, required=True),
+        p.Field("action", "action", p.choice(rules.SWV_ACTIONS)),
+        p.Field("description", "description", p.text(5000)),
+        p.Field("endedOn", "ended_on", p.iso_date),
+    ],
+    "consulent": [
+        p.Field("consulentType", "consulent_type", p.choice(rules.CONSULENT_TYPES), required=True),
+        p.Field("parentalConsent", "parental_consent", p.boolean, required=True),
+        p.Field("requestedOn", "requested_on", p.iso_date, required=True),
+        p.Field("adviceOn", "advice_on", p.iso_date),
+        p.Field("closedOn", "closed_on", p.iso_date),
+    ],
+    "geschillencommissie": [
+        # Any text is accepted here so the rules can explain why a TLV dispute does not belong at the GPO.
+        p.Field("subject", "subject", p.text(30), required=True),
+        p.Field("schoolDecisionOn", "school_decision_on", p.iso_date),
+        p.Field("filedOn", "filed_on", p.iso_date, required=True),
+        p.Field("lateFilingReason", "late_filing_reason", p.text(5000)),
+        p.Field("verdict", "verdict", p.choice(rules.GPO_VERDICTS)),
+        p.Field("verdictOn", "verdict_on", p.iso_date),
+        p.Field("followUp", "follow_up", p.choice(rules.FOLLOW_UPS)),
+        p.Field("followUpOn", "follow_up_on", p.iso_date),
+    ],
+    "interventieteam": [
+        p.Field("reportedOn", "reported_on", p.iso_date, required=True),
+        p.Field("outcome", "outcome", p.text(5000)),
+        p.Field("closedOn", "closed_on", p.iso_date),
+    ],
+}
+COMMON_STEP_FIELDS = [p.Field("outOfOrderReason", "out_of_order_reason", p.text(2000))]
+CLOSE_FIELDS = [
+    p.Field("outcome", "outcome", p.choice(rules.OUTCOMES), required=True),
+    p.Field("offerStartedOn", "offer_started_on", p.iso_date, required=True),
+    p.Field("schoolBrin", "school_brin", p.text(10)),
+    p.Field("note", "note", p.text(5000)),
+]
+REOPEN_FIELDS = [p.Field("reason", "reason", p.text(500), required=True)]
+TRANSFER_FIELDS = [
+    p.Field("swvCode", "swv_code", p.text(16), required=True),
+    p.Field("gemeenteCode", "gemeente_code", p.text(10)),
+    p.Field("reason", "reason", p.text(500), required=True),
+]
 
 
-@bp.get("/cases/<int:case_id>")
-def get_case(case_id: int):
+def _renamed(exc: ValidationFailed, fields: list[p.Field], prefix_fields: dict[str, str] | None = None):
+    """Point the service's problems (snake_case model fields) at the JSON names the client sent."""
+    renamed = []
+    for param in exc.params:
+        if prefix_fields and param.name in prefix_fields:
+            name = prefix_fields[param.name]
+        else:
+            name = p.camel_name(param.name, fields)
+        renamed.append(InvalidParam(name, param.code, param.reason))
+    return ValidationFailed(renamed, exc.detail)
+
+
+def _expected_version(required: bool = True) -> int | None:
+    header = request.headers.get("If-Match")
+    if header is None:
+        if required:
+            raise VersionRequired()
+        return None
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    value = value.strip('"')
+    if not value.isdigit():
+        return -1  # never matches: answered with 412
+    return int(value)
+
+
+def _case_response(case: Case, status: int = 200):
+    facts = case_facts(case, today(), services.terms())
+    response = jsonify(case_json(case, facts))
+    response.status_code = status
+    response.headers["ETag"] = f'"{case.version}"'
+    return response
+
+
+def _load(case_id: int) -> Case:
     require_role(g.api_user, CASE_ROLES)
-    case = get_visible_case(g.api_user, case_id)
-    return jsonify({"id": case.id, "reference": case.reference})
+    return get_visible_case(g.api_user, case_id)
+
+
+def _read_activity() -> str:
+    return ACTIVITY_LEERPLICHT if g.api_user.role == "leerplicht" else ACTIVITY_CASE_MANAGEMENT
+
+
+@bp.post("/cases")
+def create_case():
+    require_role(g.api_user, CASE_ROLES)
+    body = p.json_body()
+    problems: list[InvalidParam] = []
+    pupil = body.get("pupil")
+    if not isinstance(pupil, dict):
+        problems.append(InvalidParam("pupil", "required", "Stuur de leerling als object."))
+        pupil_values: dict[str, Any] = {}
+    else:
+        pupil_values = p.parse(pupil, PUPIL_FIELDS, prefix="pupil.", problems=problems)
+    case_values = p.parse({k: v for k, v in body.items() if k != "pupil"}, CASE_FIELDS, problems=problems)
+    if problems:
+        raise ValidationFailed(problems)
+    pupil_names = {f.attr: "pupil." + f.name for f in PUPIL_FIELDS}
+    try:
+        case = services.create_case(services.CaseInput(**pupil_values, **case_values), actor=g.api_user,
+                                    today=today())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise _renamed(exc, CASE_FIELDS, pupil_names) from None
+    db.session.commit()
+    response = _case_response(case, 201)
+    response.headers["Location"] = url_for("api.get_case", case_id=case.id)
+    return response
 
 
 @bp.get("/cases")
 def list_cases():
     require_role(g.api_user, CASE_ROLES)
-    return jsonify({"items": [], "page": 1, "pageSize": 50, "total": 0})
+    args = request.args
+    problems = []
+    page = _positive_int(args.get("page", "1"), "page", problems)
+    page_size = _positive_int(args.get("pageSize", "50"), "pageSize", problems)
+    if page_size and page_size > current_app.config["API_MAX_PAGE_SIZE"]:
+        problems.append(InvalidParam("pageSize", "out_of_range", "Hoogstens 100 per pagina."))
+    status = args.get("status")
+    if status is not None and status not in rules.CASE_STATUSES:
+        problems.append(InvalidParam("status", "unknown_value", "Kies open of closed."))
+    overdue_arg = args.get("overdue")
+    if overdue_arg is not None and overdue_arg not in {"true", "false"}:
+        problems.append(InvalidParam("overdue", "unknown_value", "Kies true of false."))
+    stage = args.get("stage")
+    if stage is not None and stage not in (*rules.STEP_KINDS, "none"):
+        problems.append(InvalidParam("stage", "unknown_value", "Onbekende stap."))
+    if problems:
+        raise ValidationFailed(problems)
+    flt = CaseFilter(status=status, overdue=None if overdue_arg is None else overdue_arg == "true", stage=stage,
+                     swv_code=args.get("swvCode") or None, gemeente_code=args.get("gemeenteCode") or None,
+                     school_brin=args.get("schoolBrin") or None)
+    day = today()
+    query = filtered_cases(g.api_user, flt, day)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
+    rows = db.session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
+    return jsonify({"items": [case_list_item(case, day) for case in rows], "page": page, "pageSize": page_size,
+                    "total": total})
+
+
+def _positive_int(raw: str, name: str, problems: list[InvalidParam]) -> int:
+    if not raw.isdigit() or int(raw) < 1:
+        problems.append(InvalidParam(name, "invalid_type", "Verwacht een positief geheel getal."))
+        return 1
+    return int(raw)
+
+
+@bp.get("/cases/<int:case_id>")
+def get_case(case_id: int):
+    case = _load(case_id)
+    record("case.read", actor_id=g.api_user.id, activity=_read_activity(), case_id=case.id, object_type="case",
+           object_id=case.id)
+    db.session.commit()
+    return _case_response(case)
+
+
+@bp.patch("/cases/<int:case_id>")
+def update_case(case_id: int):
+    case = _load(case_id)
+    body = p.json_body()
+    problems: list[InvalidParam] = []
+    values: dict[str, Any] = {}
+    if "pupil" in body:
+        if not isinstance(body["pupil"], dict):
+            problems.append(InvalidParam("pupil", "invalid_type", "Stuur de leerling als object."))
+        else:
+            values |= p.parse(body["pupil"], PUPIL_FIELDS, prefix="pupil.", partial=True, problems=problems)
+    editable = [f for f in CASE_FIELDS if f.attr != "swv_code"]
+    values |= p.parse({k: v for k, v in body.items() if k != "pupil"}, editable, partial=True, problems=problems)
+    if problems:
+        raise ValidationFailed(problems)
+    try:
+        services.update_case(case, values, expected_version=_expected_version(), actor=g.api_user, today=today())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise _renamed(exc, editable, {f.attr: "pupil." + f.name for f in PUPIL_FIELDS}) from None
+    db.session.commit()
+    return _case_response(case)
+
+
+@bp.post("/cases/<int:case_id>/steps")
+def add_step(case_id: int):
+    case = _load(case_id)
+    body = p.json_body()
+    kind = body.get("kind")
+    if kind not in rules.STEP_KINDS:
+        raise ValidationFailed([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(rules.STEP_KINDS)}.")])
+    fields = STEP_FIELDS[kind] + COMMON_STEP_FIELDS
+    values = p.parse({k: v for k, v in body.items() if k != "kind"}, fields)
+    expected = _expected_version(required=False)
+    try:
+        step = services.add_step(case, kind, values, expected_version=case.version if expected is None else expected,
+                                 actor=g.api_user, today=today())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise _renamed(exc, fields) from None
+    db.session.commit()
+    return _step_response(case, step, 201)
+
+
+def _step_response(case: Case, step: Step, status: int = 200):
+    response = jsonify(step_json(step_facts(step, today(), services.terms())))
+    response.status_code = status
+    response.headers["ETag"] = f'"{case.version}"'
+    if status == 201:
+        response.headers["Location"] = url_for("api.get_case", case_id=case.id) + f"/steps/{step.id}"
+    return response
+
+
+@bp.patch("/cases/<int:case_id>/steps/<int:step_id>")
+def update_step(case_id: int, step_id: int):
+    case = _load(case_id)
+    step = next((s for s in case.steps if s.id == step_id), None)
+    if step is None:
+        from thuiszitters.errors import NotFound
+
+        raise NotFound()
+    body = p.json_body()
+    if body.get("kind") == step.kind:
+        body.pop("kind")  # echoing the kind back is fine; changing it is not
+    fields = STEP_FIELDS[step.kind] + COMMON_STEP_FIELDS
+    values = p.parse(body, fields, partial=True)
+    try:
+        services.update_step(case, step.id, values, expected_version=_expected_version(), actor=g.api_user,
+                             today=today())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise _renamed(exc, fields) from None
+    db.session.commit()
+    return _step_response(case, step)
+
+
+@bp.post("/cases/<int:case_id>/close")
+def close_case(case_id: int):
+    case = _load(case_id)
+    values = p.parse(p.json_body(), CLOSE_FIELDS)
+    try:
+        services.close_case(case, outcome=values["outcome"], offer_started_on=values["offer_started_on"],
+                            school_brin=values.get("school_brin"), note=values.get("note"),
+                            expected_version=_expected_version(), actor=g.api_user, today=today())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise _renamed(exc, CLOSE_FIELDS) from None
+    db.session.commit()
+    return _case_response(case)
+
+
+@bp.post("/cases/<int:case_id>/reopen")
+def reopen_case(case_id: int):
+    case = _load(case_id)
+    values = p.parse(p.json_body(), REOPEN_FIELDS)
+    services.reopen_case(case, reason=values["reason"], expected_version=_expected_version(), actor=g.api_user,
+                         today=today())
+    db.session.commit()
+    return _case_response(case)
+
+
+@bp.post("/cases/<int:case_id>/transfer")
+def transfer_case(case_id: int):
+    case = _load(case_id)
+    values = p.parse(p.json_body(), TRANSFER_FIELDS)
+    try:
+        services.transfer_case(case, swv_code=values["swv_code"], gemeente_code=values.get("gemeente_code"),
+                               reason=values["reason"], expected_version=_expected_version(), actor=g.api_user,
+                               today=today())
+    except ValidationFailed as exc:
+        db.session.rollback()
+        raise _renamed(exc, TRANSFER_FIELDS) from None
+    db.session.commit()
+    return _case_response(case)
+
+
+@bp.get("/cases/<int:case_id>/events")
+def case_events(case_id: int):
+    case = _load(case_id)
+    events = db.session.scalars(
+        select(AuditEvent).options(selectinload(AuditEvent.actor))
+        .where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
+    ).all()
+    record("case.events.read", actor_id=g.api_user.id, activity=_read_activity(), case_id=case.id,
+           object_type="case", object_id=case.id)
+    db.session.commit()
+    return jsonify({"items": [event_json(e) for e in events]})
+
+
+# --- OpenAPI --------------------------------------------------------------------------------------------
+
+_DATE = {"type": "string", "format": "date"}
+_CASE_REF = {"$ref": "#/components/schemas/Case"}
+_JSON = "application/json"
+
+
+def _body(schema: dict[str, Any]) -> dict[str, Any]:
+    return {"required": True, "content": {_JSON: {"schema": schema}}}
+
+
+def _ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
+    return {status: {"description": description, "content": {_JSON: {"schema": schema}}}}
+
+
+def _props(fields: list[p.Field]) -> dict[str, Any]:
+    props = {}
+    for f in fields:
+        kind = f.parse.__name__ if hasattr(f.parse, "__name__") else ""
+        if f.parse is p.iso_date:
+            props[f.name] = {"type": ["string", "null"], "format": "date"}
+        elif f.parse is p.boolean:
+            props[f.name] = {"type": ["boolean", "null"]}
+        elif kind == "parse" and f.parse.__qualname__.startswith("integer"):
+            props[f.name] = {"type": ["integer", "null"]}
+        else:
+            props[f.name] = {"type": ["string", "null"]}
+    return props
+
+
+def _object(fields: list[p.Field], extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    return {"type": "object", "additionalProperties": False,
+            "properties": {**_props(fields), **(extra or {})},
+            "required": [f.name for f in fields if f.required]}
+
+
+_CASE_ID = {"name": "caseId", "in": "path", "required": True, "schema": {"type": "integer"}}
+_STEP_ID = {"name": "stepId", "in": "path", "required": True, "schema": {"type": "integer"}}
+_IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
+             "description": "De versie van de casus, zoals in de ETag."}
+_STEP_BODY = {"oneOf": [
+    _object(STEP_FIELDS[kind] + COMMON_STEP_FIELDS, {"kind": {"const": kind}}) | {
+        "required": ["kind", *[f.name for f in STEP_FIELDS[kind] if f.required]]}
+    for kind in rules.STEP_KINDS
+]}
+
+register(
+    {
+        "/cases": {
+            "get": {
+                "summary": "Casussen binnen uw scope",
+                "parameters": [
+                    {"name": "status", "in": "query", "schema": {"enum": list(rules.CASE_STATUSES)}},
+                    {"name": "overdue", "in": "query", "schema": {"enum": ["true", "false"]}},
+                    {"name": "swvCode", "in": "query", "schema": {"type": "string"}},
+                    {"name": "gemeenteCode", "in": "query", "schema": {"type": "string"}},
+                    {"name": "schoolBrin", "in": "query", "schema": {"type": "string"}},
+                    {"name": "stage", "in": "query", "schema": {"enum": [*rules.STEP_KINDS, "none"]}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                ],
+                "responses": _ok("Een pagina casussen", {"type": "object", "properties": {
+                    "items": {"type": "array", "items": {"type": "object"}}, "page": {"type": "integer"},
+                    "pageSize": {"type": "integer"}, "total": {"type": "integer"}}}) | problem_responses(400, 401, 403),
+            },
+            "post": {
+                "summary": "Een thuiszitter registreren",
+                "requestBody": _body(_object(CASE_FIELDS, {"pupil": _object(PUPIL_FIELDS)}) | {
+                    "required": ["pupil", *[f.name for f in CASE_FIELDS if f.required]]}),
+                "responses": _ok("De nieuwe casus", _CASE_REF, "201") | problem_responses(400, 401, 403),
+            },
+        },
+        "/cases/{caseId}": {
+            "get": {"summary": "Eén casus", "parameters": [_CASE_ID],
+                    "responses": _ok("De casus", _CASE_REF) | problem_responses(401, 403, 404)},
+            "patch": {"summary": "Casus wijzigen", "parameters": [_CASE_ID, _IF_MATCH],
+                      "requestBody": _body(_object([f for f in CASE_FIELDS if f.attr != "swv_code"],
+                                                   {"pupil": {"type": "object"}}) | {"required": []}),
+                      "responses": _ok("De gewijzigde casus", _CASE_REF)
+                      | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+        },
+        "/cases/{caseId}/steps": {
+            "post": {"summary": "Een stap toevoegen", "parameters": [_CASE_ID],
+                     "requestBody": _body(_STEP_BODY),
+                     "responses": _ok("De stap", {"type": "object"}, "201")
+                     | problem_responses(400, 401, 403, 404, 409, 412)},
+        },
+        "/cases/{caseId}/steps/{stepId}": {
+            "patch": {"summary": "Een stap wijzigen", "parameters": [_CASE_ID, _STEP_ID, _IF_MATCH],
+                      "requestBody": _body({"type": "object"}),
+                      "responses": _ok("De stap", {"type": "object"})
+                      | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+        },
+        "/cases/{caseId}/close": {
+            "post": {"summary": "Casus sluiten met een uitkomst", "parameters": [_CASE_ID, _IF_MATCH],
+                     "requestBody": _body(_object(CLOSE_FIELDS)),
+                     "responses": _ok("De gesloten casus", _CASE_REF)
+                     | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+        },
+        "/cases/{caseId}/reopen": {
+            "post": {"summary": "Casus heropenen", "parameters": [_CASE_ID, _IF_MATCH],
+                     "requestBody": _body(_object(REOPEN_FIELDS)),
+                     "responses": _ok("De heropende casus", _CASE_REF)
+                     | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+        },
+        "/cases/{caseId}/transfer": {
+            "post": {"summary": "Casus overdragen aan een ander samenwerkingsverband (verhuizing)",
+                     "parameters": [_CASE_ID, _IF_MATCH], "requestBody": _body(_object(TRANSFER_FIELDS)),
+                     "responses": _ok("De overgedragen casus", _CASE_REF)
+                     | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+        },
+        "/cases/{caseId}/events": {
+            "get": {"summary": "Tijdlijn van de casus", "parameters": [_CASE_ID],
+                    "responses": _ok("Gebeurtenissen", {"type": "object", "properties": {
+                        "items": {"type": "array", "items": {"type": "object"}}}})
+                    | problem_responses(401, 403, 404)},
+        },
+    },
+    {
+        "Case": {
+            "type": "object",
+            "required": ["id", "reference", "status", "pupil", "swvCode", "gemeenteCode", "absenceKind",
+                         "outOfSchoolSince", "returnDeadline", "daysOutOfSchool", "overdue", "goalMet", "stage",
+                         "steps", "warnings", "outcome", "version"],
+            "properties": {
+                "id": {"type": "integer"}, "reference": {"type": "string"},
+                "status": {"enum": list(rules.CASE_STATUSES)}, "pupil": {"type": "object"},
+                "swvCode": {"type": "string"}, "gemeenteCode": {"type": "string"},
+                "schoolBrin": {"type": ["string", "null"]}, "absenceKind": {"enum": list(rules.ABSENCE_KINDS)},
+                "outOfSchoolSince": _DATE, "returnDeadline": _DATE, "daysOutOfSchool": {"type": "integer"},
+                "overdue": {"type": "boolean"}, "goalMet": {"type": ["boolean", "null"]},
+                "stage": {"type": ["string", "null"]}, "steps": {"type": "array", "items": {"type": "object"}},
+                "warnings": {"type": "array", "items": {"type": "object"}}, "nextAction": {"type": "string"},
+                "outcome": {"type": ["object", "null"]}, "version": {"type": "integer"},
+            },
+        },
+    },
+)
