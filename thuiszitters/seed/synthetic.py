@@ -232,7 +232,7 @@ def _duration(rnd: random.Random) -> int:
     return rnd.randint(366, 1000)
 
 
-_STEP_BLANK = {column.name: None for column in Step.__table__.columns}
+_STEP_BLANK = {column.name: None for column in Step.__table__.columns if column.name != "id"}  # ids from the database
 
 
 def _steps(rnd: random.Random, case_id: int, since: date, duration: int, horizon: date, school_ids: list[int],
