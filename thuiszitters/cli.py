@@ -9,7 +9,9 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from thuiszitters.clock import today
+from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
+from thuiszitters.reports.cli import case_cli
 from thuiszitters.seed.cli import seed_synthetic
 
 users_cli = AppGroup("users", help="Gebruikers en API-sleutels.")
@@ -123,3 +125,5 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
     seed_cli.add_command(seed_synthetic)
+    app.cli.add_command(export_cli)
+    app.cli.add_command(case_cli)

@@ -16,21 +16,12 @@ def index():
     if current_user.role == "admin" and not (current_user.swv_ids or current_user.gemeente_ids):
         return redirect(url_for("admin.users"))
     if current_user.role == "inspectie":
-        return redirect(url_for("main.inspectie"))
+        return redirect(url_for("exports.index"))
     if current_user.role == "coordinator":
         return redirect(url_for("dashboard.coordinator"))
     if current_user.role == "leerplicht":
         return redirect(url_for("dashboard.leerplicht"))
     return redirect(url_for("cases.index"))
-
-
-@bp.route("/inspectie")
-def inspectie():
-    if current_user.role not in {"inspectie", "admin"}:
-        from thuiszitters.errors import Forbidden
-
-        raise Forbidden()
-    return render_template("main/inspectie.html")
 
 
 @bp.route("/toegankelijkheid")

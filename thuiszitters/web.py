@@ -23,7 +23,9 @@ def register_blueprints(app: Flask) -> None:
     from thuiszitters.api import bp as api_bp
     from thuiszitters.cases.views import bp as cases_bp
     from thuiszitters.dashboard.views import bp as dashboard_bp
+    from thuiszitters.exports.views import bp as exports_bp
     from thuiszitters.main import bp as main_bp
+    from thuiszitters.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
@@ -31,6 +33,8 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)
     app.register_blueprint(dashboard_bp)
+    app.register_blueprint(exports_bp)
+    app.register_blueprint(reports_bp)
 
 
 def is_api_request() -> bool:

@@ -1,5 +1,6 @@
 // Progressive enhancement only; every page works without JavaScript.
 document.addEventListener("DOMContentLoaded", () => {
-  const summary = document.getElementById("error-summary");
-  if (summary) summary.focus();
+  // Move focus to what went wrong: the error summary, a stale-edit conflict or a refused gate.
+  const target = ["error-summary", "conflict", "gate"].map((id) => document.getElementById(id)).find(Boolean);
+  if (target && target.hasAttribute("tabindex")) target.focus();
 });

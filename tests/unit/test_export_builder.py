@@ -11,7 +11,7 @@ import random
 import zipfile
 from collections import Counter, defaultdict
 from dataclasses import replace
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
 import openpyxl
@@ -35,6 +35,7 @@ from thuiszitters.exports.builder import (
     school_year_start,
     unescape_cell,
     write_csv,
+    write_xlsx,
 )
 
 KEY = b"test-inspectie-key"
@@ -608,3 +609,17 @@ def test_read_csv_gives_integer_columns_as_int(tmp_path):
     assert list(read_csv(tmp_path / "t.csv", {"n"})) == [{"n": 5, "s": "5"}, {"n": "", "s": ""}]
     text = io.TextIOWrapper(io.BytesIO((tmp_path / "t.csv").read_bytes()), encoding="utf-8-sig", newline="")
     assert list(csv.reader(text, delimiter=";")) == [["n", "s"], ["5", "5"], ["", ""]]
+
+
+def test_xlsx_text_cells_survive_xml_specials_control_characters_and_edge_spaces(tmp_path):
+    tricky = ["a & b < c > d", " leading", "trailing ", "tab\there", "bell\x07", "_x0041_ literal", "a|b", "=1+1"]
+    rows = [{"n": index, "text": text} for index, text in enumerate(tricky)]
+    write_xlsx(tmp_path / "t.xlsx", [("t", ("n", "text"), rows)], created=datetime(2026, 11, 1, tzinfo=UTC))
+
+    sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
+    # Characters XML cannot hold, and a literal "_xHHHH_", are written in the OOXML escape form, which Excel
+    # reads back as the original text; openpyxl shows the escape form itself.
+    shown = {"bell\x07": "bell_x0007_", "_x0041_ literal": "_x005F_x0041_ literal"}
+    assert [cell.value for cell in sheet["B"]][1:] == [shown.get(text, text) for text in tricky]
+    assert [cell.value for cell in sheet["A"]][1:] == list(range(len(tricky)))
+    assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold

@@ -37,5 +37,7 @@ def version_header(response):
 
 
 from thuiszitters.api import cases as _cases  # noqa: E402,F401  (registers routes)
+from thuiszitters.api import exports as _exports  # noqa: E402,F401
 from thuiszitters.api import meta as _meta  # noqa: E402,F401
 from thuiszitters.api import reference as _reference  # noqa: E402,F401
+from thuiszitters.api import summary as _summary  # noqa: E402,F401

@@ -4,12 +4,16 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select
+from flask import g, has_request_context
+from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload, selectinload
 
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.scope import visible_cases
 from thuiszitters.cases import rules
-from thuiszitters.cases.models import Case
+from thuiszitters.cases.models import Case, Step
+from thuiszitters.errors import NotFound
+from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 
 
@@ -42,3 +46,40 @@ def filtered_cases(user: User, flt: CaseFilter, today: date) -> Select[tuple[Cas
     if flt.school_brin:
         query = query.where(Case.school.has(School.brin == flt.school_brin))
     return query.order_by(Case.return_deadline, Case.id)
+
+
+def case_page_options() -> tuple:
+    """Eager loads for one case with everything its page shows, so the page costs the same few queries."""
+    return (
+        selectinload(Case.steps).joinedload(Step.school),
+        joinedload(Case.school),
+        joinedload(Case.outcome_school),
+        joinedload(Case.coordinator),
+    )
+
+
+def list_options() -> tuple:
+    """Eager loads for the case list (pupil, swv and gemeente are joined by the model already)."""
+    return (joinedload(Case.school),)
+
+
+def get_case_for_page(user: User, case_id: int) -> Case:
+    """Like get_visible_case (404 outside the scope), with the case page's eager loads."""
+    case = db.session.scalar(visible_cases(user).where(Case.id == case_id).options(*case_page_options()))
+    if case is None:
+        raise NotFound()
+    if has_request_context():
+        g.case_id = case.id  # for the log line of this request, as get_visible_case does
+    return case
+
+
+def filter_choices(user: User) -> tuple[list[Gemeente], list[School]]:
+    """The gemeenten and schools that occur in the user's cases: the options of the list's filters."""
+    scoped = visible_cases(user)
+    gemeenten = db.session.scalars(
+        select(Gemeente).where(Gemeente.id.in_(scoped.with_only_columns(Case.gemeente_id))).order_by(Gemeente.name)
+    ).all()
+    schools = db.session.scalars(
+        select(School).where(School.id.in_(scoped.with_only_columns(Case.school_id))).order_by(School.name)
+    ).all()
+    return list(gemeenten), list(schools)

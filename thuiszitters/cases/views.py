@@ -1,17 +1,69 @@
-"""Case pages: the list in the user's scope and the case page."""
+"""Case pages: the list in the user's scope, the case page, and the forms that change a case.
+
+Each view loads (404 outside the scope), authorizes (403 for read-only roles), validates the form and calls one
+service; the service's refusals are shown on the form itself (messages beside the fields, the conflict block on a
+stale edit, the missing steps when the interventieteam gate is shut).
+"""
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
-from flask_login import current_user
+from collections.abc import Callable
+from typing import Any
 
-from thuiszitters.accounts.scope import CASE_ROLES, get_visible_case, require_role
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm.exc import StaleDataError
+
+from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, can_edit_case, require_role
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record
 from thuiszitters.cases import rules
 from thuiszitters.cases.facts import case_facts
-from thuiszitters.cases.queries import CaseFilter, filtered_cases
-from thuiszitters.cases.services import terms
+from thuiszitters.cases.forms import (
+    STEP_FORMS,
+    CaseFilterForm,
+    CloseCaseForm,
+    EditCaseForm,
+    NewCaseForm,
+    ReopenCaseForm,
+    TransferCaseForm,
+    VersionedForm,
+)
+from thuiszitters.cases.labels import CHAIN_STATE_LABELS
+from thuiszitters.cases.models import Case
+from thuiszitters.cases.presenters import (
+    case_rows,
+    case_timeline,
+    case_value,
+    current_values,
+    stale_changes,
+    step_summary,
+    step_value,
+)
+from thuiszitters.cases.queries import (
+    CaseFilter,
+    filter_choices,
+    filtered_cases,
+    get_case_for_page,
+    list_options,
+)
+from thuiszitters.cases.services import (
+    STEP_FIELDS,
+    CaseInput,
+    add_step,
+    changes_since,
+    close_case,
+    create_case,
+    reopen_case,
+    terms,
+    transfer_case,
+    update_case,
+    update_step,
+)
 from thuiszitters.clock import today
+from thuiszitters.errors import CaseClosed, GateRefused, StaleVersion, ValidationFailed, VersionRequired
 from thuiszitters.extensions import db
+from thuiszitters.reference.models import Gemeente, School, Swv
+from thuiszitters.reports.summary import SUMMARY_ROLES
 
 bp = Blueprint("cases", __name__, url_prefix="/casussen")
 
@@ -21,39 +73,354 @@ def only_case_roles():
     require_role(current_user, CASE_ROLES)
 
 
-def _filter_from_args() -> CaseFilter:
-    args = request.args
-    overdue = {"ja": True, "nee": False}.get(args.get("overdue", ""))
+# --- helpers -------------------------------------------------------------------------------------------
+
+
+def _editable_case(case_id: int) -> Case:
+    """Load (404 outside the scope), then authorize (403 for roles that only read)."""
+    case = get_case_for_page(current_user, case_id)
+    require_role(current_user, CASE_EDIT_ROLES)
+    return case
+
+
+def _optional(value: Any) -> Any:
+    if isinstance(value, str):
+        return value.strip() or None
+    return value
+
+
+def _school_choices(empty: str) -> list[tuple[str, str]]:
+    schools = db.session.scalars(select(School).order_by(School.name)).all()
+    return [("", empty), *((s.brin, f"{s.name} ({s.brin})") for s in schools)]
+
+
+def _gemeente_choices(empty: str | None = None) -> list[tuple[str, str]]:
+    gemeenten = db.session.scalars(select(Gemeente).order_by(Gemeente.name)).all()
+    choices = [(g.code, f"{g.name} ({g.code})") for g in gemeenten]
+    return [("", empty), *choices] if empty else choices
+
+
+class _Outcome:
+    """What happened to a form submission that a service refused: shown by the form template."""
+
+    def __init__(self) -> None:
+        self.status = 200
+        self.stale: list[Any] | None = None
+        self.gate: list[str] | None = None
+        self.gate_detail = ""
+
+
+def _attach(form: Any, exc: ValidationFailed) -> None:
+    """Put each service message beside the field of the same name, or on top of the form."""
+    for param in exc.params:
+        field = form._fields.get(param.name)
+        if field is not None and field.type not in ("HiddenField", "CSRFTokenField"):
+            field.errors = [*field.errors, param.reason]
+        else:
+            form.form_errors.append(param.reason)
+
+
+def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Callable[[], Any],
+             case: Case | None = None) -> Any:
+    """Run one service call; on a refusal roll back (nothing saved half) and explain it on the form."""
+    try:
+        result = action()
+        db.session.flush()
+        return result
+    except ValidationFailed as exc:
+        db.session.rollback()
+        _attach(form, exc)
+        outcome.status = 400
+    except StaleVersion as exc:
+        db.session.rollback()
+        outcome.stale = stale_changes(exc.changes)
+        form.version.data = str(exc.current_version)  # the resubmit is deliberate, against what is now stored
+        outcome.status = 409
+    except StaleDataError:
+        # Two saves raced past the version check; the database refused the second one.
+        db.session.rollback()
+        expected = form.expected_version() if isinstance(form, VersionedForm) else None
+        if case is not None and expected is not None:
+            outcome.stale = stale_changes(changes_since(case, expected))
+            form.version.data = str(case.version)
+        outcome.status = 409
+    except GateRefused as exc:
+        db.session.rollback()
+        outcome.gate = [rules.STEP_LABELS.get(kind, kind) for kind in exc.missing_steps]
+        outcome.gate_detail = exc.detail
+        outcome.status = 409
+    except CaseClosed as exc:
+        db.session.rollback()
+        form.form_errors.append(exc.detail)
+        outcome.status = exc.status
+    except VersionRequired:
+        db.session.rollback()
+        form.form_errors.append("Het formulier mist de versie van de casus. Laad de pagina opnieuw en probeer het "
+                                "nog eens.")
+        outcome.status = 400
+    return None
+
+
+def _render_form(form: Any, outcome: _Outcome, *, title: str, submit: str, case: Case | None = None,
+                 intro: str | None = None, current: list[tuple[str, str]] | None = None,
+                 notices: list[str] | None = None, missing: list[str] | None = None):
+    status = outcome.status
+    if status == 200 and form.is_submitted():
+        status = 400  # the form itself found problems
+    return render_template(
+        "cases/form.html", form=form, title=title, submit=submit, case=case, intro=intro,
+        stale=outcome.stale, gate=outcome.gate, gate_detail=outcome.gate_detail,
+        current=current if outcome.stale is not None else None, notices=notices or [], missing=missing or [],
+    ), status
+
+
+def _saved(case: Case, message: str, anchor: str | None = None):
+    db.session.commit()
+    flash(message, "success")
+    return redirect(url_for("cases.show", case_id=case.id, _anchor=anchor))
+
+
+# --- the list and the case page --------------------------------------------------------------------------
+
+
+def _filter(form: CaseFilterForm) -> CaseFilter:
+    def valid(field: Any) -> str | None:
+        allowed = {value for value, *_ in field.choices}
+        return field.data if field.data and field.data in allowed else None
+
     return CaseFilter(
-        status=args.get("status") or None,
-        overdue=overdue,
-        stage=args.get("stage") or None,
-        gemeente_code=args.get("gemeente") or None,
-        school_brin=args.get("school") or None,
+        status=valid(form.status),
+        overdue={"ja": True, "nee": False}.get(valid(form.overdue) or ""),
+        stage=valid(form.stage),
+        gemeente_code=valid(form.gemeente),
+        school_brin=valid(form.school),
     )
 
 
 @bp.route("")
 def index():
-    flt = _filter_from_args()
-    page = db.paginate(filtered_cases(current_user, flt, today()), per_page=25, max_per_page=100,
-                       error_out=False)
-    return render_template("cases/index.html", page=page, flt=flt, rules=rules)
-
-
-@bp.route("/nieuw")
-def new():
-    from flask import abort
-
-    abort(404)
+    form = CaseFilterForm(request.args)
+    gemeenten, schools = filter_choices(current_user)
+    form.gemeente.choices = [("", "Alle"), *((g.code, g.name) for g in gemeenten)]
+    form.school.choices = [("", "Alle"), *((s.brin, f"{s.name} ({s.brin})") for s in schools)]
+    flt = _filter(form)
+    day = today()
+    query = filtered_cases(current_user, flt, day).options(*list_options())
+    page = db.paginate(query, per_page=25, max_per_page=100, error_out=False)
+    args = {name: value for name, value in request.args.items() if name in form._fields and value}
+    return render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
+                           filter_args=args, filtered=bool(args), rules=rules)
 
 
 @bp.route("/<int:case_id>")
 def show(case_id: int):
-    case = get_visible_case(current_user, case_id)
+    case = get_case_for_page(current_user, case_id)
     activity = ACTIVITY_LEERPLICHT if current_user.role == "leerplicht" else ACTIVITY_CASE_MANAGEMENT
     record("case.read", actor_id=current_user.id, activity=activity, case_id=case.id, object_type="case",
            object_id=case.id)
+    day = today()
+    facts = case_facts(case, day, terms())
+    steps_by_kind = {kind: [(s, step_summary(s)) for s in facts.steps if s.step.kind == kind]
+                     for kind in rules.STEP_KINDS}
+    page = render_template(
+        "cases/show.html", case=case, facts=facts, rules=rules, steps_by_kind=steps_by_kind,
+        timeline=case_timeline(case), can_edit=can_edit_case(current_user),
+        can_download_summary=current_user.role in SUMMARY_ROLES,
+        state_labels=CHAIN_STATE_LABELS, age=rules.age_on(case.pupil.date_of_birth, day),
+    )
+    # Commit the read event after rendering, so the page works on the loaded objects (no reloads).
     db.session.commit()
-    facts = case_facts(case, today(), terms())
-    return render_template("cases/show.html", case=case, facts=facts, rules=rules)
+    return page
+
+
+# --- registering and editing a case ---------------------------------------------------------------------
+
+
+@bp.route("/nieuw", methods=["GET", "POST"])
+def new():
+    require_role(current_user, CASE_EDIT_ROLES)
+    form = NewCaseForm()
+    swvs = current_user.swvs
+    form.swv_code.choices = [(s.code, f"{s.code} {s.name}") for s in swvs]
+    if len(swvs) != 1:
+        form.swv_code.choices.insert(0, ("", "Kies een samenwerkingsverband"))
+    form.gemeente_code.choices = _gemeente_choices("Kies een gemeente")
+    form.school_brin.choices = _school_choices("Niet ingeschreven of onbekend")
+    outcome = _Outcome()
+    if form.validate_on_submit():
+        data = CaseInput(
+            first_name=form.first_name.data or "", last_name=form.last_name.data or "",
+            date_of_birth=form.date_of_birth.data, gemeente_code=form.gemeente_code.data or "",
+            swv_code=form.swv_code.data or "", absence_kind=form.absence_kind.data or "",
+            out_of_school_since=form.out_of_school_since.data, bsn=_optional(form.bsn.data),
+            school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
+        )
+        case = _attempt(form, outcome, lambda: create_case(data, actor=current_user, today=today()))
+        if case is not None:
+            return _saved(case, f"Casus {case.reference} is geregistreerd.")
+    return _render_form(form, outcome, title="Nieuwe casus", submit="Casus registreren",
+                        intro="Registreer een leerling die thuiszit.")
+
+
+def _case_initial(case: Case) -> dict[str, Any]:
+    return {
+        "first_name": case.pupil.first_name, "last_name": case.pupil.last_name,
+        "date_of_birth": case.pupil.date_of_birth, "bsn": case.pupil.bsn,
+        "gemeente_code": case.gemeente.code, "school_brin": case.school.brin if case.school else "",
+        "absence_kind": case.absence_kind, "out_of_school_since": case.out_of_school_since, "note": case.note,
+        "version": str(case.version),
+    }
+
+
+@bp.route("/<int:case_id>/bewerken", methods=["GET", "POST"])
+def edit(case_id: int):
+    case = _editable_case(case_id)
+    form = EditCaseForm(data=None if request.method == "POST" else _case_initial(case))
+    form.gemeente_code.choices = _gemeente_choices()
+    form.school_brin.choices = _school_choices("Niet ingeschreven of onbekend")
+    outcome = _Outcome()
+    if form.validate_on_submit():
+        values = {
+            "first_name": form.first_name.data or "", "last_name": form.last_name.data or "",
+            "date_of_birth": form.date_of_birth.data, "bsn": _optional(form.bsn.data),
+            "gemeente_code": form.gemeente_code.data, "school_brin": _optional(form.school_brin.data),
+            "absence_kind": form.absence_kind.data, "out_of_school_since": form.out_of_school_since.data,
+            "note": _optional(form.note.data),
+        }
+        done = _attempt(form, outcome, lambda: update_case(
+            case, values, expected_version=form.expected_version(), actor=current_user, today=today()), case)
+        if done is not None:
+            return _saved(case, "De casusgegevens zijn opgeslagen.")
+    return _render_form(form, outcome, title=f"Casus {case.reference} bewerken", submit="Opslaan", case=case,
+                        current=current_values(form, lambda name: case_value(case, name)))
+
+
+@bp.route("/<int:case_id>/overdragen", methods=["GET", "POST"])
+def transfer(case_id: int):
+    case = _editable_case(case_id)
+    form = TransferCaseForm(data=None if request.method == "POST" else {"version": str(case.version)})
+    others = db.session.scalars(select(Swv).where(Swv.id != case.swv_id).order_by(Swv.code)).all()
+    form.swv_code.choices = [("", "Kies een samenwerkingsverband"), *((s.code, f"{s.code} {s.name}") for s in others)]
+    form.gemeente_code.choices = _gemeente_choices(f"Ongewijzigd ({case.gemeente.name})")
+    outcome = _Outcome()
+    if form.validate_on_submit():
+        done = _attempt(form, outcome, lambda: transfer_case(
+            case, swv_code=form.swv_code.data or "", gemeente_code=_optional(form.gemeente_code.data),
+            reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
+            today=today()), case)
+        if done is not None:
+            reference, swv_code = case.reference, case.swv.code
+            db.session.commit()
+            flash(f"Casus {reference} is overgedragen aan {swv_code}.", "success")
+            if case.swv_id in current_user.swv_ids:
+                return redirect(url_for("cases.show", case_id=case.id))
+            return redirect(url_for("cases.index"))
+    return _render_form(
+        form, outcome, title=f"Casus {case.reference} overdragen", submit="Overdragen", case=case,
+        intro="Draag de casus over aan een ander samenwerkingsverband als de leerling is verhuisd. De geschiedenis "
+              "gaat mee; daarna ziet u de casus niet meer, tenzij u ook voor dat samenwerkingsverband werkt.",
+        current=current_values(form, lambda name: case_value(case, name)),
+    )
+
+
+@bp.route("/<int:case_id>/sluiten", methods=["GET", "POST"])
+def close(case_id: int):
+    case = _editable_case(case_id)
+    form = CloseCaseForm(data=None if request.method == "POST" else {"version": str(case.version)})
+    form.school_brin.choices = _school_choices("Geen school")
+    outcome = _Outcome()
+    if form.validate_on_submit():
+        done = _attempt(form, outcome, lambda: close_case(
+            case, outcome=form.outcome.data or "", offer_started_on=form.offer_started_on.data,
+            school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
+            expected_version=form.expected_version(), actor=current_user, today=today()), case)
+        if done is not None:
+            return _saved(case, f"Casus {case.reference} is gesloten.")
+    return _render_form(form, outcome, title=f"Casus {case.reference} sluiten", submit="Casus sluiten", case=case,
+                        current=[("Status", rules.STATUS_LABELS[case.status])])
+
+
+@bp.route("/<int:case_id>/heropenen", methods=["GET", "POST"])
+def reopen(case_id: int):
+    case = _editable_case(case_id)
+    form = ReopenCaseForm(data=None if request.method == "POST" else {"version": str(case.version)})
+    outcome = _Outcome()
+    if form.validate_on_submit():
+        done = _attempt(form, outcome, lambda: reopen_case(
+            case, reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
+            today=today()), case)
+        if done is not None:
+            return _saved(case, f"Casus {case.reference} is heropend.")
+    return _render_form(form, outcome, title=f"Casus {case.reference} heropenen", submit="Casus heropenen",
+                        case=case, intro="De geschiedenis van de casus blijft bewaard.",
+                        current=[("Status", rules.STATUS_LABELS[case.status])])
+
+
+# --- steps ---------------------------------------------------------------------------------------------
+
+
+def _step_values(form: Any, kind: str) -> dict[str, Any]:
+    return {name: _optional(form[name].data) for name in (*STEP_FIELDS[kind], "out_of_order_reason")}
+
+
+def _step_form(kind: str, initial: dict[str, Any] | None) -> Any:
+    form = STEP_FORMS[kind](data=None if request.method == "POST" else initial)
+    if "school_brin" in form._fields:
+        form.school_brin.choices = _school_choices("Onbekend")
+    return form
+
+
+@bp.route("/<int:case_id>/stappen/nieuw/<kind>", methods=["GET", "POST"])
+def new_step(case_id: int, kind: str):
+    case = _editable_case(case_id)
+    if kind not in STEP_FORMS:
+        abort(404)
+    form = _step_form(kind, {"version": str(case.version)})
+    outcome = _Outcome()
+    if form.validate_on_submit():
+        step = _attempt(form, outcome, lambda: add_step(
+            case, kind, _step_values(form, kind), expected_version=form.expected_version(), actor=current_user,
+            today=today()), case)
+        if step is not None:
+            return _saved(case, f"De stap '{rules.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
+    notices = []
+    if case.status == "closed" and outcome.status == 200:
+        notices.append("Deze casus is gesloten. Heropen de casus om een stap vast te leggen.")
+    # For the interventieteam the gate, not the order, is what matters (shown below the title).
+    predecessors = rules.missing_predecessors(kind, case.steps) if kind != "interventieteam" else []
+    if predecessors:
+        names = ", ".join(rules.STEP_LABELS[k].lower() for k in predecessors)
+        notices.append(f"Deze stap komt eerder dan verwacht: er is nog geen {names}. Vul bij 'Reden voor de "
+                       f"afwijkende volgorde' in waarom.")
+    missing = []
+    if kind == "interventieteam":
+        missing = [rules.STEP_LABELS[k] for k in rules.interventieteam_missing_steps(case.steps, today(), terms())]
+    return _render_form(form, outcome, title=f"{rules.STEP_LABELS[kind]} vastleggen", submit="Stap vastleggen",
+                        case=case, notices=notices, missing=missing)
+
+
+@bp.route("/<int:case_id>/stappen/<int:step_id>", methods=["GET", "POST"])
+def edit_step(case_id: int, step_id: int):
+    case = _editable_case(case_id)
+    step = next((s for s in case.steps if s.id == step_id), None)
+    if step is None:
+        abort(404)
+    initial = {name: getattr(step, name) for name in (*STEP_FIELDS[step.kind], "out_of_order_reason")}
+    initial["school_brin"] = step.school_brin or ""
+    for name in ("decision", "action", "verdict", "follow_up"):
+        if name in initial and initial[name] is None:
+            initial[name] = ""
+    initial["version"] = str(case.version)
+    form = _step_form(step.kind, initial)
+    outcome = _Outcome()
+    if form.validate_on_submit():
+        done = _attempt(form, outcome, lambda: update_step(
+            case, step.id, _step_values(form, step.kind), expected_version=form.expected_version(),
+            actor=current_user, today=today()), case)
+        if done is not None:
+            return _saved(case, f"De stap '{rules.STEP_LABELS[step.kind]}' is opgeslagen.", anchor="keten")
+    notices = []
+    if case.status == "closed" and outcome.status == 200:
+        notices.append("Deze casus is gesloten. Heropen de casus om een stap te wijzigen.")
+    return _render_form(form, outcome, title=f"{rules.STEP_LABELS[step.kind]} bewerken", submit="Opslaan",
+                        case=case, notices=notices, current=current_values(form, lambda name: step_value(step, name)))

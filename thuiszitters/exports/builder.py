@@ -52,19 +52,22 @@ the escape can be undone exactly (`unescape_cell`).
 from __future__ import annotations
 
 import csv
+import functools
 import hashlib
 import hmac
 import json
+import operator
 import os
 import re
+import shutil
 import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+import zipfile
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeAlias
+from typing import IO, TypeAlias
 
-import xlsxwriter
 from dateutil.relativedelta import relativedelta
 
 GENERATED_FOR = "Inspectie van het Onderwijs"
@@ -119,6 +122,7 @@ Row: TypeAlias = Mapping[str, Cell]
 
 _MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
+_ESCAPED_FIRST = frozenset(_ESCAPED_STARTS)
 _FOUR_WEEKS = timedelta(days=28)
 
 
@@ -200,8 +204,7 @@ def pseudonym(key: bytes, case_id: int) -> str:
     """Stable pseudonym of a case: HMAC-SHA256 of the decimal case id under the inspectie key, truncated."""
     if not key:
         raise ValueError("the inspectie key must not be empty")
-    digest = hmac.new(key, str(case_id).encode("ascii"), hashlib.sha256).hexdigest()
-    return digest[:PSEUDONYM_LENGTH]
+    return hmac.digest(key, str(case_id).encode("ascii"), "sha256").hex()[:PSEUDONYM_LENGTH]
 
 
 # --- One case at the month end ---------------------------------------------------------------------------
@@ -268,7 +271,14 @@ def case_row(case: ExportCase, *, key: bytes, month_end: date) -> dict[str, str]
     A case closed after the month end is open in this row; outcome and offer start appear only once it is
     closed. The caller decides whether the case is in scope (`in_scope`).
     """
-    state = _month_end_state(case, month_end)
+    return _case_row(case, _month_end_state(case, month_end), key)
+
+
+_STEP_COLUMN_NAMES = tuple((kind, f"{kind}_on") for kind in STEP_KINDS)
+
+
+def _case_row(case: ExportCase, state: _MonthEndState, key: bytes) -> dict[str, str]:
+    steps_reached = state.steps_reached
     row = {
         "pseudonym": pseudonym(key, case.case_id),
         "swv_code": case.swv_code,
@@ -279,7 +289,7 @@ def case_row(case: ExportCase, *, key: bytes, month_end: date) -> dict[str, str]
         "out_of_school_since": _iso(case.out_of_school_since),
         "return_deadline": _iso(case.return_deadline),
         "status": STATUS_CLOSED if state.closed else STATUS_OPEN,
-        **{f"{kind}_on": _iso(state.steps_reached.get(kind)) for kind in STEP_KINDS},
+        **{column: _iso(steps_reached.get(kind)) for kind, column in _STEP_COLUMN_NAMES},
         "outcome": (case.outcome or "") if state.closed else "",
         "offer_started_on": _iso(case.offer_started_on) if state.closed else "",
         "days_out_of_school": str(state.days_out_of_school),
@@ -289,12 +299,18 @@ def case_row(case: ExportCase, *, key: bytes, month_end: date) -> dict[str, str]
     return {column: row[column] for column in CASE_COLUMNS}
 
 
+@functools.lru_cache(maxsize=8192)
+def _months_later(day: date, months: int) -> date:
+    # Cached: relativedelta is slow, and a national export has a few hundred distinct start dates per year.
+    return day + relativedelta(months=months)
+
+
 def _duration_bucket(since: date, absence_ended_on: date) -> str:
     if absence_ended_on < since + _FOUR_WEEKS:
         return "lt_4_weeks"
-    if absence_ended_on <= since + relativedelta(months=3):
+    if absence_ended_on <= _months_later(since, 3):
         return "4w_to_3m"
-    if absence_ended_on <= since + relativedelta(months=6):
+    if absence_ended_on <= _months_later(since, 6):
         return "3m_to_6m"
     return "gt_6m"
 
@@ -317,7 +333,11 @@ class SummaryAccumulator:
         """Count one case; returns False (and counts nothing) when it is out of scope."""
         if not in_scope(case, self.school_year_start, self.month_end):
             return False
-        state = _month_end_state(case, self.month_end)
+        self._count(case, _month_end_state(case, self.month_end))
+        return True
+
+    def _count(self, case: ExportCase, state: _MonthEndState) -> None:
+        """Count a case in scope whose month-end state the caller computed already."""
         counts = self._counts.get(case.swv_code)
         if counts is None:
             counts = self._counts[case.swv_code] = dict.fromkeys(SUMMARY_COLUMNS[1:], 0)
@@ -329,7 +349,6 @@ class SummaryAccumulator:
         for kind in state.steps_reached:
             counts[f"{kind}_reached"] += 1
         self.case_count += 1
-        return True
 
     def rows(self) -> Iterator[dict[str, Cell]]:
         """One row per swv, sorted by swv code, keyed by `SUMMARY_COLUMNS`; may be called more than once."""
@@ -342,20 +361,30 @@ class SummaryAccumulator:
 
 def escape_cell(text: str) -> str:
     """Prefix ``'`` to a cell a spreadsheet could run as a formula, and to one already starting with it."""
-    return "'" + text if text.startswith(_ESCAPED_STARTS) else text
+    return "'" + text if text[:1] in _ESCAPED_FIRST else text
 
 
 def unescape_cell(text: str) -> str:
     """Undo `escape_cell`."""
-    return text[1:] if text.startswith("'") else text
+    return text[1:] if text[:1] == "'" else text
 
 
 def _cell_text(value: Cell) -> str:
+    if type(value) is str:  # the common case first: this runs for every cell
+        return value
     if value is None:
         return ""
     if isinstance(value, bool) or not isinstance(value, int | str):
         raise TypeError(f"export cells are str, int or None, got {type(value).__name__}")
     return str(value)
+
+
+def _values_getter(columns: Sequence[str]) -> Callable[[Row], tuple[Cell, ...]]:
+    """A fast function from a row to its values in column order (KeyError for a missing column)."""
+    if len(columns) == 1:
+        column = columns[0]
+        return lambda row: (row[column],)
+    return operator.itemgetter(*columns)
 
 
 def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> None:
@@ -366,8 +395,13 @@ def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> None:
     with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
         writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
         writer.writerow([escape_cell(column) for column in columns])
+        values_of = _values_getter(columns)
         for row in rows:
-            writer.writerow([escape_cell(_cell_text(row[column])) for column in columns])
+            # Plain text that needs no escape is the common case; it skips the function calls.
+            writer.writerow([
+                value if type(value) is str and value[:1] not in _ESCAPED_FIRST else escape_cell(_cell_text(value))
+                for value in values_of(row)
+            ])
 
 
 def read_csv(path: Path, integer_columns: Iterable[str] = ()) -> Iterator[dict[str, Cell]]:
@@ -384,41 +418,252 @@ def read_csv(path: Path, integer_columns: Iterable[str] = ()) -> Iterator[dict[s
             yield row
 
 
+_XML_ESCAPE = re.compile(r"[&<>]")
+_XML_ENTITIES = {"&": "&amp;", "<": "&lt;", ">": "&gt;"}
+# Characters XML 1.0 cannot hold (tab and newline it can) and literal "_xHHHH_" sequences, which a spreadsheet
+# would read as an escape: both are written in the OOXML escape form, as Excel itself does.
+_XML_UNSAFE = re.compile(r"[\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
+_XML_SPECIAL = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_")
+# A cell text that needs more than copying: something to escape, or edge whitespace to preserve.
+# Searched in a row's texts joined by "|"; a "|" inside a text can only cause a needless careful write.
+_ROW_NEEDS_CARE = re.compile(r"[&<>\x00-\x08\x0b-\x1f]|_x[0-9a-fA-F]{4}_|(?:^|\|)\s|\s(?:\||$)")
+_XLSX_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+_XLSX_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+_XLSX_PKG_REL = "http://schemas.openxmlformats.org/package/2006/relationships"
+_XML_HEAD = '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+
+
+def _xml_text(text: str) -> str:
+    if _XML_SPECIAL.search(text) is None:  # the common case: nothing to escape
+        return text
+    if _XML_UNSAFE.search(text):
+        text = _XML_UNSAFE.sub(
+            lambda m: f"_x005F{m.group()}" if len(m.group()) > 1 else f"_x{ord(m.group()):04X}_", text
+        )
+    if _XML_ESCAPE.search(text):
+        text = _XML_ESCAPE.sub(lambda m: _XML_ENTITIES[m.group()], text)
+    return text
+
+
+def _column_letter(index: int) -> str:
+    letters = ""
+    index += 1
+    while index:
+        index, remainder = divmod(index - 1, 26)
+        letters = chr(65 + remainder) + letters
+    return letters
+
+
+def _inline_string(ref: str, text: str, style: str = "") -> str:
+    space = ' xml:space="preserve"' if text != text.strip() else ""
+    return f'<c r="{ref}"{style} t="inlineStr"><is><t{space}>{_xml_text(text)}</t></is></c>'
+
+
+class _SheetBody:
+    """The ``<row>`` elements of one worksheet, written to a file as the rows come, header row first.
+
+    Integers become numbers, and so does the text of an ``integer_columns`` cell (rows of cases.csv hold
+    text); every other value becomes an inline string, so formula-like text stays text.
+    """
+
+    def __init__(self, path: Path, columns: Sequence[str], integer_columns: Iterable[str] = ()) -> None:
+        integers = frozenset(integer_columns)
+        self.path = path
+        self.columns = columns
+        self.row_count = 1
+        self._cells = [(_column_letter(i), column in integers) for i, column in enumerate(columns)]
+        self._values_of = _values_getter(columns)
+        self._handle: IO[str] = path.open("w", encoding="utf-8", newline="", buffering=1 << 20)
+        header = "".join(
+            _inline_string(f"{_column_letter(i)}1", column, ' s="1"') for i, column in enumerate(columns)
+        )
+        self._handle.write(f'<row r="1">{header}</row>')
+
+    def add(self, row: Row) -> None:
+        number = self.row_count + 1
+        cells = []
+        texts = []
+        for (letter, as_integer), value in zip(self._cells, self._values_of(row), strict=True):
+            if type(value) is str:
+                if not value:
+                    continue
+                if as_integer:
+                    cells.append(f'<c r="{letter}{number}"><v>{int(value)}</v></c>')
+                else:
+                    cells.append(f'<c r="{letter}{number}" t="inlineStr"><is><t>{value}</t></is></c>')
+                    texts.append(value)
+            elif isinstance(value, int) and not isinstance(value, bool):
+                cells.append(f'<c r="{letter}{number}"><v>{value}</v></c>')
+            elif value is not None:
+                _cell_text(value)  # raises TypeError for anything but str, int or None
+        # One search per row instead of one per cell: only a row with something to escape (or edge whitespace)
+        # is written again the careful way.
+        if texts and _ROW_NEEDS_CARE.search("|".join(texts)):
+            cells = [self._careful_cell(letter, as_integer, number, value)
+                     for (letter, as_integer), value in zip(self._cells, self._values_of(row), strict=True)
+                     if value is not None and value != ""]
+        self._handle.write(f'<row r="{number}">{"".join(cells)}</row>')
+        self.row_count = number
+
+    @staticmethod
+    def _careful_cell(letter: str, as_integer: bool, number: int, value: Cell) -> str:
+        if as_integer and type(value) is str:
+            value = int(value)
+        if isinstance(value, int) and not isinstance(value, bool):
+            return f'<c r="{letter}{number}"><v>{value}</v></c>'
+        return _inline_string(f"{letter}{number}", _cell_text(value))
+
+    def close(self) -> None:
+        self._handle.close()
+
+
+def _worksheet_xml_parts(columns: Sequence[str], row_count: int, *, selected: bool) -> tuple[str, str]:
+    cols = "".join(
+        f'<col min="{index}" max="{index}" width="{max(10, len(column) + 2)}" customWidth="1"/>'
+        for index, column in enumerate(columns, start=1)
+    )
+    last = f"{_column_letter(max(len(columns), 1) - 1)}{row_count}"
+    tab_selected = ' tabSelected="1"' if selected else ""
+    head = (
+        f'{_XML_HEAD}<worksheet xmlns="{_XLSX_NS}" xmlns:r="{_XLSX_REL}"><dimension ref="A1:{last}"/>'
+        f"<sheetViews><sheetView{tab_selected} workbookViewId=\"0\">"
+        '<pane ySplit="1" topLeftCell="A2" activePane="bottomLeft" state="frozen"/>'
+        '<selection pane="bottomLeft" activeCell="A2" sqref="A2"/></sheetView></sheetViews>'
+        f'<sheetFormatPr defaultRowHeight="15"/><cols>{cols}</cols><sheetData>'
+    )
+    tail = (
+        '</sheetData><pageMargins left="0.7" right="0.7" top="0.75" bottom="0.75" header="0.3" footer="0.3"/>'
+        "</worksheet>"
+    )
+    return head, tail
+
+
+def _package_parts(sheet_names: Sequence[str], created: datetime) -> dict[str, str]:
+    """The fixed parts of a workbook around its worksheets."""
+    stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
+    overrides = "".join(
+        f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>'
+        for n in range(1, len(sheet_names) + 1)
+    )
+    return {
+        "[Content_Types].xml": (
+            f'{_XML_HEAD}<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">'
+            '<Default Extension="rels" ContentType="application/vnd.openxmlformats-package.relationships+xml"/>'
+            '<Default Extension="xml" ContentType="application/xml"/>'
+            '<Override PartName="/xl/workbook.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet.main+xml"/>'
+            f"{overrides}"
+            '<Override PartName="/xl/styles.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.spreadsheetml.styles+xml"/>'
+            '<Override PartName="/docProps/core.xml" '
+            'ContentType="application/vnd.openxmlformats-package.core-properties+xml"/>'
+            '<Override PartName="/docProps/app.xml" '
+            'ContentType="application/vnd.openxmlformats-officedocument.extended-properties+xml"/></Types>'
+        ),
+        "_rels/.rels": (
+            f'{_XML_HEAD}<Relationships xmlns="{_XLSX_PKG_REL}">'
+            f'<Relationship Id="rId1" Type="{_XLSX_REL}/officeDocument" Target="xl/workbook.xml"/>'
+            '<Relationship Id="rId2" Type="http://schemas.openxmlformats.org/package/2006/relationships/metadata/'
+            'core-properties" Target="docProps/core.xml"/>'
+            f'<Relationship Id="rId3" Type="{_XLSX_REL}/extended-properties" Target="docProps/app.xml"/>'
+            "</Relationships>"
+        ),
+        "docProps/app.xml": (
+            f'{_XML_HEAD}<Properties xmlns="http://schemas.openxmlformats.org/officeDocument/2006/'
+            'extended-properties"><Application>Thuiszitters</Application></Properties>'
+        ),
+        "docProps/core.xml": (
+            f'{_XML_HEAD}<cp:coreProperties xmlns:cp="http://schemas.openxmlformats.org/package/2006/metadata/'
+            'core-properties" xmlns:dc="http://purl.org/dc/elements/1.1/" xmlns:dcterms="http://purl.org/dc/terms/" '
+            'xmlns:xsi="http://www.w3.org/2001/XMLSchema-instance">'
+            f"<dc:creator>{_xml_text(GENERATED_FOR)}</dc:creator>"
+            f'<dcterms:created xsi:type="dcterms:W3CDTF">{stamp}</dcterms:created>'
+            f'<dcterms:modified xsi:type="dcterms:W3CDTF">{stamp}</dcterms:modified></cp:coreProperties>'
+        ),
+        "xl/workbook.xml": (
+            f'{_XML_HEAD}<workbook xmlns="{_XLSX_NS}" xmlns:r="{_XLSX_REL}"><bookViews><workbookView/></bookViews>'
+            "<sheets>"
+            + "".join(
+                f'<sheet name="{_xml_text(name)}" sheetId="{n}" r:id="rId{n}"/>'
+                for n, name in enumerate(sheet_names, start=1)
+            )
+            + "</sheets></workbook>"
+        ),
+        "xl/_rels/workbook.xml.rels": (
+            f'{_XML_HEAD}<Relationships xmlns="{_XLSX_PKG_REL}">'
+            + "".join(
+                f'<Relationship Id="rId{n}" Type="{_XLSX_REL}/worksheet" Target="worksheets/sheet{n}.xml"/>'
+                for n in range(1, len(sheet_names) + 1)
+            )
+            + f'<Relationship Id="rId{len(sheet_names) + 1}" Type="{_XLSX_REL}/styles" Target="styles.xml"/>'
+            "</Relationships>"
+        ),
+        "xl/styles.xml": (
+            f'{_XML_HEAD}<styleSheet xmlns="{_XLSX_NS}">'
+            '<fonts count="2"><font><sz val="11"/><name val="Calibri"/><family val="2"/></font>'
+            '<font><b/><sz val="11"/><name val="Calibri"/><family val="2"/></font></fonts>'
+            '<fills count="2"><fill><patternFill patternType="none"/></fill>'
+            '<fill><patternFill patternType="gray125"/></fill></fills>'
+            '<borders count="1"><border><left/><right/><top/><bottom/><diagonal/></border></borders>'
+            '<cellStyleXfs count="1"><xf numFmtId="0" fontId="0" fillId="0" borderId="0"/></cellStyleXfs>'
+            '<cellXfs count="2"><xf numFmtId="0" fontId="0" fillId="0" borderId="0" xfId="0"/>'
+            '<xf numFmtId="0" fontId="1" fillId="0" borderId="0" xfId="0" applyFont="1"/></cellXfs>'
+            '<cellStyles count="1"><cellStyle name="Normal" xfId="0" builtinId="0"/></cellStyles></styleSheet>'
+        ),
+    }
+
+
+def _write_package(path: Path, sheets: Sequence[tuple[str, _SheetBody]], *, created: datetime) -> None:
+    """Zip the workbook parts and the finished sheet bodies into ``path``, with ``created`` as every time."""
+    zip_time = created.astimezone(UTC).timetuple()[:6]
+
+    def entry(name: str) -> zipfile.ZipInfo:
+        info = zipfile.ZipInfo(name, date_time=zip_time)
+        info.compress_type = zipfile.ZIP_DEFLATED
+        # Fast deflate: the sheets are large and repetitive, level 1 costs a few percent in size, not seconds.
+        # (Python 3.11 only reads the level from this attribute for an entry opened with a ZipInfo.)
+        info._compresslevel = 1
+        return info
+
+    parts = _package_parts([name for name, _body in sheets], created)
+    with zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED) as package:
+        for name in ("[Content_Types].xml", "_rels/.rels", "docProps/app.xml", "docProps/core.xml",
+                     "xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml"):
+            package.writestr(entry(name), parts[name].encode("utf-8"))
+        for number, (_name, body) in enumerate(sheets, start=1):
+            head, tail = _worksheet_xml_parts(body.columns, body.row_count, selected=number == 1)
+            with package.open(entry(f"xl/worksheets/sheet{number}.xml"), "w") as out, body.path.open("rb") as data:
+                out.write(head.encode("utf-8"))
+                shutil.copyfileobj(data, out, 1 << 20)
+                out.write(tail.encode("utf-8"))
+
+
 def write_xlsx(
     path: Path,
     sheets: Sequence[tuple[str, Sequence[str], Iterable[Row]]],
     *,
     created: datetime,
 ) -> None:
-    """Write one workbook with a sheet per ``(name, columns, rows)``, streaming (XlsxWriter constant_memory).
+    """Write one workbook with a sheet per ``(name, columns, rows)``, streaming, in one pass over each sheet.
 
-    The header row is bold and frozen. Integers become numbers; every other value is written with
-    ``write_string``, so formula-like text stays text. ``created`` goes into the document properties instead
-    of the current time, so the same input gives the same bytes.
+    The header row is bold and frozen. Integers become numbers; every other value is an inline string, so
+    formula-like text stays text (no formula is ever written). Each sheet's rows go to a temporary file
+    first, because a sheet's header names its size; then the package is zipped. ``created`` goes into the
+    document properties and every zip entry's time instead of the current time, so the same input gives the
+    same bytes.
     """
-    workbook = xlsxwriter.Workbook(
-        str(path), {"constant_memory": True, "strings_to_formulas": False, "strings_to_urls": False}
-    )
-    try:
-        workbook.set_properties({"created": created})
-        bold = workbook.add_format({"bold": True})
-        for name, columns, _rows in sheets:
-            worksheet = workbook.add_worksheet(name)
-            worksheet.freeze_panes(1, 0)
-            for index, column in enumerate(columns):
-                worksheet.set_column(index, index, max(10, len(column) + 2))
-                worksheet.write_string(0, index, column, bold)
-        # Rows are written sheet after sheet, each in order, as constant_memory mode requires.
-        for (_name, columns, rows), worksheet in zip(sheets, workbook.worksheets(), strict=True):
-            for row_number, row in enumerate(rows, start=1):
-                for index, column in enumerate(columns):
-                    value = row[column]
-                    if isinstance(value, int) and not isinstance(value, bool):
-                        worksheet.write_number(row_number, index, value)
-                    elif value:
-                        worksheet.write_string(row_number, index, _cell_text(value))
-    finally:
-        workbook.close()
+    with tempfile.TemporaryDirectory(prefix=".xlsx-", dir=Path(path).parent) as scratch:
+        bodies = []
+        for number, (name, columns, rows) in enumerate(sheets, start=1):
+            body = _SheetBody(Path(scratch) / f"sheet{number}.xml", columns)
+            try:
+                for row in rows:
+                    body.add(row)
+            finally:
+                body.close()
+            bodies.append((name, body))
+        _write_package(path, bodies, created=created)
 
 
 def _describe(path: Path) -> ExportFile:
@@ -442,11 +687,11 @@ def build_export(cases: Iterable[ExportCase], *, month: str, key: bytes, out_dir
     """Write the inspectie export of ``month`` (``YYYY-MM``) into ``out_dir`` in one pass over ``cases``.
 
     ``cases`` must come sorted by ``case_id`` (ValueError otherwise), so the files come out the same however
-    the caller found them; cases out of scope are skipped. Case rows go to cases.csv as they arrive while the
-    summary is counted; the xlsx is then written from cases.csv read back and the summary rows. Nothing holds
-    all cases in memory. The files are built in a temporary directory inside ``out_dir`` and moved into place
-    at the end, manifest.json last, so a failed build leaves ``out_dir`` as it was; files of an earlier build
-    of the same month are replaced.
+    the caller found them; cases out of scope are skipped. Each case row goes to cases.csv and to the xlsx's
+    cases sheet (a temporary file until the workbook is zipped) as it arrives, while the summary is counted;
+    the summary rows follow. Nothing holds all cases in memory. The files are built in a temporary directory
+    inside ``out_dir`` and moved into place at the end, manifest.json last, so a failed build leaves
+    ``out_dir`` as it was; files of an earlier build of the same month are replaced.
     """
     if not key:
         raise ValueError("the inspectie key must not be empty")
@@ -456,22 +701,34 @@ def build_export(cases: Iterable[ExportCase], *, month: str, key: bytes, out_dir
     out_dir.mkdir(parents=True, exist_ok=True)
     summary = SummaryAccumulator(school_year_start=year_start, month_end=month_end)
 
-    def case_rows() -> Iterator[dict[str, str]]:
-        for case in _sorted_by_case_id(cases):
-            if summary.add(case):
-                yield case_row(case, key=key, month_end=month_end)
-
     xlsx_name = f"thuiszitters-{month}.xlsx"
     with tempfile.TemporaryDirectory(prefix=".building-", dir=out_dir) as building:
         work = Path(building)
-        write_csv(work / CASES_FILE, CASE_COLUMNS, case_rows())
+        cases_sheet = _SheetBody(work / "cases-sheet.xml", CASE_COLUMNS, CASE_INTEGER_COLUMNS)
+
+        def case_rows() -> Iterator[dict[str, str]]:
+            for case in _sorted_by_case_id(cases):
+                if in_scope(case, year_start, month_end):
+                    state = _month_end_state(case, month_end)
+                    summary._count(case, state)
+                    row = _case_row(case, state, key)
+                    cases_sheet.add(row)
+                    yield row
+
+        try:
+            write_csv(work / CASES_FILE, CASE_COLUMNS, case_rows())
+        finally:
+            cases_sheet.close()
         write_csv(work / SUMMARY_FILE, SUMMARY_COLUMNS, summary.rows())
-        write_xlsx(
+        summary_sheet = _SheetBody(work / "summary-sheet.xml", SUMMARY_COLUMNS)
+        try:
+            for row in summary.rows():
+                summary_sheet.add(row)
+        finally:
+            summary_sheet.close()
+        _write_package(
             work / xlsx_name,
-            [
-                ("cases", CASE_COLUMNS, read_csv(work / CASES_FILE, CASE_INTEGER_COLUMNS)),
-                ("summary", SUMMARY_COLUMNS, summary.rows()),
-            ],
+            [("cases", cases_sheet), ("summary", summary_sheet)],
             # The export is due on the first of the next month; a fixed moment keeps rebuilds byte-identical.
             created=datetime.combine(first_day + relativedelta(months=1), datetime.min.time(), tzinfo=UTC),
         )

@@ -128,6 +128,8 @@ class CaseSummary:
     warnings: list[str]
     generated_by: str
     generated_at: datetime
+    # The coordinator's free-text note on the case, shown with the status.
+    note: str | None = None
 
 
 # --- Formatting helpers (pure) ---
@@ -351,7 +353,8 @@ def _data_table(
 def _key_values(pairs: Iterable[tuple[str, Flowable]]) -> Table:
     styles = _ensure_setup()
     rows = [[_Para(escape(label), styles["label"]), value] for label, value in pairs]
-    table = Table(rows, colWidths=[0.32 * CONTENT_WIDTH, 0.68 * CONTENT_WIDTH], hAlign="LEFT")
+    # A long note may split inside its row rather than fail the document.
+    table = Table(rows, colWidths=[0.32 * CONTENT_WIDTH, 0.68 * CONTENT_WIDTH], hAlign="LEFT", splitInRow=1)
     table.setStyle(_grid_style(header=False))
     return table
 
@@ -419,6 +422,8 @@ def _status_block(summary: CaseSummary) -> list[Flowable]:
         pairs.append(("Uitkomst", _p(summary.outcome_label, body)))
     if summary.offer_started_on is not None:
         pairs.append(("Passend aanbod gestart op", _p(format_date(summary.offer_started_on), body)))
+    if summary.note:
+        pairs.append(("Notitie", _p(summary.note, body)))
     content: list[Flowable] = [_key_values(pairs)]
     if summary.warnings:
         content.append(Spacer(1, 2 * mm))
@@ -446,7 +451,8 @@ def _chain_block(steps: Sequence[SummaryStep]) -> list[Flowable]:
         for step in steps
     ]
     headers = ("Stap", "Data", "Termijnen", "Uitkomst", "Afgerond")
-    table = _data_table(headers, rows, (0.17, 0.27, 0.27, 0.19, 0.10))
+    # Wide enough that the longest step label and outcome word ("Toelaatbaarheidsverklaring") never break.
+    table = _data_table(headers, rows, (0.225, 0.21, 0.225, 0.24, 0.10))
     return _section("Escalatieketen", table, long=True)
 
 
@@ -472,7 +478,7 @@ def _parties_block(parties: Sequence[SummaryParty]) -> list[Flowable]:
     rows: list[list[Flowable | str]] = [
         [_p(party.role, small), _p(party.name, small), _p(party.detail or "—", small)] for party in parties
     ]
-    return _section("Betrokkenen", _data_table(("Rol", "Naam", "Gegevens"), rows, (0.2, 0.3, 0.5)))
+    return _section("Betrokkenen", _data_table(("Rol", "Naam", "Gegevens"), rows, (0.22, 0.28, 0.5)))
 
 
 def _alerts_block(alerts: Sequence[SummaryAlert]) -> list[Flowable]:

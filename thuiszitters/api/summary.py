@@ -1,0 +1,42 @@
+"""The case summary PDF through the API."""
+from __future__ import annotations
+
+from flask import Response, g
+
+from thuiszitters.accounts.scope import get_visible_case, require_role
+from thuiszitters.api import bp
+from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.clock import now_utc, today
+from thuiszitters.extensions import db
+from thuiszitters.reports.summary import SUMMARY_ROLES, case_summary_pdf
+from thuiszitters.reports.views import pdf_response
+
+
+@bp.get("/cases/<int:case_id>/summary")
+def get_case_summary(case_id: int) -> Response:
+    require_role(g.api_user, SUMMARY_ROLES)
+    case = get_visible_case(g.api_user, case_id)
+    pdf = case_summary_pdf(case, actor=g.api_user, today=today(), now=now_utc(), via="api")
+    db.session.commit()
+    return pdf_response(pdf, case.reference)
+
+
+register({
+    "/cases/{caseId}/summary": {
+        "get": {
+            "summary": "Casusoverzicht als PDF",
+            "description": "Het vertrouwelijke casusoverzicht (A4, Nederlands) voor consulent, geschillencommissie of "
+                           "interventieteam. Alleen voor coördinatoren (en beheerders met een scope). Elke download "
+                           "wordt vastgelegd in het logboek.",
+            "parameters": [{"name": "caseId", "in": "path", "required": True, "schema": {"type": "integer"}}],
+            "responses": {
+                "200": {
+                    "description": "De PDF; de bestandsnaam is het casusnummer",
+                    "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
+                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
+                },
+                **problem_responses(401, 403, 404),
+            },
+        }
+    }
+})

@@ -1,0 +1,169 @@
+"""Plain data for the case pages: the timeline, change lists, step summaries and list rows.
+
+Templates only print what these return; the rules themselves stay in rules.py and facts.py.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.cases import rules
+from thuiszitters.cases.facts import StepFacts
+from thuiszitters.cases.labels import (
+    MASKED,
+    TERM_LABELS,
+    action_label,
+    display_value,
+    field_label,
+)
+from thuiszitters.cases.models import Case
+from thuiszitters.cases.services import STEP_FIELDS
+from thuiszitters.extensions import db
+
+# Reads are logged for privacy, but they are not part of the case's story.
+HIDDEN_ACTIONS = ("case.read",)
+
+
+@dataclass(frozen=True)
+class ChangeLine:
+    label: str
+    old: str
+    new: str
+    masked: bool = False  # personal data or free text: the log says only that it changed
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    at: datetime
+    actor: str
+    description: str
+    changes: list[ChangeLine]
+    reason: str | None
+
+
+def describe_changes(changes: dict[str, Any] | None) -> list[ChangeLine]:
+    """The {field: [old, new]} of an audit event as Dutch lines; the version counter is left out."""
+    lines = []
+    for name, value in (changes or {}).items():
+        if name in ("version", "kind") or not isinstance(value, list) or len(value) != 2:
+            continue
+        if MASKED in value:
+            lines.append(ChangeLine(field_label(name), "", "gewijzigd (inhoud niet getoond)", masked=True))
+            continue
+        lines.append(ChangeLine(field_label(name), display_value(name, value[0]), display_value(name, value[1])))
+    return lines
+
+
+def case_timeline(case: Case, limit: int = 200) -> list[TimelineEntry]:
+    """The case's audit events, newest first, in one query (the actor is joined)."""
+    events = db.session.scalars(
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(HIDDEN_ACTIONS))
+        .order_by(AuditEvent.id.desc())
+        .limit(limit)
+    ).all()
+    return [
+        TimelineEntry(
+            at=event.occurred_at,
+            actor=event.actor.name if event.actor else "systeem",
+            description=action_label(event.action, event.changes),
+            changes=describe_changes(event.changes),
+            reason=event.reason,
+        )
+        for event in events
+    ]
+
+
+@dataclass(frozen=True)
+class StaleChange:
+    at: datetime
+    actor: str
+    description: str
+    changes: list[ChangeLine]
+
+
+def stale_changes(changes: list[dict[str, Any]]) -> list[StaleChange]:
+    """StaleVersion.changes (what others saved since the form was opened) for the conflict block."""
+    return [
+        StaleChange(
+            at=item["at"], actor=item["actor"],
+            description=action_label(item["action"], item.get("changes")),
+            changes=describe_changes(item.get("changes")),
+        )
+        for item in changes
+    ]
+
+
+def step_summary(facts: StepFacts) -> list[tuple[str, str]]:
+    """The recorded fields of a step and its computed terms, as (label, value) pairs for a definition list."""
+    step = facts.step
+    lines = []
+    for name in STEP_FIELDS[step.kind]:
+        if name == "school_brin":
+            value: Any = f"{step.school.name} ({step.school.brin})" if step.school else None
+        else:
+            value = getattr(step, name)
+        if value is not None and value != "":
+            lines.append((field_label(name), display_value(name, value)))
+    for name, label in TERM_LABELS.items():
+        value = getattr(facts, name)
+        if value is not None:
+            lines.append((label, display_value(name, value)))
+    if step.out_of_order_reason:
+        lines.append((field_label("out_of_order_reason"), step.out_of_order_reason))
+    return lines
+
+
+def case_value(case: Case, name: str) -> Any:
+    """The current value of a case form field, for the conflict block."""
+    if name in ("first_name", "last_name", "date_of_birth", "bsn"):
+        return getattr(case.pupil, name)
+    if name == "gemeente_code":
+        return f"{case.gemeente.name} ({case.gemeente.code})"
+    if name == "swv_code":
+        return f"{case.swv.code} {case.swv.name}"
+    if name == "school_brin":
+        return f"{case.school.name} ({case.school.brin})" if case.school else None
+    return getattr(case, name, None)
+
+
+def step_value(step: Any, name: str) -> Any:
+    if name == "school_brin":
+        return f"{step.school.name} ({step.school.brin})" if step.school else None
+    return getattr(step, name, None)
+
+
+def current_values(form: Any, getter: Any) -> list[tuple[str, str]]:
+    """(label, current value) for each visible field of a form, read with getter(name)."""
+    lines = []
+    for field in form:
+        if field.type in ("HiddenField", "CSRFTokenField", "SubmitField"):
+            continue
+        lines.append((str(field.label.text), display_value(field.name, getter(field.name))))
+    return lines
+
+
+@dataclass(frozen=True)
+class CaseRow:
+    case: Case
+    overdue: bool
+    days_left: int
+    stage_label: str
+
+
+def case_rows(cases: list[Case], today: date) -> list[CaseRow]:
+    return [
+        CaseRow(
+            case=case,
+            overdue=rules.is_overdue(case.status, case.return_deadline, today),
+            days_left=(case.return_deadline - today).days,
+            stage_label=rules.stage_label(case.stage),
+        )
+        for case in cases
+    ]

@@ -1,0 +1,310 @@
+"""Building, storing and handing out the monthly inspectie export.
+
+The builder (`thuiszitters.exports.builder`) is pure; this module feeds it from the database and keeps the
+record. `export_cases` streams the cases of all swv's in id order, a batch at a time (keyset pagination), so
+memory does not grow with the number of cases. It reads only what `builder.ExportCase` holds: no names, BSN,
+full date of birth or notes ever leave the database here.
+
+Exports are stored under ``EXPORT_DIR/<month>/`` plus an `ExportRun` row with one `ExportFile` row per file.
+"""
+from __future__ import annotations
+
+import re
+import shutil
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, timedelta
+from pathlib import Path
+from typing import NamedTuple
+
+from flask import current_app
+from sqlalchemy import Row, or_, select
+
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.services import ACTIVITY_INSPECTIE, record
+from thuiszitters.cases import rules
+from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.cases.services import terms
+from thuiszitters.clock import now_utc, to_local
+from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
+from thuiszitters.exports import builder
+from thuiszitters.exports.models import ExportFile, ExportRun
+from thuiszitters.extensions import db
+from thuiszitters.reference.models import Gemeente, School, Swv
+
+BATCH_SIZE = 2000
+MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
+
+# The columns each step kind dates itself by: when it started (DOMAIN.md, API.md step fields).
+STEP_START_FIELD = {
+    "aanmelding": "received_on",
+    "swv_inzet": "started_on",
+    "consulent": "requested_on",
+    "geschillencommissie": "filed_on",
+    "interventieteam": "reported_on",
+}
+
+
+
+class _StepRow(NamedTuple):
+    """The step columns the export reads, as a plain tuple (fast attribute access, no ORM object)."""
+
+    case_id: int
+    kind: str
+    received_on: date | None
+    extended_on: date | None
+    extension_weeks: int | None
+    decision: str | None
+    decided_on: date | None
+    started_on: date | None
+    action: str | None
+    ended_on: date | None
+    requested_on: date | None
+    advice_on: date | None
+    filed_on: date | None
+    verdict: str | None
+    verdict_on: date | None
+    reported_on: date | None
+    closed_on: date | None
+
+
+_STEP_COLUMNS = tuple(getattr(Step, name) for name in _StepRow._fields)
+_STEP_START_INDEX = {kind: _StepRow._fields.index(name) for kind, name in STEP_START_FIELD.items()}
+
+
+# --- Months ----------------------------------------------------------------------------------------------
+
+
+def parse_month(month: str) -> str:
+    """The month ``YYYY-MM`` as given, or ValidationFailed with a Dutch message."""
+    if not isinstance(month, str) or MONTH_PATTERN.fullmatch(month) is None:
+        raise ValidationFailed([InvalidParam(
+            "month", "invalid_month", f"Ongeldige maand {month!r}: gebruik JJJJ-MM, bijvoorbeeld 2026-10.",
+        )])
+    return month
+
+
+def previous_month(today: date) -> str:
+    """The month before the one ``today`` falls in, as ``YYYY-MM``."""
+    last_day = today.replace(day=1) - timedelta(days=1)
+    return f"{last_day.year:04d}-{last_day.month:02d}"
+
+
+# --- Reading cases ---------------------------------------------------------------------------------------
+
+
+def step_done_on(step: _StepRow | Step, month_end: date, case_terms: rules.Terms) -> date | None:
+    """The date a step became done (DOMAIN.md), as it stood at the end of ``month_end``; None if not done then.
+
+    An aanmelding that got no decision is done the day after its decision term ran out.
+    """
+    kind = step.kind
+    done_on: date | None = None
+    if kind == "aanmelding":
+        if step.decision in rules.AANMELDING_DECISIONS and step.decided_on is not None:
+            done_on = step.decided_on
+        elif step.received_on is not None:
+            done_on = rules.aanmelding_decision_due_on(step, case_terms) + timedelta(days=1)
+    elif kind == "swv_inzet":
+        done_on = step.ended_on if step.action else None
+    elif kind == "consulent":
+        done_on = min((d for d in (step.advice_on, step.closed_on) if d is not None), default=None)
+    elif kind == "geschillencommissie":
+        done_on = step.verdict_on if step.verdict in rules.GPO_VERDICTS else None
+    elif kind == "interventieteam":
+        done_on = step.closed_on
+    if done_on is None or done_on > month_end:
+        return None
+    return done_on
+
+
+def export_step(step: _StepRow, month_end: date, case_terms: rules.Terms) -> builder.ExportStep | None:
+    """One step row as the builder wants it; None for a step without a start date (nothing to report)."""
+    index = _STEP_START_INDEX.get(step.kind)
+    started_on = step[index] if index is not None else None
+    if started_on is None:
+        return None
+    return builder.ExportStep(kind=step.kind, started_on=started_on,
+                              done_on=step_done_on(step, month_end, case_terms))
+
+
+def _case_batches(month: str, batch_size: int) -> Iterator[list[Row]]:
+    year_start = builder.school_year_start(month)
+    _first, month_end = builder.month_bounds(month)
+    query = (
+        select(
+            Case.id, Swv.code.label("swv_code"), Gemeente.code.label("gemeente_code"),
+            School.school_type, Case.absence_kind, Case.out_of_school_since, Case.return_deadline,
+            Case.closed_on, Case.outcome, Case.offer_started_on, Pupil.date_of_birth,
+        )
+        .join(Swv, Swv.id == Case.swv_id)
+        .join(Gemeente, Gemeente.id == Case.gemeente_id)
+        .join(Pupil, Pupil.id == Case.pupil_id)
+        .outerjoin(School, School.id == Case.school_id)
+        # Possibly in scope; the builder makes the final call (anonymised cases still count).
+        .where(Case.out_of_school_since <= month_end, or_(Case.closed_on.is_(None), Case.closed_on >= year_start))
+        .order_by(Case.id)
+        .limit(batch_size)
+    )
+    # Core rows on the session's connection: no ORM identity map or object loading, same transaction.
+    connection = db.session.connection()
+    last_id = 0
+    while True:
+        rows = connection.execute(query.where(Case.id > last_id)).all()
+        if not rows:
+            return
+        yield rows
+        last_id = rows[-1].id
+
+
+def export_cases(month: str, *, batch_size: int = BATCH_SIZE) -> Iterator[builder.ExportCase]:
+    """Every case of every swv that may be in scope for ``month``, sorted by id, as `builder.ExportCase`.
+
+    Two queries per batch (cases with their reference codes, then their steps); only one batch is held at a
+    time. Whether a case was ever reopened is not a column: it comes from the audit trail, read once up front
+    (one scan of the log per export; the set holds only the rare reopened cases).
+    """
+    _first, month_end = builder.month_bounds(month)
+    case_terms = terms()
+    reopened = set(db.session.connection().scalars(
+        select(AuditEvent.case_id).distinct().where(AuditEvent.action == "case.reopen", AuditEvent.case_id.is_not(None))
+    ))
+    for rows in _case_batches(month, batch_size):
+        first_id, last_id = rows[0].id, rows[-1].id
+        # A range on the indexed case_id instead of an IN list: no parameter limits, one index scan.
+        steps: dict[int, list[builder.ExportStep]] = defaultdict(list)
+        step_rows = db.session.connection().execute(
+            select(*_STEP_COLUMNS).where(Step.case_id.between(first_id, last_id)).order_by(Step.case_id, Step.id)
+        ).all()
+        for step_row in map(_StepRow._make, step_rows):
+            step = export_step(step_row, month_end, case_terms)
+            if step is not None:
+                steps[step_row.case_id].append(step)
+        for (case_id, swv_code, gemeente_code, school_type, absence_kind, out_of_school_since, return_deadline,
+             closed_on, outcome, offer_started_on, date_of_birth) in rows:
+            yield builder.ExportCase(
+                case_id=case_id,
+                swv_code=swv_code,
+                gemeente_code=gemeente_code,
+                school_type=school_type,
+                absence_kind=absence_kind,
+                out_of_school_since=out_of_school_since,
+                return_deadline=return_deadline,
+                closed_on=closed_on,
+                reopened=case_id in reopened,
+                birth_year=date_of_birth.year,
+                outcome=outcome,
+                offer_started_on=offer_started_on,
+                steps=tuple(steps.get(case_id, ())),
+            )
+
+
+# --- Building and storing --------------------------------------------------------------------------------
+
+
+def export_root() -> Path:
+    return Path(current_app.config["EXPORT_DIR"])
+
+
+def run_dir(run: ExportRun) -> Path:
+    return export_root() / run.month
+
+
+def _inspectie_key() -> bytes:
+    key = current_app.config.get("INSPECTIE_KEY") or ""
+    if not key:
+        raise RuntimeError("INSPECTIE_KEY is not set: the inspectie export cannot be pseudonymised")
+    return key.encode("utf-8")
+
+
+def build_month_export(month: str, *, actor_id: int | None, now: datetime) -> ExportRun:
+    """Build ``month``'s export into EXPORT_DIR/<month>/ and record it; a rebuild replaces the earlier one.
+
+    Refuses a month that has not ended yet at ``now`` (its export would be incomplete). Writes the files,
+    upserts the `ExportRun` with its `ExportFile` rows and the audit event, and flushes; the caller commits.
+    """
+    parse_month(month)
+    _first_day, month_end = builder.month_bounds(month)
+    if month_end >= to_local(now).date():
+        raise ValidationFailed([InvalidParam(
+            "month", "month_not_ended",
+            f"De maand {month} is nog niet voorbij. Een export kan pas gemaakt worden na de laatste dag van de maand.",
+        )])
+    result = builder.build_export(export_cases(month), month=month, key=_inspectie_key(),
+                                  out_dir=export_root() / month)
+    run = db.session.scalar(select(ExportRun).where(ExportRun.month == month))
+    rebuilt = run is not None
+    if run is None:
+        run = ExportRun(month=month)
+        db.session.add(run)
+    else:
+        run.files.clear()
+        db.session.flush()
+    run.created_at = now
+    run.case_count = result.case_count
+    run.files.extend(ExportFile(name=f.name, sha256=f.sha256, size=f.size) for f in result.files)
+    db.session.flush()
+    record("export.build", actor_id=actor_id, activity=ACTIVITY_INSPECTIE, object_type="export_run",
+           object_id=run.id, changes={"month": month, "caseCount": result.case_count, "rebuilt": rebuilt})
+    return run
+
+
+def _stored_intact(run: ExportRun) -> bool:
+    directory = run_dir(run)
+    return bool(run.files) and all(
+        (directory / f.name).is_file() and (directory / f.name).stat().st_size == f.size for f in run.files
+    )
+
+
+def run_monthly_export(today: date) -> None:
+    """The scheduler's monthly job (day 1, 06:00 Europe/Amsterdam): build the previous month, then commit.
+
+    Safe to repeat: when that month is stored already with its files intact, nothing happens, so a second run
+    or a catch-up after downtime never changes files the inspectie may have downloaded. Use the CLI to
+    rebuild deliberately.
+    """
+    month = previous_month(today)
+    run = db.session.scalar(select(ExportRun).where(ExportRun.month == month))
+    if run is not None and _stored_intact(run):
+        return
+    build_month_export(month, actor_id=None, now=now_utc())
+    db.session.commit()
+
+
+def copy_export(run: ExportRun, out_dir: Path) -> list[Path]:
+    """Copy a stored export's files into ``out_dir`` (created if needed); returns the written paths."""
+    out_dir.mkdir(parents=True, exist_ok=True)
+    written = []
+    for file in run.files:
+        target = out_dir / file.name
+        shutil.copyfile(run_dir(run) / file.name, target)
+        written.append(target)
+    return written
+
+
+# --- Listing and downloading -----------------------------------------------------------------------------
+
+
+def list_runs() -> list[ExportRun]:
+    """All stored exports, newest month first (a handful a year: no pagination needed)."""
+    return list(db.session.scalars(select(ExportRun).order_by(ExportRun.month.desc())))
+
+
+def open_for_download(month: str, file_name: str, *, actor_id: int | None) -> tuple[Path, ExportFile]:
+    """The stored file ``file_name`` of ``month``'s export, and logs the download.
+
+    Both names are checked against the database record, never used as a path on their own: an unknown
+    month or a name that is not one of the run's files is NotFound.
+    """
+    if not isinstance(month, str) or MONTH_PATTERN.fullmatch(month) is None:
+        raise NotFound()
+    run = db.session.scalar(select(ExportRun).where(ExportRun.month == month))
+    file = next((f for f in run.files if f.name == file_name), None) if run is not None else None
+    if run is None or file is None:
+        raise NotFound()
+    path = run_dir(run) / file.name
+    if not path.is_file():
+        raise NotFound("Dit exportbestand is niet meer beschikbaar op de server. Neem contact op met beheer.")
+    record("export.download", actor_id=actor_id, activity=ACTIVITY_INSPECTIE, object_type="export_file",
+           object_id=file.id, changes={"month": run.month, "file": file.name})
+    return path, file

@@ -1,0 +1,47 @@
+"""`flask case ...`: case commands for scripts and support."""
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+import click
+from flask.cli import AppGroup
+from sqlalchemy import select
+
+from thuiszitters.cases.models import Case
+from thuiszitters.clock import now_utc, today
+from thuiszitters.extensions import db
+
+case_cli = AppGroup("case", help="Casussen.")
+
+
+def _fail(message: str) -> None:
+    db.session.rollback()
+    click.echo(f"Fout: {message}", err=True)
+    sys.exit(1)
+
+
+@case_cli.command("pdf")
+@click.argument("reference")
+@click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
+              help="het PDF-bestand dat wordt geschreven")
+def case_pdf(reference: str, out: Path) -> None:
+    """Write the summary PDF of the case REFERENCE (e.g. TZ-2026-ABCDE). Logged as a download by the system."""
+    from thuiszitters.reports.summary import case_summary_pdf
+
+    # The command line acts as the system, with access to every case that is not anonymised.
+    case = db.session.scalar(
+        select(Case).where(Case.reference == reference.strip().upper(), Case.anonymised_at.is_(None))
+    )
+    if case is None:
+        _fail(f"er is geen casus met nummer {reference}.")
+        return
+    pdf = case_summary_pdf(case, actor=None, today=today(), now=now_utc(), via="cli")
+    try:
+        out.write_bytes(pdf)
+    except OSError:
+        # Nothing was written, so the download is not logged either (rolled back).
+        _fail(f"kan {out} niet schrijven. Bestaat de map en mag u daarin schrijven?")
+        return
+    db.session.commit()
+    click.echo(f"Casusoverzicht van {case.reference} geschreven naar {out}.")

@@ -1,0 +1,403 @@
+"""From a case in the database to the plain `CaseSummary` the PDF builder renders, and the download service.
+
+`summary_for_case` reads everything the summary shows in a fixed number of queries (the case with its steps
+and schools, the timeline with its actors, the parties, the open alerts), however long the case's history is.
+`case_summary_pdf` is the service every edge (page, API, command line) calls: it builds the PDF and writes
+the "case.pdf" audit event in the caller's transaction.
+"""
+from __future__ import annotations
+
+from datetime import date, datetime
+from typing import Any
+
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
+
+from thuiszitters.accounts.models import User, user_gemeente, user_swv
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
+from thuiszitters.cases import rules
+from thuiszitters.cases.facts import StepFacts, case_facts
+from thuiszitters.cases.models import Case, Step
+from thuiszitters.cases.services import terms
+from thuiszitters.errors import Forbidden
+from thuiszitters.extensions import db
+from thuiszitters.reference.models import School
+from thuiszitters.reminders.models import Alert
+from thuiszitters.reports.pdf import (
+    CaseSummary,
+    SummaryAlert,
+    SummaryEvent,
+    SummaryParty,
+    SummaryPupil,
+    SummaryStep,
+    build_case_summary,
+)
+
+# Roles that may make a PDF summary (DOMAIN.md: a coordinator action); an admin only within its scope.
+SUMMARY_ROLES = frozenset({"coordinator", "admin"})
+
+SYSTEM_ACTOR = "Systeem"
+
+# Reads of the case (and any other "*.read") are logged but are no part of its history.
+READ_ACTIONS = frozenset({"case.read", "case.pdf"})
+
+ACTION_LABELS = {
+    "case.create": "Casus aangemaakt",
+    "case.update": "Casusgegevens gewijzigd",
+    "case.close": "Casus gesloten",
+    "case.reopen": "Casus heropend",
+    "case.transfer": "Casus overgedragen aan een ander samenwerkingsverband",
+    "case.anonymise": "Casus geanonimiseerd",
+    "step.create": "Stap toegevoegd",
+    "step.update": "Stap gewijzigd",
+    "alert.acknowledge": "Signaal afgehandeld door leerplicht",
+    "alert.create": "Signaal aangemaakt",
+    "note.create": "Notitie toegevoegd",
+}
+
+FIELD_LABELS = {
+    # case
+    "status": "status",
+    "swv": "samenwerkingsverband",
+    "gemeente": "gemeente",
+    "school": "school",
+    "absence_kind": "soort verzuim",
+    "out_of_school_since": "uit school sinds",
+    "note": "notitie",
+    "outcome": "uitkomst",
+    "offer_started_on": "passend aanbod gestart op",
+    "first_name": "voornaam",
+    "last_name": "achternaam",
+    "date_of_birth": "geboortedatum",
+    "bsn": "BSN",
+    # steps
+    "school_brin": "school",
+    "received_on": "ontvangen op",
+    "extended_on": "verlengd op",
+    "extension_weeks": "verlenging (weken)",
+    "decision": "besluit",
+    "decided_on": "besluit op",
+    "started_on": "gestart op",
+    "action": "actie",
+    "description": "toelichting",
+    "ended_on": "afgerond op",
+    "consulent_type": "soort consulent",
+    "parental_consent": "toestemming ouders",
+    "requested_on": "aangevraagd op",
+    "advice_on": "advies op",
+    "subject": "onderwerp",
+    "school_decision_on": "besluit school op",
+    "filed_on": "ingediend op",
+    "late_filing_reason": "reden late indiening",
+    "verdict": "oordeel",
+    "verdict_on": "oordeel op",
+    "follow_up": "reactie schoolbestuur",
+    "follow_up_on": "reactie schoolbestuur op",
+    "reported_on": "gemeld op",
+    "closed_on": "afgesloten op",
+    "out_of_order_reason": "reden eerdere stap",
+}
+
+# Value labels per field, so a changed choice reads as Dutch rather than as a code.
+_VALUE_LABELS: dict[str, dict[str, str]] = {
+    "status": rules.STATUS_LABELS,
+    "absence_kind": rules.ABSENCE_LABELS,
+    "decision": rules.AANMELDING_DECISION_LABELS,
+    "action": rules.SWV_ACTION_LABELS,
+    "consulent_type": rules.CONSULENT_TYPE_LABELS,
+    "subject": rules.GPO_SUBJECT_LABELS,
+    "verdict": rules.GPO_VERDICT_LABELS,
+    "follow_up": rules.FOLLOW_UP_LABELS,
+}
+# The case outcome is a code (a step's outcome is free text, see event_description).
+_CASE_VALUE_LABELS = {"outcome": rules.OUTCOME_LABELS}
+# Bookkeeping in the trail that is no part of what happened to the pupil.
+_HIDDEN_FIELDS = frozenset({"version", "kind", "via"})
+# Free text: even where an old event kept a value, only the field's name is shown.
+_FREE_TEXT_FIELDS = frozenset({"note", "description", "late_filing_reason", "out_of_order_reason", "reason",
+                               "first_name", "last_name", "date_of_birth", "bsn"})
+_MASK = "…"
+
+ALERT_KIND_LABELS = {
+    "overdue": "Terugkeertermijn verstreken",
+    "overdue_repeat": "Terugkeertermijn verstreken (herhaling)",
+    "aanmelding_undecided": "Aanmelding: besluittermijn verstreken",
+    "aanmelding_due": "Aanmelding: besluit binnenkort verwacht",
+    "gpo_follow_up": "Reactie schoolbestuur op oordeel GPO ontbreekt",
+    "stale": "Geen activiteit op de casus",
+}
+ALERT_STATUS_LABELS = {"open": "Open", "acknowledged": "Afgehandeld"}
+
+
+# --- Loading: a fixed number of queries per summary ---
+
+
+def _load_case(case: Case) -> Case:
+    """The case with its steps (and their schools), school, outcome school and coordinator in two queries."""
+    statement = (
+        select(Case)
+        .where(Case.id == case.id)
+        .options(
+            selectinload(Case.steps).joinedload(Step.school),
+            joinedload(Case.school),
+            joinedload(Case.outcome_school),
+            joinedload(Case.coordinator),
+        )
+    )
+    return db.session.scalars(statement).unique().one()
+
+
+def _timeline_events(case: Case) -> list[AuditEvent]:
+    statement = (
+        select(AuditEvent)
+        .options(joinedload(AuditEvent.actor))
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(READ_ACTIONS),
+               AuditEvent.action.not_like("%.read"))
+        .order_by(AuditEvent.occurred_at, AuditEvent.id)
+    )
+    return list(db.session.scalars(statement).unique())
+
+
+def _coordinators_of_swv(case: Case) -> list[User]:
+    statement = (
+        select(User)
+        .join(user_swv, user_swv.c.user_id == User.id)
+        .where(user_swv.c.swv_id == case.swv_id, User.role == "coordinator", User.active.is_(True))
+        .order_by(User.name, User.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _leerplicht_users(case: Case) -> list[User]:
+    statement = (
+        select(User)
+        .join(user_gemeente, user_gemeente.c.user_id == User.id)
+        .where(user_gemeente.c.gemeente_id == case.gemeente_id, User.role == "leerplicht",
+               User.active.is_(True))
+        .order_by(User.name, User.id)
+    )
+    return list(db.session.scalars(statement))
+
+
+def _open_alerts(case: Case) -> list[Alert]:
+    statement = select(Alert).where(Alert.case_id == case.id, Alert.status == "open").order_by(Alert.due_on)
+    return list(db.session.scalars(statement))
+
+
+# --- Mapping (pure once loaded) ---
+
+
+def _d(value: date | None) -> str:
+    return rules.format_date_nl(value) if value is not None else "—"
+
+
+def _dated(pairs: list[tuple[str, date | None]]) -> list[tuple[str, str]]:
+    return [(label, _d(value)) for label, value in pairs if value is not None]
+
+
+def _school_text(school: School | None) -> str | None:
+    return f"{school.name} ({school.brin})" if school is not None else None
+
+
+def _step(facts: StepFacts) -> SummaryStep:
+    step = facts.step
+    outcome: list[str] = []
+    if step.kind == "aanmelding":
+        dates = _dated([("Ontvangen", step.received_on), ("Verlengd op", step.extended_on),
+                        ("Besluit op", step.decided_on)])
+        terms_ = _dated([("Besluit uiterlijk", facts.decision_due_on),
+                         ("Tijdelijke inschrijving vanaf", facts.temporary_enrolment_from)])
+        if step.school is not None:
+            outcome.append(f"School: {_school_text(step.school)}")
+        if step.decision:
+            outcome.append(rules.AANMELDING_DECISION_LABELS.get(step.decision, step.decision))
+    elif step.kind == "swv_inzet":
+        dates = _dated([("Gestart", step.started_on), ("Afgerond", step.ended_on)])
+        terms_ = []
+        if step.action:
+            outcome.append(rules.SWV_ACTION_LABELS.get(step.action, step.action))
+        if step.description:
+            outcome.append(step.description)
+    elif step.kind == "consulent":
+        dates = _dated([("Aangevraagd", step.requested_on), ("Advies", step.advice_on),
+                        ("Afgesloten", step.closed_on)])
+        terms_ = []
+        if step.consulent_type:
+            outcome.append(rules.CONSULENT_TYPE_LABELS.get(step.consulent_type, step.consulent_type))
+        if step.parental_consent is not None:
+            outcome.append(f"Toestemming ouders: {'ja' if step.parental_consent else 'nee'}")
+    elif step.kind == "geschillencommissie":
+        dates = _dated([("Besluit school", step.school_decision_on), ("Ingediend", step.filed_on),
+                        ("Oordeel", step.verdict_on), ("Reactie schoolbestuur", step.follow_up_on)])
+        terms_ = _dated([("Indienen uiterlijk", facts.filing_due_on), ("Oordeel verwacht", facts.verdict_due_on),
+                         ("Reactie schoolbestuur uiterlijk", facts.follow_up_due_on)])
+        if step.subject:
+            outcome.append(f"Onderwerp: {rules.GPO_SUBJECT_LABELS.get(step.subject, step.subject)}")
+        if step.verdict:
+            outcome.append(f"Oordeel: {rules.GPO_VERDICT_LABELS.get(step.verdict, step.verdict)}")
+        if step.follow_up:
+            outcome.append(rules.FOLLOW_UP_LABELS.get(step.follow_up, step.follow_up))
+        if step.late_filing_reason:
+            outcome.append(f"Reden late indiening: {step.late_filing_reason}")
+    else:  # interventieteam
+        dates = _dated([("Gemeld", step.reported_on), ("Afgesloten", step.closed_on)])
+        terms_ = []
+        if step.outcome:
+            outcome.append(step.outcome)
+    if step.out_of_order_reason:
+        outcome.append(f"Eerder dan verwacht vastgelegd: {step.out_of_order_reason}")
+    return SummaryStep(kind_label=facts.label, dates=dates, terms=terms_, outcome="\n".join(outcome),
+                       done=facts.done)
+
+
+def _value_text(field: str, value: Any, labels: dict[str, dict[str, str]]) -> str:
+    if value is None or value == "":
+        return "leeg"
+    if isinstance(value, bool):
+        return "ja" if value else "nee"
+    if isinstance(value, str):
+        if field in labels and value in labels[field]:
+            return labels[field][value]
+        try:
+            return _d(date.fromisoformat(value)) if len(value) == 10 else value
+        except ValueError:
+            return value
+    return str(value)
+
+
+def _change_text(field: str, change: Any, labels: dict[str, dict[str, str]], *, free_text: frozenset[str]) -> str:
+    label = FIELD_LABELS.get(field, field.replace("_", " "))
+    if field in free_text or not isinstance(change, list) or len(change) != 2:
+        return label
+    before, after = change
+    if _MASK in (before, after):
+        return label  # personal data or free text: logged as changed, never its value
+    if before is None:
+        return f"{label}: {_value_text(field, after, labels)}"
+    return f"{label}: {_value_text(field, before, labels)} → {_value_text(field, after, labels)}"
+
+
+_FIELD_POSITION = {name: index for index, name in enumerate(FIELD_LABELS)}
+
+
+def _field_order(item: tuple[str, Any]) -> tuple[int, str]:
+    """Changed fields in the order a form shows them (FIELD_LABELS), unknown ones last."""
+    return _FIELD_POSITION.get(item[0], len(_FIELD_POSITION)), item[0]
+
+
+def event_description(event: AuditEvent) -> str:
+    """One Dutch line for a timeline entry: what happened and which fields changed (values only when safe)."""
+    changes = dict(event.changes or {})
+    text = ACTION_LABELS.get(event.action, event.action)
+    kind = changes.get("kind")
+    if event.object_type == "step" and isinstance(kind, str):
+        text = f"{text}: {rules.STEP_LABELS.get(kind, kind)}"
+    is_step = event.object_type == "step"
+    labels = _VALUE_LABELS if is_step else {**_VALUE_LABELS, **_CASE_VALUE_LABELS}
+    # A step's outcome (interventieteam) is free text; a case's outcome is a code.
+    free_text = _FREE_TEXT_FIELDS | {"outcome"} if is_step else _FREE_TEXT_FIELDS
+    if event.action != "case.create":  # a new case "changes" every field; the action says enough
+        shown = [_change_text(field, change, labels, free_text=free_text)
+                 for field, change in sorted(changes.items(), key=_field_order) if field not in _HIDDEN_FIELDS]
+        if shown:
+            text += " (" + "; ".join(shown) + ")"
+    if event.reason:
+        text += f"\nReden: {event.reason}"
+    return text
+
+
+def _event(event: AuditEvent) -> SummaryEvent:
+    actor = event.actor.name if event.actor is not None else SYSTEM_ACTOR
+    return SummaryEvent(at=event.occurred_at, actor=actor, description=event_description(event))
+
+
+def _user_party(role: str, user: User, detail: str) -> SummaryParty:
+    return SummaryParty(role=role, name=user.name, detail=" · ".join(part for part in (detail, user.email) if part))
+
+
+def _parties(case: Case) -> list[SummaryParty]:
+    swv_text = f"{case.swv.name} ({case.swv.code})"
+    coordinators = [case.coordinator] if case.coordinator is not None else _coordinators_of_swv(case)
+    parties = [_user_party("Coördinator", user, swv_text) for user in coordinators]
+    if not coordinators:
+        parties.append(SummaryParty("Coördinator", "Niet toegewezen", swv_text))
+    gemeente_text = f"Gemeente {case.gemeente.name} ({case.gemeente.code})"
+    leerplicht = _leerplicht_users(case)
+    parties += [_user_party("Leerplicht", user, gemeente_text) for user in leerplicht]
+    if not leerplicht:
+        parties.append(SummaryParty("Leerplicht", "Geen leerplichtambtenaar bekend", gemeente_text))
+    if case.school is not None:
+        parties.append(SummaryParty("School", case.school.name, case.school.brin))
+    else:
+        parties.append(SummaryParty("School", "Niet vastgelegd", ""))
+    parties.append(SummaryParty("Samenwerkingsverband", case.swv.name,
+                                " · ".join(part for part in (case.swv.code, case.swv.email) if part)))
+    return parties
+
+
+def _alert(alert: Alert) -> SummaryAlert:
+    label = ALERT_KIND_LABELS.get(alert.kind, alert.kind.replace("_", " ").capitalize())
+    return SummaryAlert(kind_label=label, due_on=alert.due_on,
+                        status_label=ALERT_STATUS_LABELS.get(alert.status, alert.status))
+
+
+def _outcome_label(case: Case) -> str | None:
+    if case.outcome is None:
+        return None
+    parts = [rules.OUTCOME_LABELS.get(case.outcome, case.outcome)]
+    if case.outcome_school is not None:
+        parts.append(f"School: {_school_text(case.outcome_school)}")
+    if case.outcome_note:
+        parts.append(f"Toelichting: {case.outcome_note}")
+    return "\n".join(parts)
+
+
+def summary_for_case(case: Case, *, generated_by: User | None, today: date, now: datetime) -> CaseSummary:
+    """Everything the PDF shows about a case, as plain data. `generated_by` None is the system (command line)."""
+    case = _load_case(case)
+    facts = case_facts(case, today, terms())
+    pupil = case.pupil
+    return CaseSummary(
+        reference=case.reference,
+        status_label=rules.STATUS_LABELS.get(case.status, case.status),
+        absence_kind_label=rules.ABSENCE_LABELS.get(case.absence_kind, case.absence_kind),
+        out_of_school_since=case.out_of_school_since,
+        return_deadline=facts.return_deadline,
+        days_out_of_school=facts.days_out_of_school,
+        overdue=facts.overdue,
+        goal_met=facts.goal_met,
+        outcome_label=_outcome_label(case),
+        offer_started_on=case.offer_started_on,
+        pupil=SummaryPupil(first_name=pupil.first_name, last_name=pupil.last_name,
+                           date_of_birth=pupil.date_of_birth, bsn=pupil.bsn,
+                           gemeente=f"{case.gemeente.name} ({case.gemeente.code})"),
+        steps=[_step(step) for step in facts.steps],
+        events=[_event(event) for event in _timeline_events(case)],
+        parties=_parties(case),
+        open_alerts=[_alert(alert) for alert in _open_alerts(case)],
+        next_steps=[facts.next_action],
+        warnings=[warning.message for warning in facts.warnings],
+        generated_by=generated_by.name if generated_by is not None else SYSTEM_ACTOR,
+        generated_at=now,
+        note=case.note,
+    )
+
+
+# --- The service ---
+
+
+def case_summary_pdf(case: Case, *, actor: User | None, today: date, now: datetime, deterministic: bool = False,
+                     via: str | None = None) -> bytes:
+    """The case summary PDF, with its download written to the audit trail in the caller's transaction.
+
+    `actor` None is the system (command line). The caller has loaded the case through the user's scope.
+    `via` ("web", "api", "cli") is kept in the audit event so the logboek shows how the file left the system.
+    """
+    if actor is not None and actor.role not in SUMMARY_ROLES:
+        raise Forbidden("Alleen een coördinator kan een casusoverzicht (PDF) maken.")
+    summary = summary_for_case(case, generated_by=actor, today=today, now=now)
+    pdf = build_case_summary(summary, deterministic=deterministic)
+    record("case.pdf", actor_id=actor.id if actor is not None else None, activity=ACTIVITY_CASE_MANAGEMENT,
+           case_id=case.id, object_type="case", object_id=case.id, changes={"via": via} if via else None)
+    return pdf

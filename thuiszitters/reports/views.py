@@ -1,0 +1,30 @@
+"""Download of the case summary PDF from the case pages."""
+from __future__ import annotations
+
+from flask import Blueprint, Response
+from flask_login import current_user
+
+from thuiszitters.accounts.scope import get_visible_case, require_role
+from thuiszitters.clock import now_utc, today
+from thuiszitters.extensions import db
+from thuiszitters.reports.summary import SUMMARY_ROLES, case_summary_pdf
+
+bp = Blueprint("reports", __name__)
+
+
+def pdf_response(pdf: bytes, reference: str) -> Response:
+    """The PDF as a download named after the case reference (never the pupil's name), never cached."""
+    response = Response(pdf, mimetype="application/pdf")
+    response.headers["Content-Disposition"] = f'attachment; filename="{reference}.pdf"'
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/casussen/<int:case_id>/samenvatting.pdf")
+def case_summary(case_id: int) -> Response:
+    # The role is checked first: a role that can never download a summary learns nothing about which cases exist.
+    require_role(current_user, SUMMARY_ROLES)
+    case = get_visible_case(current_user, case_id)
+    pdf = case_summary_pdf(case, actor=current_user, today=today(), now=now_utc(), via="web")
+    db.session.commit()
+    return pdf_response(pdf, case.reference)
