@@ -46,7 +46,8 @@ LEERPLICHT = "leerplicht@bench.thuiszitters.nl"
 INSPECTIE = "inspectie@bench.thuiszitters.nl"
 TARGETS_MS = {"dashboard": 50.0, "case_list_page1": 50.0, "case_list_deep": 50.0, "case_page": 30.0}
 THROUGHPUT_TARGET = 1 / 8
-OTHER_BENCHMARKS = {"sweep": "bench_sweep.py", "export": "bench_export.py", "pdf": "bench_pdf.py"}
+OTHER_BENCHMARKS = {"sweep": "bench_sweep.py", "export": "bench_export.py", "pdf": "bench_pdf.py",
+                    "pdf_end_to_end": "bench_summary.py"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
 
 
@@ -239,6 +240,20 @@ def sample_ids(env: dict[str, str], count: int = 100) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def _last_json_object(text: str) -> dict | None:
+    """The last JSON object printed (a script may print progress or a child's result first)."""
+    decoder = json.JSONDecoder()
+    starts = [m.start() for m in re.finditer(r"^\{", text, re.M)]
+    for start in reversed(starts):
+        try:
+            value, _ = decoder.raw_decode(text[start:])
+        except json.JSONDecodeError:
+            continue
+        if isinstance(value, dict):
+            return value
+    return None
+
+
 def run_other(script: str, env: dict[str, str]) -> dict:
     path = BENCH / script
     if not path.exists():
@@ -247,11 +262,7 @@ def run_other(script: str, env: dict[str, str]) -> dict:
     result = subprocess.run([PYTHON, str(path)], cwd=ROOT, env=env, capture_output=True, text=True, check=False,
                             timeout=1800)
     elapsed = round(time.perf_counter() - started, 1)
-    match = re.search(r"\{.*\}", result.stdout, re.S)
-    try:
-        data = json.loads(match.group(0)) if match else None
-    except json.JSONDecodeError:
-        data = None
+    data = _last_json_object(result.stdout)
     if data is None:
         return {"status": "failed", "exit_code": result.returncode, "seconds": elapsed,
                 "stderr_tail": result.stderr[-800:]}
