@@ -1,7 +1,8 @@
 """dashboard and case-list indexes
 
 Indexes for the dashboards (per swv / gemeente by start and closing date, national aggregates per swv) and for
-the case list in its sort order (return deadline, id), with and without a status filter. The two existing
+the case list in its sort order (return deadline, id), with and without a status filter, and for its filter
+choices (the gemeenten and schools of the cases in scope). The two existing
 scope + status indexes are widened with id and anonymised_at so a deep page and its count read the index only.
 Checked with EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) at 200,000 cases: see bench/README.md.
 
@@ -22,6 +23,9 @@ WIDENED = [
      ["gemeente_id", "status", "return_deadline", "id", "anonymised_at"]),
 ]
 NEW = [
+    ("ix_case_file_swv_gemeente", ["swv_id", "gemeente_id", "anonymised_at"]),
+    ("ix_case_file_swv_school", ["swv_id", "school_id", "anonymised_at"]),
+    ("ix_case_file_gemeente_school", ["gemeente_id", "school_id", "anonymised_at"]),
     ("ix_case_file_swv_list", ["swv_id", "return_deadline", "id", "anonymised_at"]),
     ("ix_case_file_gemeente_list", ["gemeente_id", "return_deadline", "id", "anonymised_at"]),
     ("ix_case_file_swv_since",

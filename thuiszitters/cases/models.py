@@ -41,7 +41,11 @@ class Case(db.Model):
         Index("ix_case_file_status_activity", "status", "last_activity_on"),
         # Retention sweep.
         Index("ix_case_file_closed_on", "closed_on"),
-        # The same without a status filter.
+        # The case list's filter choices: the gemeenten and schools of the cases in a swv's scope (index-only).
+        Index("ix_case_file_swv_gemeente", "swv_id", "gemeente_id", "anonymised_at"),
+        Index("ix_case_file_swv_school", "swv_id", "school_id", "anonymised_at"),
+        Index("ix_case_file_gemeente_school", "gemeente_id", "school_id", "anonymised_at"),
+        # The case list without a status filter.
         Index("ix_case_file_swv_list", "swv_id", "return_deadline", "id", "anonymised_at"),
         Index("ix_case_file_gemeente_list", "gemeente_id", "return_deadline", "id", "anonymised_at"),
         # Dashboards in scope: cases started / closed per month, funnel, return curve (covering: index-only).
