@@ -365,9 +365,10 @@ def readme_table(results: dict) -> str:
             if "result" not in o:
                 return f"failed (exit {o['exit_code']})"
             r = o["result"]
-            summary = ", ".join(f"{k} {v}" for k, v in r.items() if k.endswith("_ms") or k == "ok")
+            summary = ", ".join(f"{k} {v}" for k, v in r.items()
+                                if k.endswith(("_ms", "_s", "_mb", "seconds")) or k == "ok")
             return summary or o["status"]
-        row(f"{key} (bench_{key}.py)", "its own", other)
+        row(f"{key} ({OTHER_BENCHMARKS[key]})", "its own", other)
     for name in names:
         b = backends[name]
         if "seed_seconds" in b:
