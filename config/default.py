@@ -68,3 +68,7 @@ SESSION_IDLE_MINUTES = 30
 WTF_CSRF_TIME_LIMIT = None
 
 MFA_REQUIRED = False
+
+# How many reverse proxies in front of the app set X-Forwarded-For/-Proto (nginx on the same host: 1). Login
+# throttling per address needs the client's address, not the proxy's. 0 trusts no such header.
+TRUSTED_PROXY_COUNT = 0

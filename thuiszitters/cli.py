@@ -8,6 +8,7 @@ import click
 from flask import Flask
 from flask.cli import AppGroup
 
+from thuiszitters import security_cli
 from thuiszitters.clock import today
 from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
@@ -127,3 +128,4 @@ def register_cli(app: Flask) -> None:
     seed_cli.add_command(seed_synthetic)
     app.cli.add_command(export_cli)
     app.cli.add_command(case_cli)
+    security_cli.register(app)

@@ -70,6 +70,15 @@ def now_utc() -> datetime:
     return get_clock().now_utc()
 
 
+def real_now_utc() -> datetime:
+    """The real moment, even when the day is pinned.
+
+    For what must follow the wall clock whatever the app's "today" is: session timeouts, login throttling and
+    TOTP codes (the user's phone does not know about a pinned day).
+    """
+    return datetime.now(UTC)
+
+
 def local_midnight_utc(day: date) -> datetime:
     """The UTC moment at which a local Amsterdam day starts."""
     return datetime.combine(day, time.min, tzinfo=AMSTERDAM).astimezone(UTC)

@@ -78,6 +78,9 @@ def init_app(app) -> None:
     db.init_app(app)
     migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR") or _migrations_dir()))
     csrf.init_app(app)
+    from thuiszitters.accounts.sessions import DatabaseSessionInterface
+
+    app.session_interface = DatabaseSessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."

@@ -1,5 +1,5 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
-from thuiszitters.accounts.models import ApiToken, User, user_gemeente, user_swv
+from thuiszitters.accounts.models import ApiToken, LoginAttempt, User, UserSession, user_gemeente, user_swv
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.exports.models import ExportFile, ExportRun
@@ -14,6 +14,7 @@ __all__ = [
     "ExportFile",
     "ExportRun",
     "Gemeente",
+    "LoginAttempt",
     "Notification",
     "OutboxMessage",
     "Pupil",
@@ -23,6 +24,7 @@ __all__ = [
     "Step",
     "Swv",
     "User",
+    "UserSession",
     "user_gemeente",
     "user_swv",
 ]

@@ -28,6 +28,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "RETENTION_YEARS": int,
     "MFA_REQUIRED": bool,
     "SESSION_COOKIE_SECURE": bool,
+    "TRUSTED_PROXY_COUNT": int,
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}
@@ -93,4 +94,6 @@ def check_config(config: dict[str, Any]) -> None:
     if problems:
         raise ConfigError("; ".join(problems))
     config["SESSION_COOKIE_SECURE"] = True
+    # "__Host-": the browser sends it only over HTTPS, to this host, for the whole path; no subdomain can set it.
+    config["SESSION_COOKIE_NAME"] = "__Host-session"
     config["MFA_REQUIRED"] = True

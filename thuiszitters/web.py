@@ -14,13 +14,14 @@ from thuiszitters.extensions import db, login_manager
 log = logging.getLogger(__name__)
 
 # Endpoints anyone may reach without logging in. Everything else is denied by default.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "static", "main.accessibility", "main.healthz"})
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "static", "main.accessibility", "main.healthz"})
 
 
 def register_blueprints(app: Flask) -> None:
     from thuiszitters.accounts.admin_views import bp as admin_bp
     from thuiszitters.accounts.views import bp as auth_bp
     from thuiszitters.api import bp as api_bp
+    from thuiszitters.audit.views import bp as audit_bp
     from thuiszitters.cases.views import bp as cases_bp
     from thuiszitters.dashboard.views import bp as dashboard_bp
     from thuiszitters.exports.views import bp as exports_bp
@@ -34,6 +35,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(api_bp)
     app.register_blueprint(dashboard_bp)
     app.register_blueprint(exports_bp)
+    app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
 
 
@@ -42,6 +44,13 @@ def is_api_request() -> bool:
 
 
 def register_hooks(app: Flask) -> None:
+    proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
+    if proxies:
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        # The client's address (for login throttling) and scheme, as told by our own reverse proxy only.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
+
     @login_manager.user_loader
     def load_user(session_id: str):
         from thuiszitters.accounts.models import User
@@ -56,6 +65,18 @@ def register_hooks(app: Flask) -> None:
         return user
 
     @app.before_request
+    def refuse_nul_characters():
+        # No text column (PostgreSQL) can hold U+0000 and no person types it: refuse it at the edge, not as a 500.
+        fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
+        if any("\x00" in key or "\x00" in value for key, value in fields) or (
+            request.is_json and b"\\u0000" in request.get_data(cache=True)
+        ):
+            from flask import abort
+
+            abort(400)
+        return None
+
+    @app.before_request
     def deny_by_default():
         if request.endpoint in PUBLIC_ENDPOINTS or is_api_request():
             return None
@@ -63,7 +84,9 @@ def register_hooks(app: Flask) -> None:
             return None  # 404 follows
         if not current_user.is_authenticated:
             return login_manager.unauthorized()
-        return None
+        from thuiszitters.accounts.views import enrolment_redirect
+
+        return enrolment_redirect()
 
     @app.after_request
     def security_headers(response):
@@ -93,6 +116,7 @@ def register_hooks(app: Flask) -> None:
 
     @app.errorhandler(DomainError)
     def domain_error(exc: DomainError):
+        db.session.rollback()  # a refused action saves nothing, also not what was flushed before the refusal
         if is_api_request():
             from thuiszitters.api.problems import problem_from_domain
 

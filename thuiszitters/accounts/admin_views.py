@@ -7,9 +7,17 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from thuiszitters.accounts.forms import ConfirmForm, UserForm
+from thuiszitters.accounts.mfa import reset_mfa
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.scope import require_role
-from thuiszitters.accounts.services import UserInput, create_user, revoke_token, set_password, update_user
+from thuiszitters.accounts.services import (
+    UserInput,
+    create_user,
+    revoke_sessions,
+    revoke_token,
+    set_password,
+    update_user,
+)
 from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, Swv
@@ -117,4 +125,25 @@ def revoke(user_id: int, token_id: int):
         revoke_token(user, token_id, actor_id=current_user.id)
         db.session.commit()
         flash("De API-sleutel is ingetrokken.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/gebruikers/<int:user_id>/sessies-beeindigen")
+def end_user_sessions(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        count = revoke_sessions(user, actor_id=current_user.id)
+        db.session.commit()
+        flash(f"{count} sessie(s) van {user.email} beëindigd.", "success")
+    return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.post("/gebruikers/<int:user_id>/tweestapsverificatie-resetten")
+def reset_user_mfa(user_id: int):
+    user = db.session.get(User, user_id) or abort(404)
+    if ConfirmForm().validate_on_submit():
+        reset_mfa(user, actor_id=current_user.id)
+        db.session.commit()
+        flash(f"Tweestapsverificatie van {user.email} is gewist; bij de volgende keer inloggen stelt "
+              "de gebruiker haar opnieuw in.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))

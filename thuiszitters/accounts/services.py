@@ -12,6 +12,7 @@ from flask import current_app
 from sqlalchemy import func, select
 
 from thuiszitters.accounts.models import ROLES, ApiToken, User
+from thuiszitters.accounts.sessions import end_sessions
 from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
@@ -178,6 +179,7 @@ def update_user(user: User, data: UserInput, *, actor_id: int | None) -> User:
     if (user.active and not data.active) or scope_narrowed:
         # End the user's sessions so a removed right takes effect at once.
         user.session_epoch += 1
+        end_sessions(user.id)
     user.active = data.active
     after = {
         "email": user.email, "name": user.name, "role": user.role, "active": user.active,
@@ -197,8 +199,19 @@ def set_password(user: User, password: str, *, actor_id: int | None) -> None:
         raise ValidationFailed([InvalidParam("password", "weak_password", problem)])
     user.password_hash = hash_password(password)
     user.session_epoch += 1
+    end_sessions(user.id)
     record("user.password", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id)
     db.session.flush()
+
+
+def revoke_sessions(user: User, *, actor_id: int | None) -> int:
+    """End every session of a user at once (stolen laptop, suspicion of misuse). Returns how many ended."""
+    user.session_epoch += 1
+    count = end_sessions(user.id)
+    record("user.sessions_revoke", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user",
+           object_id=user.id, changes={"sessions": [count, 0]})
+    db.session.flush()
+    return count
 
 
 def _token_digest(token: str) -> str:

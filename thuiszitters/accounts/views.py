@@ -1,16 +1,29 @@
-"""Login and logout."""
+"""Login (password, then the second factor), logout and MFA enrolment."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, session, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from thuiszitters.accounts.forms import ConfirmForm, LoginForm
+from thuiszitters.accounts import mfa
+from thuiszitters.accounts.forms import CodeForm, ConfirmForm, LoginForm
+from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import find_user_by_email, verify_password
+from thuiszitters.accounts.throttle import THROTTLED_MESSAGE, clear_account, is_throttled, keys_for, record_failure
 from thuiszitters.audit.services import ACTIVITY_ADMIN, record
-from thuiszitters.clock import now_utc
+from thuiszitters.clock import now_utc, real_now_utc
+from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
 
 bp = Blueprint("auth", __name__)
+
+# Session keys. PENDING marks "password right, second factor still to come": the user is NOT logged in yet.
+PENDING = "mfa_pending"
+SETUP_SECRET = "mfa_setup_secret"  # noqa: S105 - a session key, not a secret
+PENDING_SECONDS = 5 * 60
+UNKNOWN_COMBINATION = "Onbekende combinatie van e-mailadres en wachtwoord."
+
+# What a logged-in user without MFA may still reach when MFA is required (web.py sends everything else here).
+ENROLMENT_ENDPOINTS = frozenset({"auth.mfa_setup", "auth.logout"})
 
 
 def _safe_next(target: str | None) -> str:
@@ -20,25 +33,133 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
+def _complete_login(user: User, method: str) -> None:
+    session.clear()
+    session.regenerate()  # a fresh session id at login: no fixation
+    login_user(user)
+    user.last_login_at = now_utc()
+    record("user.login", actor_id=user.id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id,
+           changes={"method": [None, method]})
+    db.session.commit()
+
+
+def enrolment_redirect():
+    """When MFA is required and the logged-in user has none yet: the enrolment page before anything else."""
+    if not current_app.config.get("MFA_REQUIRED") or current_user.totp_secret:
+        return None
+    if request.endpoint in ENROLMENT_ENDPOINTS:
+        return None
+    return redirect(url_for("auth.mfa_setup"))
+
+
 @bp.route("/login", methods=["GET", "POST"])
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("main.index"))
     form = LoginForm()
     if form.validate_on_submit():
+        now = real_now_utc()
+        keys = keys_for(form.email.data or "", request.remote_addr)
+        if is_throttled(keys, now):
+            # Checked before the password, and the same for known and unknown addresses.
+            form.form_errors.append(THROTTLED_MESSAGE)
+            return render_template("auth/login.html", form=form), 429
         user = find_user_by_email(form.email.data or "")
         if verify_password(user, form.password.data or "") and user is not None and user.active:
             next_url = _safe_next(request.args.get("next"))
-            session.clear()  # a fresh session at login: no fixation
-            login_user(user)
-            user.last_login_at = now_utc()
-            record("user.login", actor_id=user.id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id)
-            db.session.commit()
+            if user.totp_secret:
+                session.clear()
+                session.regenerate()
+                session[PENDING] = {"user": user.get_id(), "at": now.timestamp(), "next": next_url}
+                return redirect(url_for("auth.second_factor"))
+            clear_account(keys)
+            _complete_login(user, "password")
             return redirect(next_url)
+        record_failure(keys, "password", now)
+        db.session.commit()
         # The same message whether the address exists or not.
-        form.form_errors.append("Onbekende combinatie van e-mailadres en wachtwoord.")
+        form.form_errors.append(UNKNOWN_COMBINATION)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
+
+
+def _pending_user() -> tuple[User | None, str]:
+    pending = session.get(PENDING)
+    if not isinstance(pending, dict):
+        return None, ""
+    if real_now_utc().timestamp() - float(pending.get("at", 0)) > PENDING_SECONDS:
+        return None, ""
+    user_id, _, epoch = str(pending.get("user", "")).partition(":")
+    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None, ""
+    return user, str(pending.get("next") or url_for("main.index"))
+
+
+@bp.route("/login/code", methods=["GET", "POST"])
+def second_factor():
+    user, next_url = _pending_user()
+    if user is None:
+        session.pop(PENDING, None)
+        flash("Log opnieuw in.", "info")
+        return redirect(url_for("auth.login"))
+    form = CodeForm()
+    if form.validate_on_submit():
+        now = real_now_utc()
+        keys = keys_for(user.email, request.remote_addr)
+        if is_throttled(keys, now):
+            form.form_errors.append(THROTTLED_MESSAGE)
+            return render_template("auth/second_factor.html", form=form), 429
+        method = mfa.verify_second_factor(user, form.code.data or "", now)
+        if method is not None:
+            clear_account(keys)
+            _complete_login(user, method)
+            if method == "recovery":
+                flash(f"U heeft een herstelcode gebruikt. U heeft er nog {mfa.remaining_recovery_codes(user)}.",
+                      "info")
+            return redirect(_safe_next(next_url))
+        record_failure(keys, "mfa", now)
+        db.session.commit()
+        form.code.errors = ["Deze code klopt niet of is al gebruikt."]
+    status = 400 if request.method == "POST" else 200
+    return render_template("auth/second_factor.html", form=form), status
+
+
+@bp.route("/account/tweestapsverificatie", methods=["GET", "POST"])
+@login_required
+def mfa_setup():
+    if current_user.totp_secret:
+        return render_template("auth/mfa_status.html", remaining=mfa.remaining_recovery_codes(current_user),
+                               form=ConfirmForm())
+    secret = session.get(SETUP_SECRET)
+    if not isinstance(secret, str) or len(secret) != 32:
+        secret = session[SETUP_SECRET] = mfa.new_secret()
+    form = CodeForm()
+    if form.validate_on_submit():
+        try:
+            codes = mfa.enable_mfa(current_user, secret, form.code.data or "", real_now_utc())
+        except ValidationFailed as exc:
+            db.session.rollback()
+            form.code.errors = [exc.params[0].reason]
+        else:
+            db.session.commit()
+            session.pop(SETUP_SECRET, None)
+            # Shown once, in this answer only (no redirect: the codes are stored nowhere in plain text).
+            return render_template("auth/recovery_codes.html", codes=codes)
+    uri = mfa.provisioning_uri(secret, current_user.email)
+    status = 400 if form.is_submitted() else 200
+    return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri), secret=secret), status
+
+
+@bp.post("/account/tweestapsverificatie/herstelcodes")
+@login_required
+def renew_recovery_codes():
+    form = ConfirmForm()
+    if not current_user.totp_secret or not form.validate_on_submit():
+        return redirect(url_for("auth.mfa_setup"))
+    codes = mfa.regenerate_recovery_codes(current_user)
+    db.session.commit()
+    return render_template("auth/recovery_codes.html", codes=codes)
 
 
 @bp.post("/logout")
@@ -50,5 +171,6 @@ def logout():
         return redirect(url_for("main.index"))
     logout_user()
     session.clear()
+    session.regenerate()  # the old session row is deleted; only the flash message below gets a new one
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))

@@ -7,7 +7,7 @@ from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from thuiszitters.accounts.scope import CASE_ROLES, get_visible_case, require_role
+from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, get_visible_case, require_role
 from thuiszitters.api import bp
 from thuiszitters.api import inputs as p
 from thuiszitters.api.openapi import problem_responses, register
@@ -125,9 +125,12 @@ def _case_response(case: Case, status: int = 200):
     return response
 
 
-def _load(case_id: int) -> Case:
+def _load(case_id: int, *, edit: bool = False) -> Case:
     require_role(g.api_user, CASE_ROLES)
-    return get_visible_case(g.api_user, case_id)
+    case = get_visible_case(g.api_user, case_id)  # 404 first: out of scope must not learn it exists
+    if edit:
+        require_role(g.api_user, CASE_EDIT_ROLES)  # 403 before the body is validated
+    return case
 
 
 def _read_activity() -> str:
@@ -136,7 +139,7 @@ def _read_activity() -> str:
 
 @bp.post("/cases")
 def create_case():
-    require_role(g.api_user, CASE_ROLES)
+    require_role(g.api_user, CASE_EDIT_ROLES)
     body = p.json_body()
     problems: list[InvalidParam] = []
     pupil = body.get("pupil")
@@ -210,7 +213,7 @@ def get_case(case_id: int):
 
 @bp.patch("/cases/<int:case_id>")
 def update_case(case_id: int):
-    case = _load(case_id)
+    case = _load(case_id, edit=True)
     body = p.json_body()
     problems: list[InvalidParam] = []
     values: dict[str, Any] = {}
@@ -234,7 +237,7 @@ def update_case(case_id: int):
 
 @bp.post("/cases/<int:case_id>/steps")
 def add_step(case_id: int):
-    case = _load(case_id)
+    case = _load(case_id, edit=True)
     body = p.json_body()
     kind = body.get("kind")
     if kind not in rules.STEP_KINDS:
@@ -263,7 +266,7 @@ def _step_response(case: Case, step: Step, status: int = 200):
 
 @bp.patch("/cases/<int:case_id>/steps/<int:step_id>")
 def update_step(case_id: int, step_id: int):
-    case = _load(case_id)
+    case = _load(case_id, edit=True)
     step = next((s for s in case.steps if s.id == step_id), None)
     if step is None:
         from thuiszitters.errors import NotFound
@@ -286,7 +289,7 @@ def update_step(case_id: int, step_id: int):
 
 @bp.post("/cases/<int:case_id>/close")
 def close_case(case_id: int):
-    case = _load(case_id)
+    case = _load(case_id, edit=True)
     values = p.parse(p.json_body(), CLOSE_FIELDS)
     try:
         services.close_case(case, outcome=values["outcome"], offer_started_on=values["offer_started_on"],
@@ -301,7 +304,7 @@ def close_case(case_id: int):
 
 @bp.post("/cases/<int:case_id>/reopen")
 def reopen_case(case_id: int):
-    case = _load(case_id)
+    case = _load(case_id, edit=True)
     values = p.parse(p.json_body(), REOPEN_FIELDS)
     services.reopen_case(case, reason=values["reason"], expected_version=_expected_version(), actor=g.api_user,
                          today=today())
@@ -311,7 +314,7 @@ def reopen_case(case_id: int):
 
 @bp.post("/cases/<int:case_id>/transfer")
 def transfer_case(case_id: int):
-    case = _load(case_id)
+    case = _load(case_id, edit=True)
     values = p.parse(p.json_body(), TRANSFER_FIELDS)
     try:
         services.transfer_case(case, swv_code=values["swv_code"], gemeente_code=values.get("gemeente_code"),

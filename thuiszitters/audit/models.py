@@ -38,3 +38,4 @@ class AuditEvent(db.Model):
     row_hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+from thuiszitters.audit import guard as _guard  # noqa: E402,F401  (append-only: refuse ORM updates and deletes)

@@ -1,0 +1,90 @@
+"""Closed cases are anonymised five years (RETENTION_YEARS) after closing; the job logs what it did."""
+from datetime import date
+
+from sqlalchemy import select
+
+from tests import factories
+from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.services import ACTIVITY_RETENTION
+from thuiszitters.cases.models import Step
+from thuiszitters.clock import now_utc
+from thuiszitters.extensions import db
+from thuiszitters.reminders.models import Alert
+from thuiszitters.retention import anonymise_expired_cases
+
+
+def _closed_case(w, closed_on: date, **kwargs):
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2020, 9, 1), bsn="111222333",
+                          date_of_birth=date(2011, 6, 15), **kwargs)
+    case.status, case.closed_on = "closed", closed_on
+    case.note, case.outcome, case.outcome_note = "Moeder belt vaak", "maatwerk", "Noah gaat 3 dagen naar school"
+    case.steps.append(Step(kind="swv_inzet", created_at=now_utc(), started_on=date(2020, 10, 1),
+                           description="Gesprek met Noah en zijn vader"))
+    db.session.add(Alert(case_id=case.id, kind="overdue", due_on=date(2020, 12, 2), created_at=now_utc(),
+                         note="Vader onbereikbaar"))
+    db.session.flush()
+    return case
+
+
+def test_a_case_closed_five_years_ago_is_anonymised_and_logged(app, runner):
+    w = factories.world()
+    old = _closed_case(w, date(2021, 11, 2))
+    recent = _closed_case(w, date(2021, 11, 3), first_name="Emma")
+    db.session.commit()
+
+    result = runner.invoke(args=["retention", "run", "--today", "2026-11-02"])
+    assert result.exit_code == 0
+    assert "1 casus(sen) geanonimiseerd" in result.output
+
+    db.session.expire_all()
+    assert old.anonymised_at is not None
+    assert (old.pupil.first_name, old.pupil.last_name) == ("Geanonimiseerd", "Geanonimiseerd")
+    assert old.pupil.bsn is None and old.pupil.date_of_birth == date(2011, 1, 1)
+    assert old.note is None and old.outcome_note is None and old.steps[0].description is None
+    assert db.session.scalar(select(Alert.note).where(Alert.case_id == old.id)) is None
+    # What the statistics need stays.
+    assert old.outcome == "maatwerk" and old.out_of_school_since == date(2020, 9, 1)
+    assert old.steps[0].started_on == date(2020, 10, 1)
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.anonymise"))
+    assert (event.case_id, event.processing_activity) == (old.id, ACTIVITY_RETENTION)
+
+    assert recent.anonymised_at is None and recent.pupil.first_name == "Emma"
+
+
+def test_running_twice_changes_nothing_the_second_time(app):
+    w = factories.world()
+    _closed_case(w, date(2020, 1, 1))
+    db.session.commit()
+    assert anonymise_expired_cases(date(2026, 11, 2)) == 1
+    db.session.commit()
+    assert anonymise_expired_cases(date(2026, 11, 2)) == 0
+    assert len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.anonymise")).all()) == 1
+
+
+def test_open_cases_are_never_anonymised(app):
+    w = factories.world()
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2019, 1, 7))
+    db.session.commit()
+    assert anonymise_expired_cases(date(2026, 11, 2)) == 0
+    assert case.pupil.first_name == "Noah"
+
+
+def test_a_pupil_with_a_later_case_keeps_its_name_until_that_case_expires(app):
+    w = factories.world()
+    old = _closed_case(w, date(2020, 1, 1))
+    later = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 1))
+    later.pupil = old.pupil
+    db.session.commit()
+    assert anonymise_expired_cases(date(2026, 11, 2)) == 1
+    assert old.anonymised_at is not None and old.note is None
+    assert old.pupil.first_name == "Noah" and old.pupil.bsn == "111222333"
+
+
+def test_an_anonymised_case_disappears_from_the_coordinators_list(app, auth, client):
+    w = factories.world()
+    case = _closed_case(w, date(2020, 1, 1))
+    db.session.commit()
+    anonymise_expired_cases(date(2026, 11, 2))
+    db.session.commit()
+    auth.login("coord1@example.nl")
+    assert client.get(f"/casussen/{case.id}").status_code == 404

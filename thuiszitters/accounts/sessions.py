@@ -1,0 +1,182 @@
+"""Server-side sessions: the cookie holds a random token, the database holds the session.
+
+Why not Flask's signed-cookie session: a cookie cannot be revoked. Here logout deletes the row, an admin can end
+every session of a user, and the idle (SESSION_IDLE_MINUTES) and absolute (PERMANENT_SESSION_LIFETIME) timeouts
+are enforced on the server. Login calls `regenerate()` so a session id known before login is worthless after it.
+
+Rows are read and written through their own connection, not the request's ORM session: the view's transaction
+(committed or not) stays the view's business.
+"""
+from __future__ import annotations
+
+import hashlib
+import logging
+import secrets
+from datetime import datetime, timedelta
+from typing import Any
+
+from flask import Flask, Request, Response
+from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
+from sqlalchemy import delete, insert, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from werkzeug.datastructures import CallbackDict
+
+from thuiszitters.accounts.models import UserSession
+from thuiszitters.clock import real_now_utc
+from thuiszitters.extensions import db
+
+log = logging.getLogger(__name__)
+
+# Write last_seen_at at most this often: no database write on every request.
+TOUCH_INTERVAL = timedelta(seconds=60)
+
+_table = UserSession.__table__
+
+
+def token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+class ServerSession(CallbackDict, SessionMixin):
+    """The session dict. `modified` is set by any change; `regenerate()` asks for a new id at save time."""
+
+    def __init__(self, initial: dict[str, Any] | None = None, *, token: str | None = None,
+                 last_seen_at: datetime | None = None, expired: bool = False, unavailable: bool = False) -> None:
+        def on_update(_self: CallbackDict) -> None:
+            self.modified = True
+
+        super().__init__(initial or {}, on_update)
+        self.token = token
+        self.last_seen_at = last_seen_at
+        self.expired = expired
+        self.unavailable = unavailable
+        self.modified = False
+        self.regenerate_requested = False
+
+    def regenerate(self) -> None:
+        """Issue a new session id when this response is sent; the old one stops working."""
+        self.regenerate_requested = True
+        self.modified = True
+
+
+def _sessionless(app: Flask, request: Request) -> bool:
+    """Static files and the API (bearer tokens, never cookies) need no session: no database round trip."""
+    path = request.path
+    return path.startswith(f"{app.static_url_path}/") or path.startswith("/api/")
+
+
+def _user_id(session: ServerSession) -> int | None:
+    # Flask-Login stores User.get_id(), which is "id:epoch".
+    raw = str(session.get("_user_id") or "")
+    user_id = raw.partition(":")[0]
+    return int(user_id) if user_id.isdigit() else None
+
+
+def idle_timeout(app: Flask) -> timedelta:
+    return timedelta(minutes=int(app.config["SESSION_IDLE_MINUTES"]))
+
+
+class DatabaseSessionInterface(SessionInterface):
+    serializer = session_json_serializer
+
+    def open_session(self, app: Flask, request: Request) -> ServerSession:
+        token = request.cookies.get(self.get_cookie_name(app))
+        if not token or len(token) > 100 or _sessionless(app, request):
+            return ServerSession()
+        try:
+            return self._load(app, token)
+        except SQLAlchemyError:
+            # Database down: carry on without a session (pages needing one refuse, /healthz can answer 503).
+            log.warning("session store unreachable")
+            return ServerSession(unavailable=True)
+
+    def _load(self, app: Flask, token: str) -> ServerSession:
+        with db.engine.begin() as conn:
+            row = conn.execute(
+                select(_table.c.id, _table.c.data, _table.c.created_at, _table.c.last_seen_at)
+                .where(_table.c.token_hash == token_hash(token))
+            ).first()
+            if row is None:
+                return ServerSession(expired=True)
+            now = real_now_utc()
+            created_at = _aware(row.created_at)
+            last_seen_at = _aware(row.last_seen_at)
+            if now - last_seen_at > idle_timeout(app) or now - created_at > app.permanent_session_lifetime:
+                conn.execute(delete(_table).where(_table.c.id == row.id))
+                return ServerSession(expired=True)
+        try:
+            data = self.serializer.loads(row.data)
+        except ValueError:
+            data = {}
+        return ServerSession(data, token=token, last_seen_at=last_seen_at)
+
+    def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
+        assert isinstance(session, ServerSession)
+        if session.unavailable:
+            return
+        try:
+            self._save(app, session, response)
+        except SQLAlchemyError:
+            log.warning("session store unreachable; session not saved")
+
+    def _save(self, app: Flask, session: ServerSession, response: Response) -> None:
+        name = self.get_cookie_name(app)
+        domain = self.get_cookie_domain(app)
+        path = self.get_cookie_path(app)
+        now = real_now_utc()
+        with db.engine.begin() as conn:
+            if session.token and (session.regenerate_requested or not session):
+                conn.execute(delete(_table).where(_table.c.token_hash == token_hash(session.token)))
+                session.token = None
+                if not session:
+                    response.delete_cookie(name, domain=domain, path=path,
+                                           secure=self.get_cookie_secure(app),
+                                           httponly=self.get_cookie_httponly(app),
+                                           samesite=self.get_cookie_samesite(app))
+                    return
+            if not session:
+                if session.expired:
+                    response.delete_cookie(name, domain=domain, path=path)
+                return  # nothing to keep: no row, no cookie
+            if session.token is None:
+                session.token = secrets.token_urlsafe(32)
+                conn.execute(insert(_table).values(
+                    token_hash=token_hash(session.token), user_id=_user_id(session),
+                    data=self.serializer.dumps(dict(session)), created_at=now, last_seen_at=now,
+                ))
+                # A browser-session cookie: it has no expiry date of its own, the server decides.
+                response.set_cookie(
+                    name, session.token, domain=domain, path=path,
+                    secure=self.get_cookie_secure(app), httponly=self.get_cookie_httponly(app),
+                    samesite=self.get_cookie_samesite(app),
+                )
+                response.vary.add("Cookie")
+            elif session.modified:
+                conn.execute(update(_table).where(_table.c.token_hash == token_hash(session.token)).values(
+                    data=self.serializer.dumps(dict(session)), user_id=_user_id(session), last_seen_at=now,
+                ))
+            elif session.last_seen_at is None or now - session.last_seen_at > TOUCH_INTERVAL:
+                conn.execute(update(_table).where(_table.c.token_hash == token_hash(session.token))
+                             .values(last_seen_at=now))
+
+
+def _aware(moment: datetime) -> datetime:
+    from datetime import UTC
+
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
+
+
+def end_sessions(user_id: int) -> int:
+    """Delete every session of a user (in the caller's transaction). Returns how many there were."""
+    result = db.session.execute(delete(UserSession).where(UserSession.user_id == user_id))
+    return int(result.rowcount or 0)
+
+
+def purge_expired_sessions(app: Flask, now: datetime) -> int:
+    """Delete sessions past their idle or absolute timeout (they are refused anyway; this keeps the table small)."""
+    cutoff_idle = now - idle_timeout(app)
+    cutoff_absolute = now - app.permanent_session_lifetime
+    result = db.session.execute(
+        delete(UserSession).where((UserSession.last_seen_at < cutoff_idle) | (UserSession.created_at < cutoff_absolute))
+    )
+    return int(result.rowcount or 0)
