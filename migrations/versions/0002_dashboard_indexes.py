@@ -7,12 +7,12 @@ scope + status indexes are widened with id and anonymised_at so a deep page and 
 Checked with EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) at 200,000 cases: see bench/README.md.
 
 Revision ID: 0002_dashboard
-Revises: 0001
+Revises: 0002_security
 """
 from alembic import op
 
 revision = "0002_dashboard"
-down_revision = "0001"
+down_revision = "0002_security"  # re-chained after main's 0002_security at merge
 branch_labels = None
 depends_on = None
 
