@@ -35,6 +35,9 @@ REMINDERS = {
     "overdue_repeat_weeks": 4,
     "aanmelding_before_due_weeks": 1,
     "stale_days": 14,
+    # How far back a sweep still sends a missed advance notice (halfway, deadline approaching, aanmelding term
+    # ending). Situations (overdue, undecided aanmelding, GPO follow-up, stale) are due however old they are.
+    "catch_up_days": 30,
 }
 
 # Closed cases are anonymised this many years after closing.
@@ -48,7 +51,10 @@ MAIL_USERNAME = ""
 MAIL_PASSWORD = ""
 MAIL_SENDER = "thuiszitters@localhost"
 MAIL_TIMEOUT_SECONDS = 10
+# Attempts after which a permanently refused mail (5xx) is parked as "failed"; temporary failures retry forever.
 MAIL_MAX_ATTEMPTS = 8
+# CA bundle to verify the SMTP server's certificate for STARTTLS; empty means the system's CAs.
+MAIL_CA_FILE = ""
 
 # Inspectie export: where files are stored, and the HMAC key for pseudonyms (never in the database).
 EXPORT_DIR = ""

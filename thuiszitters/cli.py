@@ -12,6 +12,7 @@ from thuiszitters import security_cli
 from thuiszitters.clock import today
 from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
+from thuiszitters.reminders.cli import register as register_reminders_cli
 from thuiszitters.reports.cli import case_cli
 from thuiszitters.seed.cli import seed_synthetic
 
@@ -129,3 +130,4 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(export_cli)
     app.cli.add_command(case_cli)
     security_cli.register(app)
+    register_reminders_cli(app)

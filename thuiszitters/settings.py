@@ -23,6 +23,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "MAIL_USERNAME": str,
     "MAIL_PASSWORD": str,
     "MAIL_SENDER": str,
+    "MAIL_CA_FILE": str,
     "EXPORT_DIR": str,
     "INSPECTIE_KEY": str,
     "RETENTION_YEARS": int,

@@ -26,6 +26,7 @@ def register_blueprints(app: Flask) -> None:
     from thuiszitters.dashboard.views import bp as dashboard_bp
     from thuiszitters.exports.views import bp as exports_bp
     from thuiszitters.main import bp as main_bp
+    from thuiszitters.reminders.views import bp as alerts_bp
     from thuiszitters.reports.views import bp as reports_bp
 
     app.register_blueprint(main_bp)
@@ -37,6 +38,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(exports_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)
+    app.register_blueprint(alerts_bp)
 
 
 def is_api_request() -> bool:

@@ -93,6 +93,14 @@ RULES: dict[str, Rule] = {
     "api.close_case": Rule(CASE_EDITORS, scoped=True),
     "api.reopen_case": Rule(CASE_EDITORS, scoped=True),
     "api.transfer_case": Rule(CASE_EDITORS, scoped=True),
+    "alerts.queue": Rule(frozenset({"leerplicht"})),
+    "alerts.history": Rule(frozenset({"leerplicht"})),
+    "alerts.acknowledge": Rule(frozenset({"leerplicht"}), scoped=True),
+    "alerts.notifications": Rule(AUTHENTICATED),
+    "alerts.mark_read": Rule(AUTHENTICATED),
+    "alerts.mark_all_read": Rule(AUTHENTICATED),
+    "api.list_alerts": Rule(CASE_READERS),
+    "api.acknowledge_alert_endpoint": Rule(frozenset({"leerplicht"}), scoped=True),
 }
 
 EMAILS = {"coordinator": "coord1@example.nl", "leerplicht": "lp1@example.nl", "inspectie": "insp@example.nl",
@@ -127,6 +135,14 @@ class Scene:
         self.other_case = factories.case(self.w.swv2, self.w.gem2, out_of_school_since=date(2026, 9, 1))
         for case in (self.own_case, self.other_case):
             case.steps.append(Step(kind="swv_inzet", created_at=now_utc(), started_on=date(2026, 9, 15)))
+        # An open overdue alert on each case, for the review-queue routes.
+        from thuiszitters.reminders.models import Alert
+
+        self.alerts = {}
+        for scope, case in (("own", self.own_case), ("other", self.other_case)):
+            self.alerts[scope] = Alert(case_id=case.id, kind="overdue", due_on=date(2026, 10, 2),
+                                       created_at=now_utc(), status="open")
+            db.session.add(self.alerts[scope])
         self.tokens = {role: factories.token(getattr(self.w, role)) for role in EMAILS}
         self.subject_token = db.session.get(type(self.w.coordinator), self.w.coordinator.id).tokens[0].id
         db.session.commit()
@@ -140,7 +156,8 @@ class Scene:
         case = self.own_case if scope == "own" else self.other_case
         return {"case_id": case.id, "step_id": case.steps[0].id, "user_id": self.w.coordinator.id,
                 "token_id": self.subject_token, "filename": "css/app.css", "kind": "aanmelding",
-                "month": "2026-10", "file_name": "cases.csv"}
+                "month": "2026-10", "file_name": "cases.csv", "alert_id": self.alerts[scope].id,
+                "notification_id": 1}
 
 
 def _build(rule, scene: Scene, scope: str) -> str:

@@ -36,6 +36,7 @@ def version_header(response):
     return response
 
 
+from thuiszitters.api import alerts as _alerts  # noqa: E402,F401
 from thuiszitters.api import cases as _cases  # noqa: E402,F401  (registers routes)
 from thuiszitters.api import exports as _exports  # noqa: E402,F401
 from thuiszitters.api import meta as _meta  # noqa: E402,F401

@@ -3,10 +3,11 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thuiszitters.accounts.models import User
+from thuiszitters.cases.models import Case, Step
 from thuiszitters.extensions import UTCDateTime, db
 
 
@@ -43,6 +44,7 @@ class Alert(db.Model):
     note: Mapped[str | None] = mapped_column(Text)
 
     acknowledged_by: Mapped[User | None] = relationship()
+    case: Mapped[Case] = relationship()
 
 
 class Notification(db.Model):
@@ -88,3 +90,14 @@ class SchedulerState(db.Model):
     holder: Mapped[str | None] = mapped_column(String(100))
     locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
     heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+
+
+# Partial indexes on case_step for the sweep's step rules (defined here, with the rules that need them). They hold
+# only undecided aanmeldingen and oordelen without a recorded follow-up, so the sweep probes them per open case
+# without reading the step table.
+_UNDECIDED_AANMELDING = "kind = 'aanmelding' AND decision IS NULL"
+_GPO_WITHOUT_FOLLOW_UP = "kind = 'geschillencommissie' AND follow_up IS NULL"
+Index("ix_case_step_undecided_aanmelding", Step.case_id, Step.received_on,
+      sqlite_where=text(_UNDECIDED_AANMELDING), postgresql_where=text(_UNDECIDED_AANMELDING))
+Index("ix_case_step_gpo_without_follow_up", Step.case_id, Step.verdict_on,
+      sqlite_where=text(_GPO_WITHOUT_FOLLOW_UP), postgresql_where=text(_GPO_WITHOUT_FOLLOW_UP))

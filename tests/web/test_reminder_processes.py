@@ -1,0 +1,127 @@
+"""Sweeps and schedulers in separate processes, against the same database: nothing is sent twice."""
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from datetime import date, datetime, timedelta
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from tests import factories
+from tests.smtp_server import SmtpServer
+from thuiszitters import create_app
+from thuiszitters.exports.models import ExportRun
+from thuiszitters.extensions import db
+from thuiszitters.reminders.models import OutboxMessage, Reminder, SchedulerState
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(database_url: str, **extra: str) -> dict[str, str]:
+    env = {**os.environ, "DATABASE_URL": database_url, "THUISZITTERS_ENV": "testing", **extra}
+    env.pop("FLASK_APP", None)
+    return env
+
+
+def _flask(*args: str, env: dict[str, str]) -> subprocess.Popen:
+    return subprocess.Popen([sys.executable, "-m", "flask", "--app", "app", *args], cwd=ROOT, env=env,
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+
+
+def _many_cases(count: int) -> None:
+    w = factories.world()
+    for i in range(count):
+        since = date(2026, 11, 2) - timedelta(days=30 + (i % 120))
+        factories.case(w.swv1 if i % 2 else w.swv2, w.gem1 if i % 3 else w.gem2, out_of_school_since=since)
+    db.session.commit()
+
+
+def test_two_sweeps_in_two_processes_at_once_send_no_duplicates(app, database_url):
+    _many_cases(600)
+    env = _env(database_url)
+    processes = [_flask("reminders", "run", "--today", "2026-11-02", env=env) for _ in range(2)]
+    outputs = [p.communicate(timeout=120) for p in processes]
+    for process, (_out, err) in zip(processes, outputs, strict=True):
+        assert process.returncode == 0, err
+    db.session.expire_all()
+    reminders = db.session.execute(select(Reminder.case_id, Reminder.rule, Reminder.due_on)).all()
+    assert len(reminders) == len(set(reminders)) > 600
+    mails = db.session.execute(select(OutboxMessage.reminder_id, OutboxMessage.recipient)).all()
+    assert len(mails) == len(set(mails))
+    # One process queued everything, the other found nothing left to do.
+    queued = sorted(int(out.split(": ")[1].split(" ")[0]) for out, _ in outputs)
+    assert queued == [0, len(reminders)]
+
+
+def _wait_for(condition, timeout: float = 30.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if condition():
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def test_two_schedulers_started_by_mistake_catch_up_at_start_and_mail_each_reminder_once(app, database_url, tmp_path):
+    w = factories.world()
+    factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 7, 1), reference="TZ-SCHED")
+    db.session.commit()
+    server = SmtpServer().start()
+    env = _env(database_url, THUISZITTERS_MAIL_SERVER="127.0.0.1", THUISZITTERS_MAIL_PORT=str(server.port),
+               THUISZITTERS_EXPORT_DIR=str(tmp_path / "exports"))
+    schedulers = [_flask("scheduler", "run", env=env) for _ in range(2)]
+    try:
+        def all_sent() -> bool:
+            db.session.rollback()
+            statuses = set(db.session.scalars(select(OutboxMessage.status)))
+            beat = db.session.scalar(select(SchedulerState.heartbeat_at).where(SchedulerState.name == "scheduler"))
+            return statuses == {"sent"} and beat is not None
+
+        assert _wait_for(all_sent), "the schedulers did not sweep and deliver at start"
+        time.sleep(1.5)  # give a duplicate the chance to show up
+    finally:
+        for process in schedulers:
+            process.send_signal(signal.SIGTERM)
+        for process in schedulers:
+            process.communicate(timeout=30)
+        server.stop()
+    assert all(process.returncode == 0 for process in schedulers)
+    received = Counter((m["X-Envelope-To"], m["Subject"].split(" – ")[0].strip()) for m in server.inbox.take())
+    reminders = db.session.scalar(select(func.count()).select_from(Reminder))
+    assert received and all(count == 1 for count in received.values())
+    assert sum(received.values()) == db.session.scalar(select(func.count()).select_from(OutboxMessage))
+    assert reminders == 2  # stale and the current overdue occurrence; the old notices are past catch-up
+    assert ("lp1@example.nl", "[Thuiszitters] Terugkeerdoel niet gehaald") in received
+    # The monthly export also caught up at start, once.
+    assert db.session.scalars(select(ExportRun.month)).all() == ["2026-10"]
+
+
+def test_creating_the_app_starts_no_scheduler(database_url):
+    before = {t.ident for t in threading.enumerate()}
+    create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    started = [t.name for t in threading.enumerate() if t.ident not in before]
+    assert started == []
+
+
+def test_the_scheduler_sweeps_daily_at_seven_amsterdam_time_and_exports_on_the_first(database_url):
+    from thuiszitters.clock import AMSTERDAM
+    from thuiszitters.scheduler import build_scheduler
+
+    app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url})
+    scheduler = build_scheduler(app)
+    winter = datetime(2026, 12, 1, 8, 0, tzinfo=AMSTERDAM)
+    summer = datetime(2027, 6, 1, 8, 0, tzinfo=AMSTERDAM)
+    sweep = scheduler.get_job("reminders_sweep").trigger
+    assert sweep.get_next_fire_time(None, winter) == datetime(2026, 12, 2, 7, 0, tzinfo=AMSTERDAM)
+    assert sweep.get_next_fire_time(None, summer).utcoffset() == timedelta(hours=2)
+    assert sweep.get_next_fire_time(None, summer).hour == 7
+    export = scheduler.get_job("inspectie_export").trigger
+    assert export.get_next_fire_time(None, winter) == datetime(2027, 1, 1, 6, 0, tzinfo=AMSTERDAM)
+    assert {job.id for job in scheduler.get_jobs()} >= {"reminders_sweep_at_start", "outbox_delivery", "heartbeat",
+                                                       "retention"}

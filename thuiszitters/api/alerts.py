@@ -1,0 +1,135 @@
+"""Alert endpoints: the leerplicht review queue as API (API.md, "Alerts")."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, g, jsonify, request
+
+from thuiszitters.accounts.scope import CASE_ROLES, require_role
+from thuiszitters.api import bp
+from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.clock import now_utc
+from thuiszitters.errors import InvalidParam, ValidationFailed
+from thuiszitters.extensions import db
+from thuiszitters.reminders.models import Alert
+from thuiszitters.reminders.services import ALERT_STATUSES, acknowledge_alert, alerts_in_scope, get_visible_alert
+
+LEERPLICHT = frozenset({"leerplicht"})
+
+
+def _timestamp(value) -> str | None:
+    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+
+
+def alert_json(alert: Alert) -> dict[str, Any]:
+    return {
+        "id": alert.id,
+        "caseId": alert.case_id,
+        "kind": alert.kind,
+        "dueOn": alert.due_on.isoformat(),
+        "createdAt": _timestamp(alert.created_at),
+        "status": alert.status,
+        "acknowledgedBy": (
+            {"id": alert.acknowledged_by.id, "name": alert.acknowledged_by.name} if alert.acknowledged_by else None
+        ),
+        "acknowledgedAt": _timestamp(alert.acknowledged_at),
+        "note": alert.note,
+    }
+
+
+def _positive_int(name: str, default: int, maximum: int | None = None) -> int:
+    raw = request.args.get(name)
+    if raw is None:
+        return default
+    if not raw.isdigit() or int(raw) < 1 or (maximum is not None and int(raw) > maximum):
+        limit = f" en ten hoogste {maximum}" if maximum else ""
+        raise ValidationFailed([InvalidParam(name, "invalid", f"{name} moet een geheel getal van ten minste 1{limit} "
+                                                              f"zijn.")])
+    return int(raw)
+
+
+@bp.get("/alerts")
+def list_alerts():
+    require_role(g.api_user, CASE_ROLES)
+    status = request.args.get("status", "open")
+    if status not in ALERT_STATUSES:
+        raise ValidationFailed([InvalidParam("status", "invalid_choice", "status is 'open' of 'acknowledged'.")])
+    page = _positive_int("page", 1)
+    page_size = _positive_int("pageSize", 50, current_app.config.get("API_MAX_PAGE_SIZE", 100))
+    result = db.paginate(alerts_in_scope(g.api_user, status), page=page, per_page=page_size,
+                         max_per_page=page_size, error_out=False)
+    return jsonify({"items": [alert_json(a) for a in result.items], "page": page, "pageSize": page_size,
+                    "total": result.total})
+
+
+@bp.post("/alerts/<int:alert_id>/acknowledge")
+def acknowledge_alert_endpoint(alert_id: int):
+    require_role(g.api_user, LEERPLICHT)
+    get_visible_alert(g.api_user, alert_id)  # 404 before the body is looked at
+    body = request.get_json(silent=True)
+    if not isinstance(body, dict):
+        raise ValidationFailed([InvalidParam("note", "required", "Stuur een JSON-object met een notitie: "
+                                                                 '{"note": "..."}.')])
+    note = body.get("note")
+    if note is not None and not isinstance(note, str):
+        raise ValidationFailed([InvalidParam("note", "invalid_type", "note is tekst.")])
+    alert = acknowledge_alert(g.api_user, alert_id, note, now_utc())
+    db.session.commit()
+    return jsonify(alert_json(alert))
+
+
+_ALERT_SCHEMA = {
+    "type": "object",
+    "required": ["id", "caseId", "kind", "dueOn", "createdAt", "status", "acknowledgedBy", "note"],
+    "properties": {
+        "id": {"type": "integer"},
+        "caseId": {"type": "integer"},
+        "kind": {"type": "string", "enum": ["overdue"]},
+        "dueOn": {"type": "string", "format": "date"},
+        "createdAt": {"type": "string", "format": "date-time"},
+        "status": {"type": "string", "enum": list(ALERT_STATUSES)},
+        "acknowledgedBy": {"type": ["object", "null"],
+                           "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "acknowledgedAt": {"type": ["string", "null"], "format": "date-time"},
+        "note": {"type": ["string", "null"]},
+    },
+}
+
+register(
+    {
+        "/alerts": {
+            "get": {
+                "summary": "Signalen in uw scope (open: langst verlopen eerst; afgehandeld: nieuwste eerst)",
+                "parameters": [
+                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(ALERT_STATUSES),
+                                                                 "default": "open"}},
+                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
+                    {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+                ],
+                "responses": {
+                    "200": {"description": "Een pagina signalen", "content": {"application/json": {"schema": {
+                        "type": "object", "required": ["items", "page", "pageSize", "total"],
+                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
+                                       "page": {"type": "integer"}, "pageSize": {"type": "integer"},
+                                       "total": {"type": "integer"}}}}}},
+                    **problem_responses(400, 401, 403),
+                },
+            }
+        },
+        "/alerts/{alertId}/acknowledge": {
+            "post": {
+                "summary": "Een signaal afhandelen met een notitie (alleen leerplicht)",
+                "parameters": [{"name": "alertId", "in": "path", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {"required": True, "content": {"application/json": {"schema": {
+                    "type": "object", "required": ["note"], "properties": {"note": {"type": "string", "minLength": 1,
+                                                                                    "maxLength": 2000}}}}}},
+                "responses": {
+                    "200": {"description": "Het afgehandelde signaal",
+                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alert"}}}},
+                    **problem_responses(400, 401, 403, 404, 409),
+                },
+            }
+        },
+    },
+    {"Alert": _ALERT_SCHEMA},
+)

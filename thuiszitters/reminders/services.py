@@ -1,0 +1,501 @@
+"""The reminder sweep, the leerplicht review of overdue alerts, and in-app notifications.
+
+``send_due_reminders(today)`` is the one sweep. It is idempotent and safe to run in parallel:
+
+* It first takes the sweep lock inside its own transaction: a PostgreSQL advisory transaction lock, and a write
+  to the ``scheduler_state`` lock row (on SQLite that write takes the database's write lock at once, so a second
+  sweep waits before it reads anything). Both are released by the commit.
+* It finds candidates per rule with indexed range queries on open cases (and undecided aanmelding / GPO steps),
+  skipping in SQL what was already recorded, so a sweep with nothing due reads only a few index ranges.
+* Each reminder is inserted with ``INSERT ... ON CONFLICT DO NOTHING`` on its unique key (case, rule, due date);
+  only the rows actually inserted get notifications, outbox mails and alerts, all in the same transaction.
+  Even without the lock a reminder is therefore recorded, and mailed, exactly once.
+
+The sweep keeps no "last run" date: every run looks at the rules' own windows (see ``rules``), so a run missed
+during downtime, or data entered late (a case registered months after the pupil went out of school), is picked
+up by the next run.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+from collections import Counter, defaultdict
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from flask import current_app
+from sqlalchemy import exists, func, insert, select, update
+from sqlalchemy.dialects import postgresql, sqlite
+
+from thuiszitters.accounts.models import User, user_gemeente, user_swv
+from thuiszitters.accounts.scope import case_scope_clause
+from thuiszitters.audit.services import ACTIVITY_LEERPLICHT, record
+from thuiszitters.cases import rules as case_rules
+from thuiszitters.cases.models import Case, Step
+from thuiszitters.cases.services import terms as configured_terms
+from thuiszitters.errors import DomainError, Forbidden, InvalidParam, NotFound, ValidationFailed
+from thuiszitters.extensions import db
+from thuiszitters.reminders import rules
+from thuiszitters.reminders.models import Alert, Notification, OutboxMessage, Reminder, SchedulerState
+
+log = logging.getLogger(__name__)
+
+SWEEP_LOCK_NAME = "reminders.sweep"
+SWEEP_LOCK_KEY = 7_263_002  # PostgreSQL advisory lock key (the audit chain uses 7_263_001)
+SWEEP_LOCK_LEASE = timedelta(minutes=30)
+_CHUNK = 500
+
+
+@dataclass
+class SweepResult:
+    """What one sweep queued. Counts only: the caller prints or logs it, and it holds no personal data."""
+
+    reminders: Counter[str] = field(default_factory=Counter)
+    notifications: int = 0
+    mails: int = 0
+    alerts: int = 0
+
+    @property
+    def total(self) -> int:
+        return sum(self.reminders.values())
+
+
+def offsets() -> rules.Offsets:
+    return rules.Offsets.from_config(current_app.config.get("REMINDERS", {}))
+
+
+def dialect_insert(model: type) -> Any:
+    """The dialect's INSERT construct, which knows ON CONFLICT on SQLite and PostgreSQL alike."""
+    dialect = db.session.get_bind().dialect.name
+    module = postgresql if dialect == "postgresql" else sqlite
+    return module.insert(model)
+
+
+def lock_holder() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"[:100]
+
+
+def take_lock(name: str, key: int, now: datetime, lease: timedelta) -> None:
+    """Serialise a job across processes until the current transaction ends.
+
+    PostgreSQL: an advisory transaction lock (a second caller waits for the first to commit). Both databases:
+    a write to the named lock row. On SQLite that write is the lock: it takes the database's write lock before
+    anything is read, and a second caller waits for it (busy timeout) just as on PostgreSQL.
+    """
+    session = db.session
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(select(func.pg_advisory_xact_lock(key)))
+    session.execute(dialect_insert(SchedulerState).values(name=name).on_conflict_do_nothing(index_elements=["name"]))
+    session.execute(
+        update(SchedulerState)
+        .where(SchedulerState.name == name)
+        .values(holder=lock_holder(), locked_until=now + lease)
+    )
+
+
+def _release_marker(name: str) -> None:
+    db.session.execute(update(SchedulerState).where(SchedulerState.name == name).values(locked_until=None))
+
+
+# --- Finding what is due ------------------------------------------------------------------------------------
+
+
+def _not_recorded(rule: str, after: Any) -> Any:
+    """SQL: no reminder of this rule exists for the case with a due date after ``after`` (a column or date).
+
+    Due dates only move forward for a case, so a reminder dated after the case's own reference date means the
+    current occurrence was handled; the exact key is checked again in Python and by the unique constraint.
+    """
+    return ~exists().where(Reminder.case_id == Case.id, Reminder.rule == rule, Reminder.due_on > after)
+
+
+_CASE_COLUMNS = (Case.id, Case.status, Case.out_of_school_since, Case.return_deadline, Case.last_activity_on)
+
+
+def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Due]]:
+    """Due reminders about cases themselves, one indexed query per rule.
+
+    Open cases are never anonymised (only closed ones are, years later), so the status alone keeps the queries
+    index-only until a candidate is found.
+    """
+    open_case = Case.status == "open"
+    window = timedelta(days=offs.catch_up_days)
+    halfway = timedelta(weeks=offs.halfway_weeks)
+    approaching = timedelta(weeks=offs.deadline_approaching_weeks)
+    period = timedelta(weeks=offs.overdue_repeat_weeks)
+    stale = timedelta(days=offs.stale_days)
+    queries = {
+        rules.HALFWAY: select(*_CASE_COLUMNS).where(
+            open_case,
+            Case.out_of_school_since.between(today - window - halfway, today - halfway),
+            _not_recorded(rules.HALFWAY, Case.out_of_school_since),
+        ),
+        rules.DEADLINE_APPROACHING: select(*_CASE_COLUMNS).where(
+            open_case,
+            Case.return_deadline.between(max(today, today - window + approaching), today + approaching),
+            _not_recorded(rules.DEADLINE_APPROACHING, Case.out_of_school_since),
+        ),
+        rules.OVERDUE: select(*_CASE_COLUMNS).where(
+            open_case,
+            Case.return_deadline < today,
+            ~exists().where(Reminder.case_id == Case.id, Reminder.rule == rules.OVERDUE,
+                            Reminder.due_on > Case.return_deadline, Reminder.due_on > today - period),
+        ),
+        rules.STALE: select(*_CASE_COLUMNS).where(
+            open_case,
+            Case.last_activity_on <= today - stale,
+            _not_recorded(rules.STALE, Case.last_activity_on),
+        ),
+    }
+    found: dict[int, set[rules.Due]] = defaultdict(set)
+    for rule, query in queries.items():
+        for row in db.session.execute(query):
+            for due in rules.case_reminders_due(
+                status=row.status, out_of_school_since=row.out_of_school_since,
+                return_deadline=row.return_deadline, last_activity_on=row.last_activity_on, today=today,
+                offsets=offs,
+            ):
+                if due.rule == rule:
+                    found[row.id].add(due)
+    return found
+
+
+def _step_candidates(today: date, offs: rules.Offsets, terms: case_rules.Terms) -> dict[int, set[rules.Due]]:
+    """Due reminders about undecided aanmeldingen and unanswered GPO oordelen (few rows, indexed by kind/date)."""
+    # Driven by the open cases' ids (an index-only list) probing the partial indexes on case_step.
+    open_ids = select(Case.id).where(Case.status == "open").scalar_subquery()
+    earliest_notice = timedelta(weeks=terms.decision_weeks - offs.aanmelding_before_due_weeks)
+    aanmelding = (
+        select(Step.case_id, Step.kind, Step.received_on, Step.extended_on, Step.extension_weeks, Step.decision,
+               Step.decided_on)
+        .where(Step.kind == "aanmelding", Step.decision.is_(None), Step.received_on <= today - earliest_notice,
+               Step.case_id.in_(open_ids))
+    )
+    gpo = (
+        select(Step.case_id, Step.kind, Step.verdict, Step.verdict_on, Step.follow_up)
+        .where(Step.kind == "geschillencommissie", Step.follow_up.is_(None),
+               Step.verdict.in_(case_rules.GPO_OORDEEL_VERDICTS),
+               Step.verdict_on <= today - timedelta(weeks=terms.gpo_follow_up_weeks),
+               Step.case_id.in_(open_ids))
+    )
+    found: dict[int, set[rules.Due]] = defaultdict(set)
+    # Plain rows, not ORM objects: the rules read attributes by name.
+    for step in db.session.execute(aanmelding):
+        found[step.case_id].update(rules.aanmelding_reminders_due(step, today, offs, terms))
+    for step in db.session.execute(gpo):
+        found[step.case_id].update(rules.gpo_reminders_due(step, today, terms))
+    return found
+
+
+def _chunks(items: Sequence[Any], size: int = _CHUNK) -> Iterable[Sequence[Any]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
+
+
+def _drop_recorded(candidates: dict[int, set[rules.Due]]) -> list[tuple[int, rules.Due]]:
+    """The exact keys not yet recorded (the SQL filters above are deliberately loose for step rules)."""
+    wanted = [(case_id, due) for case_id, dues in candidates.items() for due in dues]
+    if not wanted:
+        return []
+    recorded: set[tuple[int, str, date]] = set()
+    for chunk in _chunks(sorted(candidates)):
+        rows = db.session.execute(
+            select(Reminder.case_id, Reminder.rule, Reminder.due_on).where(Reminder.case_id.in_(chunk))
+        )
+        recorded.update((r.case_id, r.rule, r.due_on) for r in rows)
+    return sorted(
+        ((case_id, due) for case_id, due in wanted if (case_id, due.rule, due.due_on) not in recorded),
+        key=lambda item: (item[0], item[1].due_on, rules.RULES.index(item[1].rule)),
+    )
+
+
+# --- Recording and addressing -------------------------------------------------------------------------------
+
+
+def _record_reminders(keys: list[tuple[int, rules.Due]], now: datetime) -> list[tuple[int, int, rules.Due]]:
+    """Insert the reminders; returns (reminder_id, case_id, due) for the rows this sweep actually inserted."""
+    inserted: list[tuple[int, int, rules.Due]] = []
+    for chunk in _chunks(keys):
+        stmt = (
+            dialect_insert(Reminder)
+            .on_conflict_do_nothing(index_elements=["case_id", "rule", "due_on"])
+            .returning(Reminder.id, Reminder.case_id, Reminder.rule, Reminder.due_on)
+        )
+        rows = db.session.execute(
+            stmt, [{"case_id": case_id, "rule": due.rule, "due_on": due.due_on, "created_at": now}
+                   for case_id, due in chunk]
+        )
+        inserted.extend((r.id, r.case_id, rules.Due(r.rule, r.due_on)) for r in rows)
+    return inserted
+
+
+@dataclass(frozen=True)
+class _Recipient:
+    user_id: int
+    email: str
+    role: str
+
+
+class _Addressbook:
+    """Who hears about a case: its coordinator (or every coordinator of its swv) and the gemeente's leerplicht."""
+
+    def __init__(self) -> None:
+        self._by_swv: dict[int, list[_Recipient]] = {}
+        self._by_gemeente: dict[int, list[_Recipient]] = {}
+        self._by_id: dict[int, _Recipient | None] = {}
+
+    def _users(self, table: Any, column: Any, key: int, role: str) -> list[_Recipient]:
+        rows = db.session.execute(
+            select(User.id, User.email, User.role).join(table, table.c.user_id == User.id)
+            .where(column == key, User.role == role, User.active.is_(True)).order_by(User.id)
+        )
+        return [_Recipient(r.id, r.email, r.role) for r in rows]
+
+    def coordinators(self, coordinator_id: int | None, swv_id: int) -> list[_Recipient]:
+        if coordinator_id is not None:
+            if coordinator_id not in self._by_id:
+                user = db.session.get(User, coordinator_id)
+                self._by_id[coordinator_id] = (
+                    _Recipient(user.id, user.email, user.role)
+                    if user is not None and user.active and user.role == "coordinator" else None
+                )
+            own = self._by_id[coordinator_id]
+            if own is not None:
+                return [own]
+        if swv_id not in self._by_swv:
+            self._by_swv[swv_id] = self._users(user_swv, user_swv.c.swv_id, swv_id, "coordinator")
+        return self._by_swv[swv_id]
+
+    def leerplicht(self, gemeente_id: int) -> list[_Recipient]:
+        if gemeente_id not in self._by_gemeente:
+            self._by_gemeente[gemeente_id] = self._users(user_gemeente, user_gemeente.c.gemeente_id, gemeente_id,
+                                                         "leerplicht")
+        return self._by_gemeente[gemeente_id]
+
+
+def _mail_body(text: str, link: str, extra_link: str | None) -> str:
+    lines = [
+        "Beste collega,",
+        "",
+        text,
+        "",
+        f"Bekijk de casus: {link}",
+    ]
+    if extra_link:
+        lines.append(f"Signalen beoordelen: {extra_link}")
+    lines += [
+        "",
+        "Dit bericht bevat bewust geen namen of andere persoonsgegevens; log in om de casus te zien.",
+        "",
+        "Thuiszitters",
+    ]
+    return "\n".join(lines)
+
+
+def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, result: SweepResult) -> None:
+    """Notifications, outbox mails and alerts for the reminders just recorded, as bulk inserts."""
+    if not inserted:
+        return
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    case_ids = sorted({case_id for _, case_id, _ in inserted})
+    cases: dict[int, Any] = {}
+    open_alerts: set[tuple[int, str]] = set()
+    for chunk in _chunks(case_ids):
+        for row in db.session.execute(
+            select(Case.id, Case.reference, Case.swv_id, Case.gemeente_id, Case.coordinator_id,
+                   Case.return_deadline).where(Case.id.in_(chunk))
+        ):
+            cases[row.id] = row
+        open_alerts.update(db.session.execute(
+            select(Alert.case_id, Alert.kind).where(Alert.case_id.in_(chunk), Alert.status == "open")
+        ).tuples())
+    book = _Addressbook()
+    notifications: list[dict[str, Any]] = []
+    mails: list[dict[str, Any]] = []
+    alerts: list[dict[str, Any]] = []
+    for reminder_id, case_id, due in inserted:
+        case = cases[case_id]
+        recipients = list(book.coordinators(case.coordinator_id, case.swv_id))
+        if due.rule in rules.LEERPLICHT_RULES:
+            recipients += book.leerplicht(case.gemeente_id)
+        # A repeated overdue reminder opens a new alert only once the previous one was acknowledged.
+        if due.rule in rules.ALERT_RULES and (case_id, due.rule) not in open_alerts:
+            open_alerts.add((case_id, due.rule))
+            alerts.append({"case_id": case_id, "kind": due.rule, "due_on": due.due_on, "created_at": now,
+                           "status": "open"})
+        text = rules.message_text(due.rule, case.reference, due.due_on, case.return_deadline)
+        subject = f"[Thuiszitters] {rules.RULE_LABELS[due.rule]} – casus {case.reference}"
+        link = f"{base_url}/casussen/{case_id}"
+        if not recipients:
+            log.warning("reminder %s for case %s has no recipient", due.rule, case_id)
+        seen: set[int] = set()
+        for recipient in recipients:
+            if recipient.user_id in seen:
+                continue
+            seen.add(recipient.user_id)
+            notifications.append({"user_id": recipient.user_id, "case_id": case_id, "reminder_id": reminder_id,
+                                  "message": text[:500], "created_at": now})
+            review = f"{base_url}/signalen" if recipient.role == "leerplicht" and due.rule in rules.ALERT_RULES \
+                else None
+            mails.append({"reminder_id": reminder_id, "recipient": recipient.email, "subject": subject[:200],
+                          "body": _mail_body(text, link, review), "status": "pending", "attempts": 0,
+                          "next_attempt_at": now, "created_at": now})
+        result.reminders[due.rule] += 1
+    for chunk in _chunks(notifications, 2000):
+        db.session.execute(insert(Notification), list(chunk))
+    for chunk in _chunks(mails, 2000):
+        db.session.execute(insert(OutboxMessage), list(chunk))
+    for chunk in _chunks(alerts, 2000):
+        rows = db.session.execute(
+            dialect_insert(Alert).on_conflict_do_nothing(index_elements=["case_id", "kind", "due_on"])
+            .returning(Alert.id), list(chunk)
+        )
+        result.alerts += len(rows.all())
+    result.notifications += len(notifications)
+    result.mails += len(mails)
+
+
+def send_due_reminders(today: date, now: datetime | None = None) -> SweepResult:
+    """One sweep of every reminder rule for ``today``. Queues notifications and mails; flushes, never commits."""
+    from thuiszitters.clock import now_utc
+
+    now = now or now_utc()
+    take_lock(SWEEP_LOCK_NAME, SWEEP_LOCK_KEY, now, SWEEP_LOCK_LEASE)
+    offs, terms = offsets(), configured_terms()
+    candidates = _case_candidates(today, offs)
+    for case_id, dues in _step_candidates(today, offs, terms).items():
+        candidates[case_id] = candidates.get(case_id, set()) | dues
+    result = SweepResult()
+    inserted = _record_reminders(_drop_recorded(candidates), now)
+    _queue_messages(inserted, now, result)
+    _release_marker(SWEEP_LOCK_NAME)
+    db.session.flush()
+    return result
+
+
+# --- Alerts: the leerplicht review queue --------------------------------------------------------------------
+
+ALERT_STATUSES = ("open", "acknowledged")
+ALERT_KIND_LABELS = {rules.OVERDUE: "Terugkeerdoel niet gehaald"}
+
+
+def alerts_in_scope(user: User, status: str = "open") -> Any:
+    """The alerts on cases the user may see; open ones most overdue first, handled ones newest first."""
+    query = (
+        select(Alert)
+        .join(Case, Case.id == Alert.case_id)
+        .where(case_scope_clause(user), Case.anonymised_at.is_(None), Alert.status == status)
+    )
+    if status == "open":
+        return query.order_by(Case.return_deadline, Alert.due_on, Alert.id)
+    return query.order_by(Alert.acknowledged_at.desc(), Alert.id.desc())
+
+
+def get_visible_alert(user: User, alert_id: int) -> Alert:
+    """The alert if its case is in the user's scope; NotFound otherwise (no leaking that it exists)."""
+    alert = db.session.scalar(
+        select(Alert).join(Case, Case.id == Alert.case_id)
+        .where(Alert.id == alert_id, case_scope_clause(user), Case.anonymised_at.is_(None))
+    )
+    if alert is None:
+        raise NotFound()
+    return alert
+
+
+def acknowledge_alert(user: User, alert_id: int, note: str | None, now: datetime) -> Alert:
+    """A leerplicht user acknowledges an open alert in its scope with a note; writes the audit event."""
+    if user.role != "leerplicht":
+        raise Forbidden("Alleen een leerplichtambtenaar kan een signaal afhandelen.")
+    alert = get_visible_alert(user, alert_id)
+    note = (note or "").strip()
+    if not note:
+        raise ValidationFailed([InvalidParam("note", "required",
+                                             "Vul een notitie in: wat heeft u gedaan of besloten?")])
+    if len(note) > 2000:
+        raise ValidationFailed([InvalidParam("note", "too_long", "De notitie is te lang (ten hoogste 2000 tekens).")])
+    # A conditional update, so two people acknowledging at once cannot both succeed.
+    changed = db.session.execute(
+        update(Alert)
+        .where(Alert.id == alert.id, Alert.status == "open")
+        .values(status="acknowledged", acknowledged_by_id=user.id, acknowledged_at=now, note=note)
+        .execution_options(synchronize_session=False)
+    ).rowcount
+    if changed != 1:
+        raise AlertAlreadyHandled()
+    db.session.refresh(alert)
+    record("alert.acknowledge", actor_id=user.id, activity=ACTIVITY_LEERPLICHT, case_id=alert.case_id,
+           object_type="alert", object_id=alert.id, changes={"status": ["open", "acknowledged"]})
+    return alert
+
+
+class AlertAlreadyHandled(DomainError):
+    code = "alert_acknowledged"
+    title = "Signaal al afgehandeld"
+
+    def __init__(self) -> None:
+        super().__init__("Dit signaal is al afgehandeld door een leerplichtambtenaar.")
+
+
+@dataclass(frozen=True)
+class CaseAlertState:
+    """What a case page shows about its alerts (for coordinators and leerplicht alike)."""
+
+    open_alerts: list[Alert]
+    last_acknowledged: Alert | None
+
+    @property
+    def has_open(self) -> bool:
+        return bool(self.open_alerts)
+
+
+def case_alert_state(case_id: int) -> CaseAlertState:
+    """The alert state of one case; the caller has already loaded the case through ``get_visible_case``."""
+    open_alerts = list(db.session.scalars(
+        select(Alert).where(Alert.case_id == case_id, Alert.status == "open").order_by(Alert.due_on)
+    ))
+    last = db.session.scalar(
+        select(Alert).where(Alert.case_id == case_id, Alert.status == "acknowledged")
+        .order_by(Alert.acknowledged_at.desc()).limit(1)
+    )
+    return CaseAlertState(open_alerts, last)
+
+
+def open_alert_counts(case_ids: Iterable[int]) -> dict[int, int]:
+    """Open alerts per case, for a page of the case list (ids the caller got from ``visible_cases``)."""
+    ids = sorted(set(case_ids))
+    if not ids:
+        return {}
+    rows = db.session.execute(
+        select(Alert.case_id, func.count()).where(Alert.case_id.in_(ids), Alert.status == "open")
+        .group_by(Alert.case_id)
+    )
+    return {case_id: count for case_id, count in rows}
+
+
+# --- Notifications ------------------------------------------------------------------------------------------
+
+
+def notifications_for(user: User) -> Any:
+    return (
+        select(Notification)
+        .where(Notification.user_id == user.id)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    )
+
+
+def unread_count(user: User) -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(Notification)
+        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    ) or 0
+
+
+def mark_read(user: User, notification_id: int | None, now: datetime) -> int:
+    """Mark one (or, with None, every) unread notification of the user as read; another user's id changes nothing."""
+    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
+    if notification_id is not None:
+        query = query.where(Notification.id == notification_id)
+    return db.session.execute(query.values(read_at=now).execution_options(synchronize_session=False)).rowcount

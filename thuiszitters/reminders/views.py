@@ -1,0 +1,98 @@
+"""The leerplicht review queue of overdue alerts (/signalen) and every user's notifications (/meldingen)."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+
+from thuiszitters.accounts.scope import require_role
+from thuiszitters.cases import rules as case_rules
+from thuiszitters.clock import now_utc, today
+from thuiszitters.extensions import db
+from thuiszitters.reminders import services
+from thuiszitters.reminders.forms import AcknowledgeForm, MarkReadForm
+
+bp = Blueprint("alerts", __name__)
+
+LEERPLICHT = frozenset({"leerplicht"})
+
+
+@bp.route("/signalen")
+def queue():
+    require_role(current_user, LEERPLICHT)
+    page = db.paginate(services.alerts_in_scope(current_user, "open"), per_page=25, max_per_page=100,
+                       error_out=False)
+    return render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), rules=case_rules,
+                           kind_labels=services.ALERT_KIND_LABELS)
+
+
+@bp.route("/signalen/afgehandeld")
+def history():
+    require_role(current_user, LEERPLICHT)
+    page = db.paginate(services.alerts_in_scope(current_user, "acknowledged"), per_page=25, max_per_page=100,
+                       error_out=False)
+    return render_template("alerts/history.html", page=page, kind_labels=services.ALERT_KIND_LABELS)
+
+
+@bp.post("/signalen/<int:alert_id>/afhandelen")
+def acknowledge(alert_id: int):
+    require_role(current_user, LEERPLICHT)
+    services.get_visible_alert(current_user, alert_id)  # 404 before anything else
+    form = AcknowledgeForm()
+    if not form.validate_on_submit():
+        for errors in form.errors.values():
+            for message in errors:
+                flash(message, "error")
+        return redirect(url_for("alerts.queue", page=request.args.get("page")))
+    services.acknowledge_alert(current_user, alert_id, form.note.data, now_utc())
+    db.session.commit()
+    flash("Het signaal is afgehandeld.", "success")
+    return redirect(url_for("alerts.queue"))
+
+
+@bp.route("/meldingen")
+def notifications():
+    page = db.paginate(services.notifications_for(current_user), per_page=25, max_per_page=100, error_out=False)
+    return render_template("alerts/notifications.html", page=page, form=MarkReadForm())
+
+
+@bp.post("/meldingen/gelezen")
+def mark_all_read():
+    form = MarkReadForm()
+    if form.validate_on_submit():
+        services.mark_read(current_user, None, now_utc())
+        db.session.commit()
+    return redirect(url_for("alerts.notifications"))
+
+
+@bp.post("/meldingen/<int:notification_id>/gelezen")
+def mark_read(notification_id: int):
+    """Another user's notification is silently left alone: the answer does not reveal that it exists."""
+    form = MarkReadForm()
+    if form.validate_on_submit():
+        services.mark_read(current_user, notification_id, now_utc())
+        db.session.commit()
+    return redirect(url_for("alerts.notifications"))
+
+
+@bp.app_template_global("case_alerts")
+def case_alerts(case_id: int) -> services.CaseAlertState:
+    """For the case page (the caller already loaded the case via get_visible_case)."""
+    return services.case_alert_state(case_id)
+
+
+@bp.app_template_global("open_alert_counts")
+def open_alert_counts(case_ids: list[int]) -> dict[int, int]:
+    """For a page of the case list: {case_id: open alerts}."""
+    return services.open_alert_counts(case_ids)
+
+
+@bp.app_template_global("unread_notifications")
+def unread_notifications() -> int:
+    if not current_user.is_authenticated:
+        return 0
+    return services.unread_count(current_user)
+
+
+@bp.app_template_global("days_overdue")
+def days_overdue(return_deadline) -> int:
+    return max(0, (today() - return_deadline).days)
