@@ -7,12 +7,12 @@ scope + status indexes are widened with id and anonymised_at so a deep page and 
 Checked with EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) at 200,000 cases: see bench/README.md.
 
 Revision ID: 0002_dashboard
-Revises: 0002_security
+Revises: 0002_reminders
 """
 from alembic import op
 
 revision = "0002_dashboard"
-down_revision = "0002_security"  # re-chained after main's 0002_security at merge
+down_revision = "0002_reminders"  # re-chained after main's 0002_security and 0002_reminders at merge
 branch_labels = None
 depends_on = None
 
