@@ -14,6 +14,7 @@ from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
 from thuiszitters.reminders.cli import register as register_reminders_cli
 from thuiszitters.reports.cli import case_cli
+from thuiszitters.seed.cli import seed_synthetic
 
 users_cli = AppGroup("users", help="Gebruikers en API-sleutels.")
 seed_cli = AppGroup("seed", help="Demo- en testgegevens.")
@@ -125,6 +126,7 @@ def register_cli(app: Flask) -> None:
     app.cli.add_command(users_cli)
     app.cli.add_command(seed_cli)
     app.cli.add_command(refdata_cli)
+    seed_cli.add_command(seed_synthetic)
     app.cli.add_command(export_cli)
     app.cli.add_command(case_cli)
     security_cli.register(app)

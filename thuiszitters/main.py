@@ -17,6 +17,10 @@ def index():
         return redirect(url_for("admin.users"))
     if current_user.role == "inspectie":
         return redirect(url_for("exports.index"))
+    if current_user.role == "coordinator":
+        return redirect(url_for("dashboard.coordinator"))
+    if current_user.role == "leerplicht":
+        return redirect(url_for("dashboard.leerplicht"))
     return redirect(url_for("cases.index"))
 
 

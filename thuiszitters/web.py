@@ -33,6 +33,7 @@ def register_blueprints(app: Flask) -> None:
     from thuiszitters.api import bp as api_bp
     from thuiszitters.audit.views import bp as audit_bp
     from thuiszitters.cases.views import bp as cases_bp
+    from thuiszitters.dashboard.views import bp as dashboard_bp
     from thuiszitters.exports.views import bp as exports_bp
     from thuiszitters.main import bp as main_bp
     from thuiszitters.reminders.views import bp as alerts_bp
@@ -43,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)
+    app.register_blueprint(dashboard_bp)
     app.register_blueprint(exports_bp)
     app.register_blueprint(audit_bp)
     app.register_blueprint(reports_bp)

@@ -30,15 +30,38 @@ class Case(db.Model):
 
     __tablename__ = "case_file"
     __table_args__ = (
-        # The case list: scope + status, sorted by deadline.
-        Index("ix_case_file_swv_status_deadline", "swv_id", "status", "return_deadline"),
-        Index("ix_case_file_gemeente_status_deadline", "gemeente_id", "status", "return_deadline"),
+        # The case list: scope + status, in its sort order (deadline, id); holding anonymised_at makes skipping
+        # rows for a deep page and counting them index-only (migration 0002 widened these two).
+        Index("ix_case_file_swv_status_deadline", "swv_id", "status", "return_deadline", "id", "anonymised_at"),
+        Index("ix_case_file_gemeente_status_deadline", "gemeente_id", "status", "return_deadline", "id",
+              "anonymised_at"),
         # Reminder sweeps over open cases by deadline and by activity.
         Index("ix_case_file_status_deadline", "status", "return_deadline"),
         Index("ix_case_file_status_since", "status", "out_of_school_since"),
         Index("ix_case_file_status_activity", "status", "last_activity_on"),
         # Retention sweep.
         Index("ix_case_file_closed_on", "closed_on"),
+        # The case list's filter choices: the gemeenten and schools of the cases in a swv's scope (index-only).
+        Index("ix_case_file_swv_gemeente", "swv_id", "gemeente_id", "anonymised_at"),
+        Index("ix_case_file_swv_school", "swv_id", "school_id", "anonymised_at"),
+        Index("ix_case_file_gemeente_school", "gemeente_id", "school_id", "anonymised_at"),
+        # The case list without a status filter.
+        Index("ix_case_file_swv_list", "swv_id", "return_deadline", "id", "anonymised_at"),
+        Index("ix_case_file_gemeente_list", "gemeente_id", "return_deadline", "id", "anonymised_at"),
+        # Dashboards in scope: cases started / closed per month, funnel, return curve (covering: index-only).
+        Index("ix_case_file_swv_since", "swv_id", "out_of_school_since", "anonymised_at", "stage", "status",
+              "outcome", "offer_started_on"),
+        Index("ix_case_file_gemeente_since", "gemeente_id", "out_of_school_since", "anonymised_at", "stage",
+              "status", "outcome", "offer_started_on"),
+        Index("ix_case_file_swv_closed", "swv_id", "closed_on", "anonymised_at", "offer_started_on",
+              "return_deadline"),
+        Index("ix_case_file_gemeente_closed", "gemeente_id", "closed_on", "anonymised_at", "offer_started_on",
+              "return_deadline"),
+        # National aggregates per swv for the inspectie (covering, no table reads). Not (status, swv_id, ...):
+        # SQLite would then pick it for the case list too, which needs ix_case_file_swv_status_deadline.
+        Index("ix_case_file_status_deadline_swv", "status", "return_deadline", "swv_id"),
+        Index("ix_case_file_since_swv", "out_of_school_since", "swv_id"),
+        Index("ix_case_file_closed_swv", "closed_on", "swv_id", "offer_started_on", "return_deadline"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

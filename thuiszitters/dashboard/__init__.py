@@ -1,0 +1,1 @@
+"""Dashboards: counts and charts per role (coordinator, leerplicht, inspectie)."""

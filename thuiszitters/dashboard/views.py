@@ -1,0 +1,37 @@
+"""Dashboard pages. Each loads its numbers with a fixed number of aggregate queries and renders charts."""
+from __future__ import annotations
+
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from thuiszitters.accounts.scope import require_role
+from thuiszitters.clock import today
+from thuiszitters.dashboard import panels, queries
+
+bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
+
+COORDINATOR_ROLES = frozenset({"coordinator", "admin"})
+LEERPLICHT_ROLES = frozenset({"leerplicht", "admin"})
+INSPECTIE_ROLES = frozenset({"inspectie", "admin"})
+
+
+@bp.route("")
+def coordinator():
+    require_role(current_user, COORDINATOR_ROLES)
+    data = queries.coordinator_dashboard(current_user, today())
+    return render_template("dashboard/coordinator.html", data=data, panels=panels.coordinator_panels(data))
+
+
+@bp.route("/leerplicht")
+def leerplicht():
+    require_role(current_user, LEERPLICHT_ROLES)
+    data = queries.leerplicht_dashboard(current_user, today())
+    return render_template("dashboard/leerplicht.html", data=data, panels=panels.leerplicht_panels(data),
+                           limit=queries.OVERDUE_LIST_LIMIT)
+
+
+@bp.route("/inspectie")
+def inspectie():
+    require_role(current_user, INSPECTIE_ROLES)
+    data = queries.inspectie_dashboard(today())
+    return render_template("dashboard/inspectie.html", data=data, panels=panels.inspectie_panels(data))

@@ -1,0 +1,33 @@
+"""`flask seed synthetic`: national-scale synthetic data (registered under the `seed` group)."""
+from __future__ import annotations
+
+import time
+from datetime import date
+
+import click
+
+from thuiszitters.clock import today
+from thuiszitters.extensions import db
+
+
+@click.command("synthetic")
+@click.option("--cases", "cases", type=click.IntRange(min=1, max=2_000_000), default=200_000, show_default=True,
+              help="aantal casussen")
+@click.option("--seed", "seed", type=int, default=2026, show_default=True, help="startwaarde van het toeval")
+@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
+@click.option("--no-users", is_flag=True, help="geen bench-gebruikers aanmaken")
+def seed_synthetic(cases: int, seed: int, today_text: str | None, no_users: bool) -> None:
+    """Load synthetic national data: every swv, ten school years of cases (deterministic per seed)."""
+    from thuiszitters.seed.synthetic import BENCH_PASSWORD, load_synthetic
+
+    day = date.fromisoformat(today_text) if today_text else today()
+    started = time.perf_counter()
+    result = load_synthetic(cases, seed, day, with_users=not no_users)
+    db.session.commit()
+    seconds = time.perf_counter() - started
+    click.echo(f"{result.cases} casussen, {result.steps} stappen en {result.alerts} signalen geladen "
+               f"in {seconds:.0f} s.")
+    if result.logins:
+        click.echo(f"Bench-logins (wachtwoord: {BENCH_PASSWORD}):")
+        for email, role, scope in result.logins:
+            click.echo(f"  {email:40} {role:12} {scope}")
