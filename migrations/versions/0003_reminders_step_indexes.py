@@ -1,6 +1,6 @@
 """reminders: partial indexes on case_step for the sweep's aanmelding and GPO rules
 
-Revision ID: 0002_reminders
+Revision ID: 0003_reminders
 Revises: 0002_security
 Create Date: 2026-11-23 11:45:00
 
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0002_reminders'
+revision = '0003_reminders'
 down_revision = '0002_security'
 branch_labels = None
 depends_on = None

@@ -6,13 +6,13 @@ choices (the gemeenten and schools of the cases in scope). The two existing
 scope + status indexes are widened with id and anonymised_at so a deep page and its count read the index only.
 Checked with EXPLAIN QUERY PLAN (SQLite) and EXPLAIN (PostgreSQL) at 200,000 cases: see bench/README.md.
 
-Revision ID: 0002_dashboard
-Revises: 0002_reminders
+Revision ID: 0004_dashboard
+Revises: 0003_reminders
 """
 from alembic import op
 
-revision = "0002_dashboard"
-down_revision = "0002_reminders"  # re-chained after main's 0002_security and 0002_reminders at merge
+revision = "0004_dashboard"
+down_revision = "0003_reminders"
 branch_labels = None
 depends_on = None
 
