@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from flask import current_app, g, jsonify, request, url_for
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, get_visible_case, require_role
@@ -17,7 +17,7 @@ from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERP
 from thuiszitters.cases import rules, services
 from thuiszitters.cases.facts import case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
-from thuiszitters.cases.queries import CaseFilter, filtered_cases
+from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
 from thuiszitters.clock import today
 from thuiszitters.errors import InvalidParam, ValidationFailed, VersionRequired
 from thuiszitters.extensions import db
@@ -185,11 +185,9 @@ def list_cases():
                      swv_code=args.get("swvCode") or None, gemeente_code=args.get("gemeenteCode") or None,
                      school_brin=args.get("schoolBrin") or None)
     day = today()
-    query = filtered_cases(g.api_user, flt, day)
-    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery()))
-    rows = db.session.scalars(query.limit(page_size).offset((page - 1) * page_size)).all()
-    return jsonify({"items": [case_list_item(case, day) for case in rows], "page": page, "pageSize": page_size,
-                    "total": total})
+    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
+    return jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
+                    "pageSize": page_size, "total": result.total})
 
 
 @bp.get("/cases/<int:case_id>")

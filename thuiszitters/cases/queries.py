@@ -5,7 +5,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import g, has_request_context
-from sqlalchemy import Select, select
+from flask_sqlalchemy.pagination import SelectPagination
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from thuiszitters.accounts.models import User
@@ -83,3 +84,33 @@ def filter_choices(user: User) -> tuple[list[Gemeente], list[School]]:
         select(School).where(School.id.in_(scoped.with_only_columns(Case.school_id))).order_by(School.name)
     ).all()
     return list(gemeenten), list(schools)
+
+
+class CasePagination(SelectPagination):
+    """Pagination that finds the page's ids first, then loads only those cases.
+
+    With a plain OFFSET the database would join pupil, swv and gemeente for every skipped row; walking the ids
+    alone stays inside the scope/status/deadline index, so a deep page costs little more than the first.
+    """
+
+    def _query_items(self) -> list[Case]:
+        query = self._query_args["select"]
+        session = self._query_args["session"]
+        ids = session.scalars(query.with_only_columns(Case.id).limit(self.per_page).offset(self._query_offset)).all()
+        if not ids:
+            return []
+        loaded = session.scalars(select(Case).where(Case.id.in_(ids)).options(*list_options())).unique()
+        by_id = {case.id: case for case in loaded}
+        return [by_id[case_id] for case_id in ids]
+
+    def _query_count(self) -> int:
+        query = self._query_args["select"]
+        session = self._query_args["session"]
+        return session.scalar(select(func.count()).select_from(
+            query.with_only_columns(Case.id).order_by(None).subquery()))
+
+
+def paginate_cases(query: Select[tuple[Case]], *, page: int | None = None, per_page: int = 25) -> CasePagination:
+    """A page of a case query (built on visible_cases), ids first; `page` defaults to ?page= like db.paginate."""
+    return CasePagination(select=query, session=db.session(), page=page, per_page=per_page, max_per_page=100,
+                          error_out=False)

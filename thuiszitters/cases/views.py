@@ -44,7 +44,7 @@ from thuiszitters.cases.queries import (
     filter_choices,
     filtered_cases,
     get_case_for_page,
-    list_options,
+    paginate_cases,
 )
 from thuiszitters.cases.services import (
     STEP_FIELDS,
@@ -205,8 +205,7 @@ def index():
     form.school.choices = [("", "Alle"), *((s.brin, f"{s.name} ({s.brin})") for s in schools)]
     flt = _filter(form)
     day = today()
-    query = filtered_cases(current_user, flt, day).options(*list_options())
-    page = db.paginate(query, per_page=25, max_per_page=100, error_out=False)
+    page = paginate_cases(filtered_cases(current_user, flt, day))
     args = {name: value for name, value in request.args.items() if name in form._fields and value}
     return render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
                            filter_args=args, filtered=bool(args), rules=rules)
