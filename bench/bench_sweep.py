@@ -1,8 +1,9 @@
 """Benchmark: a reminder sweep over 200,000 cases with nothing due must take under 1 s (p95).
 
 Run from the repository root:  .venv/bin/python bench/bench_sweep.py [--cases 200000] [--runs 7]
-Seeds a fresh SQLite file in a temporary directory (bulk inserts with SQLAlchemy core), or, when DATABASE_URL is
-set, that PostgreSQL database (its public schema is DROPPED and rebuilt: point it at a scratch database only).
+Seeds a fresh SQLite file in a temporary directory (bulk inserts with SQLAlchemy core), or, when DATABASE_URL
+points at PostgreSQL, a sibling database `<name>_sweep` on that server (recreated); the database named in
+DATABASE_URL itself is never touched.
 
 Data: cases spread over four school years before "today"; those older than six months are closed, as in real
 registers where most cases end. Each case has an aanmelding step; one in ten is still undecided.
@@ -28,20 +29,28 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import create_engine, func, insert, select, text
+from sqlalchemy.engine import make_url
 
 BUDGET_S = 1.0
 TODAY = date(2026, 11, 2)
 
 
 def _prepare_url(url: str | None, workdir: Path) -> str:
-    if not url:
+    """A database of the sweep's own: never the one in DATABASE_URL, which may hold other data.
+
+    PostgreSQL: a sibling database `<name>_sweep` on the same server, recreated; anything else: a fresh SQLite
+    file in a temporary directory.
+    """
+    if not url or not url.startswith("postgres"):
         return f"sqlite:///{workdir / 'bench.db'}"
-    engine = create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
-    with engine.begin() as conn:
-        conn.execute(text("DROP SCHEMA public CASCADE"))
-        conn.execute(text("CREATE SCHEMA public"))
-    engine.dispose()
-    return url
+    parsed = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    own = parsed.set(database=f"{parsed.database}_sweep")
+    admin = create_engine(parsed.set(database="postgres"), isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{own.database}" WITH (FORCE)'))
+        conn.execute(text(f'CREATE DATABASE "{own.database}"'))
+    admin.dispose()
+    return own.render_as_string(hide_password=False)
 
 
 def _seed(db, cases: int, seed: int) -> None:

@@ -13,7 +13,7 @@ from markupsafe import Markup, escape
 WIDTH = 640
 BAR_HEIGHT = 22
 BAR_GAP = 8
-LABEL_WIDTH = 230
+LABEL_WIDTH = 290
 VALUE_WIDTH = 70
 LINE_HEIGHT = 260
 MARGIN_LEFT = 52
