@@ -69,6 +69,14 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     if uri.startswith("postgresql://"):
         uri = "postgresql+psycopg://" + uri[len("postgresql://"):]
     app.config["SQLALCHEMY_DATABASE_URI"] = uri
+    if uri.startswith("postgresql"):
+        # Short OLTP queries: PostgreSQL's JIT compiles the larger aggregates for tens of milliseconds and never
+        # wins that back here. Off per connection, so no server setting is needed.
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        connect_args = dict(options.get("connect_args") or {})
+        connect_args.setdefault("options", "-c jit=off")
+        options["connect_args"] = connect_args
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
     if not app.config["EXPORT_DIR"]:
         app.config["EXPORT_DIR"] = str(Path(app.instance_path) / "exports")
 
