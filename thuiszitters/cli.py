@@ -9,6 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from thuiszitters import security_cli
+from thuiszitters.clitools import fail
 from thuiszitters.clock import today
 from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
@@ -19,12 +20,6 @@ from thuiszitters.seed.cli import seed_synthetic
 users_cli = AppGroup("users", help="Gebruikers en API-sleutels.")
 seed_cli = AppGroup("seed", help="Demo- en testgegevens.")
 refdata_cli = AppGroup("refdata", help="Referentiegegevens (swv's, gemeenten, scholen).")
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(f"Fout: {message}", err=True)
-    sys.exit(1)
 
 
 @users_cli.command("create")
@@ -47,7 +42,7 @@ def users_create(email: str, role: str, swvs: tuple[str, ...], gemeenten: tuple[
             password, actor_id=None,
         )
     except ValidationFailed as exc:
-        _fail("; ".join(p.reason for p in exc.params))
+        fail("; ".join(p.reason for p in exc.params))
         return
     db.session.commit()
     click.echo(f"Gebruiker {user.email} aangemaakt met rol {user.role}.")
@@ -62,7 +57,7 @@ def users_token(email: str, name: str):
 
     user = find_user_by_email(email)
     if user is None or not user.active:
-        _fail(f"geen actieve gebruiker {email}")
+        fail(f"geen actieve gebruiker {email}")
         return
     token = issue_token(user, name, actor_id=None)
     db.session.commit()
@@ -116,7 +111,7 @@ def backup(out: str):
     try:
         path = sqlite_backup(Path(out))
     except BackupError as exc:
-        _fail(str(exc))
+        fail(str(exc))
         return
     click.echo(f"Back-up geschreven naar {path}.")
 

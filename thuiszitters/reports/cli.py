@@ -1,7 +1,6 @@
 """`flask case ...`: case commands for scripts and support."""
 from __future__ import annotations
 
-import sys
 from pathlib import Path
 
 import click
@@ -9,16 +8,11 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from thuiszitters.cases.models import Case
+from thuiszitters.clitools import fail
 from thuiszitters.clock import now_utc, today
 from thuiszitters.extensions import db
 
 case_cli = AppGroup("case", help="Casussen.")
-
-
-def _fail(message: str) -> None:
-    db.session.rollback()
-    click.echo(f"Fout: {message}", err=True)
-    sys.exit(1)
 
 
 @case_cli.command("pdf")
@@ -34,14 +28,14 @@ def case_pdf(reference: str, out: Path) -> None:
         select(Case).where(Case.reference == reference.strip().upper(), Case.anonymised_at.is_(None))
     )
     if case is None:
-        _fail(f"er is geen casus met nummer {reference}.")
+        fail(f"er is geen casus met nummer {reference}.")
         return
     pdf = case_summary_pdf(case, actor=None, today=today(), now=now_utc(), via="cli")
     try:
         out.write_bytes(pdf)
     except OSError:
         # Nothing was written, so the download is not logged either (rolled back).
-        _fail(f"kan {out} niet schrijven. Bestaat de map en mag u daarin schrijven?")
+        fail(f"kan {out} niet schrijven. Bestaat de map en mag u daarin schrijven?")
         return
     db.session.commit()
     click.echo(f"Casusoverzicht van {case.reference} geschreven naar {out}.")
