@@ -364,8 +364,14 @@ def readme_table(results: dict) -> str:
                 return "not available"
             if "result" not in o:
                 return f"failed (exit {o['exit_code']})"
-            r = o["result"]
-            summary = ", ".join(f"{k} {v}" for k, v in r.items()
+            # One level of nesting is flattened ("nothing_due p95_ms 152.1"), so the sweep's phases show too.
+            flat: dict[str, object] = {}
+            for k, v in o["result"].items():
+                if isinstance(v, dict):
+                    flat.update({f"{k} {sub}": subv for sub, subv in v.items() if not isinstance(subv, dict)})
+                else:
+                    flat[k] = v
+            summary = ", ".join(f"{k} {v}" for k, v in flat.items()
                                 if k.endswith(("_ms", "_s", "_mb", "seconds")) or k == "ok")
             return summary or o["status"]
         row(f"{key} ({OTHER_BENCHMARKS[key]})", "its own", other)
