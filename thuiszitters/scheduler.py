@@ -49,6 +49,9 @@ JOBS: list[JobSpec] = [
     JobSpec("inspectie_export", "thuiszitters.exports.services:run_monthly_export",
             {"trigger": "cron", "day": 1, "hour": 6, "minute": 0}, run_at_start=True),
     JobSpec("retention", "thuiszitters.retention:anonymise_expired_cases", {"trigger": "cron", "hour": 3, "minute": 0}),
+    # Expired sessions and old login attempts: refused anyway, deleted so the tables stay small.
+    JobSpec("security_purge", "thuiszitters.accounts.housekeeping:purge_security_records",
+            {"trigger": "interval", "hours": 1}, run_at_start=True),
 ]
 
 

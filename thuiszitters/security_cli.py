@@ -47,16 +47,12 @@ def retention_run(today_text: str | None):
 
 @security_cli.command("purge")
 def security_purge():
-    """Delete expired sessions and login attempts older than the throttling window."""
-    from thuiszitters.accounts.sessions import purge_expired_sessions
-    from thuiszitters.accounts.throttle import purge_old_attempts
-    from thuiszitters.clock import real_now_utc
+    """Delete expired sessions and login attempts older than the throttling window (the scheduler does this hourly)."""
+    from thuiszitters.accounts.housekeeping import purge_security_records
 
-    now = real_now_utc()
-    sessions = purge_expired_sessions(current_app, now)
-    attempts = purge_old_attempts(now)
+    summary = purge_security_records()
     db.session.commit()
-    click.echo(f"{sessions} verlopen sessie(s) en {attempts} oude inlogpoging(en) verwijderd.")
+    click.echo(f"{summary}." if summary else "Niets te verwijderen.")
 
 
 def register(app: Flask) -> None:

@@ -59,6 +59,26 @@ def test_aanmelding_term_with_extension_and_decision():
     assert rules.aanmelding_reminders_due(step, date(2026, 11, 3)) == []
 
 
+def test_ten_weeks_without_a_decision_raises_the_temporary_enrolment_alert_the_day_after():
+    step = SimpleNamespace(kind="aanmelding", received_on=date(2026, 8, 31), extended_on=None, extension_weeks=None,
+                           decision=None, decided_on=None)
+    # 31 Aug + 10 weeks = 9 Nov: a decision that day is still in time; from 10 Nov the pupil may claim enrolment.
+    assert "temporary_enrolment" not in {d.rule for d in rules.aanmelding_reminders_due(step, date(2026, 11, 9))}
+    assert Due("temporary_enrolment", date(2026, 11, 10)) in rules.aanmelding_reminders_due(step, date(2026, 11, 10))
+    # A state: still due (with the same key, so sent once) when the sweep first runs weeks later.
+    assert Due("temporary_enrolment", date(2026, 11, 10)) in rules.aanmelding_reminders_due(step, date(2027, 1, 4))
+    step.decision, step.decided_on = "afgewezen", date(2026, 11, 20)
+    assert rules.aanmelding_reminders_due(step, date(2026, 11, 23)) == []
+
+
+def test_the_longest_extension_ends_on_the_day_the_temporary_enrolment_alert_is_due():
+    step = SimpleNamespace(kind="aanmelding", received_on=date(2026, 8, 31), extended_on=date(2026, 10, 5),
+                           extension_weeks=4, decision=None, decided_on=None)
+    assert rules.aanmelding_reminders_due(step, date(2026, 11, 10)) == [
+        Due("aanmelding_undecided", date(2026, 11, 10)), Due("temporary_enrolment", date(2026, 11, 10))]
+    assert rules.TEMPORARY_ENROLMENT in rules.ALERT_RULES and rules.TEMPORARY_ENROLMENT in rules.LEERPLICHT_RULES
+
+
 def test_gpo_follow_up_is_due_on_its_date_unless_recorded_or_withdrawn():
     step = SimpleNamespace(kind="geschillencommissie", verdict="ongegrond", verdict_on=date(2026, 9, 1),
                            follow_up=None)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import render_template_string
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import csrf_from
@@ -132,3 +132,39 @@ def test_the_case_page_include_shows_the_alert_state(app):
         assert "Open" in html and "wacht op beoordeling" in html
         counts = render_template_string("{{ open_alert_counts(ids) }}", ids=[older.case_id, newer.case_id])
         assert counts == str({older.case_id: 1, newer.case_id: 1})
+
+
+def test_ten_weeks_without_a_decision_on_an_aanmelding_reaches_the_leerplicht_queue(app, auth, client):
+    from thuiszitters.cases.models import Step
+    from thuiszitters.clock import now_utc
+
+    w = factories.world()
+    # Out of school since 1 September: not yet overdue on 23 November (deadline 1 December).
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 1), reference="TZ-TIJDELIJK")
+    db.session.add(Step(case_id=case.id, kind="aanmelding", received_on=date(2026, 9, 7), created_at=now_utc()))
+    db.session.commit()
+    send_due_reminders(date(2026, 11, 16))  # receipt + 10 weeks = 16 November: the school may still decide today
+    db.session.commit()
+    assert db.session.scalars(select(Alert.kind)).all() == []
+    send_due_reminders(date(2026, 11, 17))
+    send_due_reminders(date(2026, 11, 23))  # the same state a week later: no second alert
+    db.session.commit()
+    alert = db.session.scalar(select(Alert))
+    assert (alert.kind, alert.due_on, db.session.scalar(select(func.count()).select_from(Alert))) == (
+        "temporary_enrolment", date(2026, 11, 17), 1)
+    with app.test_request_context():  # what the coordinator's case page says about it
+        html = render_template_string('{% include "alerts/_case_alerts.html" %}', case=case)
+        assert "Geen besluit op de aanmelding na tien weken" in html and "Terugkeerdoel" not in html
+
+    auth.login("lp1@example.nl")
+    queue = client.get("/signalen").get_data(as_text=True)
+    assert "TZ-TIJDELIJK" in queue and "recht op tijdelijke inschrijving" in queue
+    assert "dagen over de termijn" not in queue  # the case itself is not overdue
+    client.post(f"/signalen/{alert.id}/afhandelen",
+                data={"csrf_token": csrf_from(queue), "note": "School gebeld: leerling tijdelijk ingeschreven."})
+    db.session.refresh(alert)
+    assert alert.status == "acknowledged"
+
+    with app.test_request_context():
+        send_due_reminders(date(2026, 11, 24))
+        assert db.session.scalar(select(func.count()).select_from(Alert)) == 1  # acknowledged stays handled

@@ -60,6 +60,8 @@ RULES: dict[str, Rule] = {
     "admin.end_user_sessions": Rule(ADMIN),
     "admin.reset_user_mfa": Rule(ADMIN),
     "audit.processing_log": Rule(ADMIN),
+    "admin.mail_outbox": Rule(ADMIN),
+    "admin.retry_mail": Rule(ADMIN),
     "cases.index": Rule(CASE_READERS),
     "cases.new": Rule(CASE_EDITORS),
     "cases.show": Rule(CASE_READERS, scoped=True),

@@ -217,7 +217,7 @@ def test_open_alerts_are_listed(app, auth, client, clock):
     db.session.commit()
     auth.login("coord1@example.nl")
     text, _ = _text(client.get(f"/casussen/{case.id}/samenvatting.pdf").data)
-    assert "Terugkeertermijn verstreken" in text and "02-12-2026" in text
+    assert "Terugkeerdoel niet gehaald" in text and "02-12-2026" in text
     assert "Geen activiteit op de casus" not in text
 
 

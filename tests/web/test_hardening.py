@@ -5,6 +5,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from tests import factories
+from tests.conftest import csrf_from
 from thuiszitters.accounts.models import User
 from thuiszitters.extensions import db
 
@@ -83,3 +84,62 @@ def test_the_cli_refuses_a_weak_password(app, runner):
     result = runner.invoke(args=["users", "create", "x@example.nl", "--role", "inspectie"], input="welkom123\n")
     assert result.exit_code == 1
     assert "minstens 12 tekens" in result.output
+
+
+def _submit(client, path: str, data: dict):
+    """Post a form as a browser does: CSRF token and case version taken from the form page."""
+    page = client.get(path).get_data(as_text=True)
+    fields = {"csrf_token": csrf_from(page)}
+    version = re.search(r'name="version"[^>]*value="(\d*)"', page)
+    if version:
+        fields["version"] = version.group(1)
+    return client.post(path, data={**fields, **data})
+
+
+def _assert_escaped(html: str) -> None:
+    assert "<script>alert" not in html and 'onmouseover="x' not in html
+    assert "&lt;script&gt;alert(" in html
+
+
+def test_metacharacters_in_every_case_text_field_are_stored_as_typed_and_shown_escaped(app, auth, client):
+    from datetime import date
+
+    from thuiszitters.cases.models import Case, Pupil, Step
+    from thuiszitters.reminders.models import Alert
+    from thuiszitters.reminders.services import send_due_reminders
+
+    factories.world()
+    db.session.commit()
+    auth.login("coord1@example.nl")
+    first, last = HOSTILE[:60], HOSTILE[60:] + "<b>"
+    response = _submit(client, "/casussen/nieuw", {
+        "first_name": first, "last_name": last, "date_of_birth": "12-05-2013", "bsn": "", "swv_code": "PO 27-01",
+        "gemeente_code": "GM0363", "school_brin": "", "absence_kind": "absoluut_verzuim",
+        "out_of_school_since": "01-06-2026", "note": HOSTILE})
+    assert response.status_code == 302
+    case_id = int(response.headers["Location"].rstrip("/").split("/")[-1])
+    assert _submit(client, f"/casussen/{case_id}/stappen/nieuw/swv_inzet", {
+        "started_on": "02-07-2026", "action": "arrangement", "description": HOSTILE,
+        "out_of_order_reason": HOSTILE}).status_code == 302
+    assert _submit(client, f"/casussen/{case_id}/sluiten", {
+        "outcome": "overig", "offer_started_on": "02-11-2026", "school_brin": "", "note": HOSTILE}).status_code == 302
+    assert _submit(client, f"/casussen/{case_id}/heropenen", {"reason": HOSTILE}).status_code == 302
+
+    pupil = db.session.scalar(select(Pupil).join(Case).where(Case.id == case_id))
+    step = db.session.scalar(select(Step).where(Step.case_id == case_id))
+    assert (pupil.first_name, pupil.last_name, step.description) == (first.strip(), last.strip(), HOSTILE.strip())
+
+    for path in (f"/casussen/{case_id}", "/casussen", "/casussen?status=open", f"/casussen/{case_id}/bewerken"):
+        _assert_escaped(client.get(path).get_data(as_text=True))
+
+    # The leerplicht's queue shows the pupil; the note of an acknowledgement comes back escaped in the history.
+    send_due_reminders(date(2026, 11, 2))
+    db.session.commit()
+    alert = db.session.scalar(select(Alert).where(Alert.case_id == case_id))
+    auth.logout()
+    auth.login("lp1@example.nl")
+    queue = client.get("/signalen").get_data(as_text=True)
+    _assert_escaped(queue)
+    client.post(f"/signalen/{alert.id}/afhandelen", data={"csrf_token": csrf_from(queue), "note": HOSTILE})
+    _assert_escaped(client.get("/signalen/afgehandeld").get_data(as_text=True))
+    _assert_escaped(client.get(f"/casussen/{case_id}").get_data(as_text=True))

@@ -124,4 +124,4 @@ def test_the_scheduler_sweeps_daily_at_seven_amsterdam_time_and_exports_on_the_f
     export = scheduler.get_job("inspectie_export").trigger
     assert export.get_next_fire_time(None, winter) == datetime(2027, 1, 1, 6, 0, tzinfo=AMSTERDAM)
     assert {job.id for job in scheduler.get_jobs()} >= {"reminders_sweep_at_start", "outbox_delivery", "heartbeat",
-                                                       "retention"}
+                                                       "retention", "security_purge"}

@@ -60,7 +60,7 @@ def test_a_case_lived_day_by_day_for_five_months_gets_each_reminder_once_on_its_
         for message in smtp.inbox.take():
             received.append((day, message["X-Envelope-To"], message["Subject"], message.get_content()))
         if day == date(2026, 6, 10):  # the leerplicht reviews the first overdue alert
-            alert = db.session.scalar(select(Alert).where(Alert.status == "open"))
+            alert = db.session.scalar(select(Alert).where(Alert.status == "open", Alert.kind == "overdue"))
             acknowledge_alert(w.leerplicht, alert.id, "Ouders gesproken; school gezocht.", now_utc())
             db.session.commit()
         day += timedelta(days=1)
@@ -73,12 +73,14 @@ def test_a_case_lived_day_by_day_for_five_months_gets_each_reminder_once_on_its_
         (date(2026, 4, 21), "[Thuiszitters] Beslistermijn aanmelding verstreken zonder besluit"),
         (date(2026, 4, 26), "[Thuiszitters] Reactie schoolbestuur op oordeel Geschillencommissie ontbreekt"),
         (date(2026, 5, 19), "[Thuiszitters] De terugkeerdatum nadert"),
+        # Receipt 9 March + 10 weeks, still undecided: the pupil may claim temporary enrolment (an alert).
+        (date(2026, 5, 19), "[Thuiszitters] Tien weken geen besluit op de aanmelding: tijdelijke inschrijving"),
         (date(2026, 6, 3), "[Thuiszitters] Terugkeerdoel niet gehaald"),
         (date(2026, 7, 1), "[Thuiszitters] Terugkeerdoel niet gehaald"),
         (date(2026, 7, 29), "[Thuiszitters] Terugkeerdoel niet gehaald"),
     ]
     leerplicht = [d for d, to, _, _ in received if to == "lp1@example.nl"]
-    assert leerplicht == [date(2026, 6, 3), date(2026, 7, 1), date(2026, 7, 29)]
+    assert leerplicht == [date(2026, 5, 19), date(2026, 6, 3), date(2026, 7, 1), date(2026, 7, 29)]
     assert {to for _, to, _, _ in received} == {"coord1@example.nl", "lp1@example.nl"}
 
     # Mails carry the reference and a link, never the pupil's name or BSN.
@@ -88,14 +90,16 @@ def test_a_case_lived_day_by_day_for_five_months_gets_each_reminder_once_on_its_
         for secret in ("Fenna", "Bakker", "111222333"):
             assert secret not in subject and secret not in body
 
-    # The first alert was acknowledged; the repeat of 1 July opened a new one, which stays open on 29 July.
-    alerts = db.session.execute(select(Alert.due_on, Alert.status).order_by(Alert.due_on)).all()
-    assert alerts == [(date(2026, 6, 3), "acknowledged"), (date(2026, 7, 1), "open")]
+    # The first overdue alert was acknowledged; the repeat of 1 July opened a new one, which stays open on 29 July.
+    # The temporary-enrolment alert waits for its own review.
+    alerts = db.session.execute(select(Alert.kind, Alert.due_on, Alert.status).order_by(Alert.due_on)).all()
+    assert alerts == [("temporary_enrolment", date(2026, 5, 19), "open"), ("overdue", date(2026, 6, 3), "acknowledged"),
+                      ("overdue", date(2026, 7, 1), "open")]
     # Each user sees the same reminders in the app.
     assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == w.coordinator.id)) == 9
+                             .where(Notification.user_id == w.coordinator.id)) == 10
     assert db.session.scalar(select(func.count()).select_from(Notification)
-                             .where(Notification.user_id == w.leerplicht.id)) == 3
+                             .where(Notification.user_id == w.leerplicht.id)) == 4
 
 
 def test_a_scheduler_down_for_ten_days_sends_the_missed_reminders_once(app, clock, smtp):

@@ -1,7 +1,7 @@
-"""Admin pages: users, their role and scope, and their API tokens."""
+"""Admin pages: users, their role and scope, and their API tokens; the mail outbox."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
@@ -18,9 +18,11 @@ from thuiszitters.accounts.services import (
     set_password,
     update_user,
 )
+from thuiszitters.clock import now_utc
 from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, Swv
+from thuiszitters.reminders.mailer import outbox_overview, retry_failed
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -147,3 +149,26 @@ def reset_user_mfa(user_id: int):
         flash(f"Tweestapsverificatie van {user.email} is gewist; bij de volgende keer inloggen stelt "
               "de gebruiker haar opnieuw in.", "success")
     return redirect(url_for("admin.edit_user", user_id=user.id))
+
+
+@bp.route("/mail")
+def mail_outbox():
+    """The outbox: how many mails wait, went out or failed, and the ones that need attention."""
+    return render_template("admin/mail.html", overview=outbox_overview(), form=ConfirmForm())
+
+
+@bp.post("/mail/opnieuw")
+def retry_mail():
+    """Send failed mail again: one (``message_id`` in the form) or every failed one."""
+    raw = (request.form.get("message_id") or "").strip()
+    if raw and not raw.isdigit():
+        abort(400)
+    if ConfirmForm().validate_on_submit():
+        count = retry_failed(now_utc(), actor_id=current_user.id, message_id=int(raw) if raw else None)
+        db.session.commit()
+        if count:
+            flash(f"{count} mail(s) opnieuw in de wachtrij gezet; de verzender probeert het binnen een minuut.",
+                  "success")
+        else:
+            flash("Er was geen mislukte mail (meer) om opnieuw te versturen.", "info")
+    return redirect(url_for("admin.mail_outbox"))

@@ -13,6 +13,7 @@ from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.reminders.models import Alert
+from thuiszitters.reminders.rules import ALERT_RULES
 from thuiszitters.reminders.services import ALERT_STATUSES, acknowledge_alert, alerts_in_scope, get_visible_alert
 
 LEERPLICHT = frozenset({"leerplicht"})
@@ -76,7 +77,7 @@ _ALERT_SCHEMA = {
     "properties": {
         "id": {"type": "integer"},
         "caseId": {"type": "integer"},
-        "kind": {"type": "string", "enum": ["overdue"]},
+        "kind": {"type": "string", "enum": sorted(ALERT_RULES)},
         "dueOn": {"type": "string", "format": "date"},
         "createdAt": {"type": "string", "format": "date-time"},
         "status": {"type": "string", "enum": list(ALERT_STATUSES)},

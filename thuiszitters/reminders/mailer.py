@@ -11,7 +11,8 @@ and the stable ``Message-ID`` lets mail servers and clients drop that rare dupli
 Failures: a connection problem or a temporary SMTP answer (4xx) keeps the message ``pending`` and retries it with
 exponential back-off, capped at an hour, for as long as it takes (a mail server down for a day delays mail, it
 does not drop it). A permanent answer (5xx, e.g. an unknown recipient) is retried too, and after
-``MAIL_MAX_ATTEMPTS`` the message is parked as ``failed``, still in the table for a beheerder to look at.
+``MAIL_MAX_ATTEMPTS`` the message is parked as ``failed``, still in the table: the admin page "Mail" lists it
+(``outbox_overview``) and sends it again on request (``retry_failed``).
 """
 from __future__ import annotations
 
@@ -25,7 +26,7 @@ from email.utils import format_datetime
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import or_, select, update
+from sqlalchemy import func, or_, select, update
 
 from thuiszitters.extensions import db
 from thuiszitters.reminders.models import OutboxMessage
@@ -61,6 +62,8 @@ def _is_permanent(exc: Exception) -> bool:
 def _describe(exc: Exception) -> str:
     """The error class and SMTP code only: server texts can echo the recipient's address."""
     code = getattr(exc, "smtp_code", None)
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code = "/".join(sorted({str(answer[0]) for answer in exc.recipients.values()}))
     return f"{type(exc).__name__}{f' {code}' if code else ''}"[:500]
 
 
@@ -167,3 +170,50 @@ def deliver_outbox(now: datetime, *, limit: int = 200) -> DeliveryResult:
     finally:
         _close(smtp)
     return result
+
+
+# --- The admin's view of the outbox --------------------------------------------------------------------------
+
+OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
+
+
+@dataclass(frozen=True)
+class OutboxOverview:
+    counts: dict[str, int]
+    failed: list[OutboxMessage]  # newest first, at most ``limit``
+    delayed: list[OutboxMessage]  # still being retried after at least one failed attempt
+
+
+def outbox_overview(*, limit: int = 100) -> OutboxOverview:
+    """Counts per status and the messages that need a beheerder's eye (failed, or retried after an error)."""
+    counts = dict.fromkeys(OUTBOX_STATUSES, 0)
+    for status, count in db.session.execute(
+            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)):
+        counts[status] = count
+    failed = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "failed")
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+    delayed = list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "pending", OutboxMessage.last_error.is_not(None))
+        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
+    return OutboxOverview(counts, failed, delayed)
+
+
+def retry_failed(now: datetime, *, actor_id: int, message_id: int | None = None) -> int:
+    """Put failed mails (all, or one) back in the queue with a fresh count of attempts; returns how many.
+
+    A conditional update: a message that is no longer ``failed`` (retried by someone else meanwhile) is left as it
+    is. The last error stays until the next attempt replaces it. Writes an audit event; does not commit.
+    """
+    from thuiszitters.audit.services import ACTIVITY_ADMIN, record
+
+    query = update(OutboxMessage).where(OutboxMessage.status == "failed")
+    if message_id is not None:
+        query = query.where(OutboxMessage.id == message_id)
+    count = db.session.execute(
+        query.values(status="pending", attempts=0, next_attempt_at=now).execution_options(synchronize_session=False)
+    ).rowcount
+    if count:
+        record("mail.retry", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="outbox_message",
+               object_id=message_id, changes={"status": ["failed", "pending"], "count": [None, count]})
+    return count

@@ -10,7 +10,8 @@ Two kinds of rule:
   catch-up window (``catch_up_days``, default 30): a fresh install, or a case registered months late, does not
   get a flood of reminders about dates long past. A notice is also dropped once the event it announces has
   passed (the deadline or the decision term): a newer rule then speaks instead.
-* **States** (``overdue``, ``aanmelding_undecided``, ``gpo_follow_up``, ``stale``) describe a situation that
+* **States** (``overdue``, ``aanmelding_undecided``, ``temporary_enrolment``, ``gpo_follow_up``, ``stale``)
+  describe a situation that
   holds until someone acts. They are due however long ago they began, so a case registered late is overdue at
   once. The overdue alert repeats every ``overdue_repeat_weeks``; only the latest occurrence is due, because an
   alert about an earlier four-week period says nothing the current one does not.
@@ -28,14 +29,17 @@ DEADLINE_APPROACHING = "deadline_approaching"
 OVERDUE = "overdue"
 AANMELDING_DUE_SOON = "aanmelding_due_soon"
 AANMELDING_UNDECIDED = "aanmelding_undecided"
+TEMPORARY_ENROLMENT = "temporary_enrolment"
 GPO_FOLLOW_UP = "gpo_follow_up"
 STALE = "stale"
 
-RULES = (HALFWAY, DEADLINE_APPROACHING, OVERDUE, AANMELDING_DUE_SOON, AANMELDING_UNDECIDED, GPO_FOLLOW_UP, STALE)
-# Rules whose reminder also opens an alert for the leerplicht review queue.
-ALERT_RULES = frozenset({OVERDUE})
+RULES = (HALFWAY, DEADLINE_APPROACHING, OVERDUE, AANMELDING_DUE_SOON, AANMELDING_UNDECIDED, TEMPORARY_ENROLMENT,
+         GPO_FOLLOW_UP, STALE)
+# Rules whose reminder also opens an alert for the leerplicht review queue: the return goal missed, and a school
+# that let ten weeks pass without deciding on an aanmelding (the pupil may now claim temporary enrolment there).
+ALERT_RULES = frozenset({OVERDUE, TEMPORARY_ENROLMENT})
 # Rules that go to the leerplicht of the pupil's gemeente as well as the coordinator.
-LEERPLICHT_RULES = frozenset({OVERDUE})
+LEERPLICHT_RULES = frozenset({OVERDUE, TEMPORARY_ENROLMENT})
 
 RULE_LABELS = {
     HALFWAY: "Halverwege de termijn: wat is het plan?",
@@ -43,8 +47,14 @@ RULE_LABELS = {
     OVERDUE: "Terugkeerdoel niet gehaald",
     AANMELDING_DUE_SOON: "Beslistermijn aanmelding loopt bijna af",
     AANMELDING_UNDECIDED: "Beslistermijn aanmelding verstreken zonder besluit",
+    TEMPORARY_ENROLMENT: "Tien weken geen besluit op de aanmelding: tijdelijke inschrijving",
     GPO_FOLLOW_UP: "Reactie schoolbestuur op oordeel Geschillencommissie ontbreekt",
     STALE: "Al twee weken geen activiteit",
+}
+# What an alert of each kind is called on the review queue, the case page and in the PDF.
+ALERT_KIND_LABELS = {
+    OVERDUE: "Terugkeerdoel niet gehaald",
+    TEMPORARY_ENROLMENT: "Geen besluit op de aanmelding na tien weken: recht op tijdelijke inschrijving",
 }
 
 
@@ -145,7 +155,8 @@ def aanmelding_reminders_due(
     offsets: Offsets = DEFAULT_OFFSETS,
     terms: case_rules.Terms = case_rules.DEFAULT_TERMS,
 ) -> list[Due]:
-    """The zorgplicht term: a week before the school's decision is due, and the day after it passed undecided."""
+    """The zorgplicht term: a week before the school's decision is due, the day after it passed undecided, and
+    the day after ten weeks passed undecided (the pupil may then claim temporary enrolment: an alert)."""
     if getattr(step, "decision", None) is not None or getattr(step, "received_on", None) is None:
         return []
     decision_due = case_rules.aanmelding_decision_due_on(step, terms)
@@ -156,6 +167,10 @@ def aanmelding_reminders_due(
     passed = decision_due + timedelta(days=1)
     if passed <= today:
         due.append(Due(AANMELDING_UNDECIDED, passed))
+    entitled_from = case_rules.aanmelding_temporary_enrolment_from(step, terms)
+    # A decision on the tenth week's last day is still in time: the alert is due the day after.
+    if entitled_from is not None and entitled_from + timedelta(days=1) <= today:
+        due.append(Due(TEMPORARY_ENROLMENT, entitled_from + timedelta(days=1)))
     return due
 
 
@@ -215,6 +230,9 @@ def message_text(rule: str, reference: str, due_on: date, return_deadline: date)
                              f"een week af.",
         AANMELDING_UNDECIDED: f"De school heeft in casus {reference} niet binnen de beslistermijn op de "
                               f"aanmelding besloten; de leerling heeft mogelijk recht op tijdelijke inschrijving.",
+        TEMPORARY_ENROLMENT: f"De school heeft in casus {reference} tien weken na ontvangst nog niet op de "
+                             f"aanmelding besloten. De leerling heeft recht op tijdelijke inschrijving op die school; "
+                             f"de leerplichtambtenaar beoordeelt het signaal.",
         GPO_FOLLOW_UP: f"Het schoolbestuur had in casus {reference} uiterlijk {d(due_on)} moeten laten weten wat "
                        f"het met het oordeel van de Geschillencommissie doet. Vraag om een reactie.",
         STALE: f"In casus {reference} is al twee weken niets vastgelegd.",

@@ -379,7 +379,7 @@ def send_due_reminders(today: date, now: datetime | None = None) -> SweepResult:
 # --- Alerts: the leerplicht review queue --------------------------------------------------------------------
 
 ALERT_STATUSES = ("open", "acknowledged")
-ALERT_KIND_LABELS = {rules.OVERDUE: "Terugkeerdoel niet gehaald"}
+ALERT_KIND_LABELS = rules.ALERT_KIND_LABELS
 
 
 def alerts_in_scope(user: User, status: str = "open") -> Any:

@@ -93,6 +93,11 @@ def unread_notifications() -> int:
     return services.unread_count(current_user)
 
 
+@bp.app_template_global("alert_kind_label")
+def alert_kind_label(kind: str) -> str:
+    return services.ALERT_KIND_LABELS.get(kind, kind)
+
+
 @bp.app_template_global("days_overdue")
 def days_overdue(return_deadline) -> int:
     return max(0, (today() - return_deadline).days)

@@ -24,6 +24,7 @@ from thuiszitters.errors import Forbidden
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import School
 from thuiszitters.reminders.models import Alert
+from thuiszitters.reminders.rules import ALERT_KIND_LABELS
 from thuiszitters.reports.pdf import (
     CaseSummary,
     SummaryAlert,
@@ -119,14 +120,6 @@ _FREE_TEXT_FIELDS = frozenset({"note", "description", "late_filing_reason", "out
                                "first_name", "last_name", "date_of_birth", "bsn"})
 _MASK = "…"
 
-ALERT_KIND_LABELS = {
-    "overdue": "Terugkeertermijn verstreken",
-    "overdue_repeat": "Terugkeertermijn verstreken (herhaling)",
-    "aanmelding_undecided": "Aanmelding: besluittermijn verstreken",
-    "aanmelding_due": "Aanmelding: besluit binnenkort verwacht",
-    "gpo_follow_up": "Reactie schoolbestuur op oordeel GPO ontbreekt",
-    "stale": "Geen activiteit op de casus",
-}
 ALERT_STATUS_LABELS = {"open": "Open", "acknowledged": "Afgehandeld"}
 
 
