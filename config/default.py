@@ -71,6 +71,9 @@ SESSION_COOKIE_SECURE = False
 PERMANENT_SESSION_LIFETIME = 12 * 60 * 60
 SESSION_IDLE_MINUTES = 30
 
+# API tokens expire this many days after they are issued (`flask users token --days` may shorten or lengthen it).
+API_TOKEN_DAYS = 365
+
 WTF_CSRF_TIME_LIMIT = None
 
 MFA_REQUIRED = False

@@ -47,7 +47,7 @@ def user(role: str = "coordinator", *, email: str | None = None, swvs: tuple[str
 
 
 def token(user_obj) -> str:
-    return issue_token(user_obj, "test", actor_id=None)
+    return issue_token(user_obj, "test", actor_id=None).token
 
 
 def case(swv_obj: Swv, gemeente_obj: Gemeente, *, out_of_school_since: date, status: str = "open",

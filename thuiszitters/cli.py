@@ -51,17 +51,25 @@ def users_create(email: str, role: str, swvs: tuple[str, ...], gemeenten: tuple[
 @users_cli.command("token")
 @click.argument("email")
 @click.option("--name", default="cli", help="waarvoor de sleutel is")
-def users_token(email: str, name: str):
-    """Print a new API token for a user (shown once, stored hashed)."""
+@click.option("--days", type=int, default=None, help="geldigheid in dagen (standaard API_TOKEN_DAYS, 365)")
+def users_token(email: str, name: str, days: int | None):
+    """Print a new API token for a user (shown once, stored hashed); it expires after --days."""
     from thuiszitters.accounts.services import find_user_by_email, issue_token
+    from thuiszitters.errors import ValidationFailed
+    from thuiszitters.formatting import format_date
 
     user = find_user_by_email(email)
     if user is None or not user.active:
         fail(f"geen actieve gebruiker {email}")
         return
-    token = issue_token(user, name, actor_id=None)
+    try:
+        issued = issue_token(user, name, actor_id=None, days=days)
+    except ValidationFailed as exc:
+        fail("; ".join(p.reason for p in exc.params))
+        return
     db.session.commit()
-    click.echo(token)
+    click.echo(issued.token)
+    click.echo(f"Geldig tot {format_date(issued.expires_at)}.", err=True)
 
 
 @seed_cli.command("demo")

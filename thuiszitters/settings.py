@@ -30,6 +30,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "MFA_REQUIRED": bool,
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXY_COUNT": int,
+    "API_TOKEN_DAYS": int,
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}

@@ -36,7 +36,7 @@ def test_users_token_prints_a_working_token(app, runner, client):
     db.session.commit()
     result = runner.invoke(args=["users", "token", "coord1@example.nl"])
     assert result.exit_code == 0
-    token = result.output.strip()
+    token = result.stdout.strip()
     response = client.get("/api/v1/cases", headers={"Authorization": f"Bearer {token}"})
     assert response.status_code == 200
 

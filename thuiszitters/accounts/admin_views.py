@@ -116,7 +116,8 @@ def edit_user(user_id: int):
             flash(f"Gebruiker {user.email} is bijgewerkt.", "success")
             return redirect(url_for("admin.users"))
     status = 400 if form.is_submitted() else 200
-    return render_template("admin/user_form.html", form=form, user=user, revoke_form=ConfirmForm()), status
+    return render_template("admin/user_form.html", form=form, user=user, revoke_form=ConfirmForm(),
+                           now=now_utc()), status
 
 
 @bp.post("/gebruikers/<int:user_id>/tokens/<int:token_id>/intrekken")

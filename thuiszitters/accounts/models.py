@@ -78,7 +78,8 @@ class User(UserMixin, db.Model):
 
 
 class ApiToken(db.Model):
-    """A bearer token. Only its SHA-256 is stored; the token itself is shown once."""
+    """A bearer token. Only its SHA-256 is stored; the token itself is shown once. It expires (``expires_at``;
+    tokens issued before expiry existed have none) and can be revoked earlier."""
 
     __tablename__ = "api_token"
 
@@ -90,12 +91,19 @@ class ApiToken(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
     last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
+    expires_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
     user: Mapped[User] = relationship(back_populates="tokens")
 
     @property
     def active(self) -> bool:
         return self.revoked_at is None
+
+    def expired(self, now: datetime) -> bool:
+        return self.expires_at is not None and self.expires_at <= now
+
+    def usable(self, now: datetime) -> bool:
+        return self.active and not self.expired(now)
 
 
 class UserSession(db.Model):

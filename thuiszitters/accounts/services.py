@@ -5,6 +5,7 @@ import hashlib
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
@@ -218,16 +219,32 @@ def _token_digest(token: str) -> str:
     return hashlib.sha256(token.encode()).hexdigest()
 
 
-def issue_token(user: User, name: str = "cli", *, actor_id: int | None) -> str:
-    """Create a token and return it; only its hash is kept."""
+MAX_TOKEN_DAYS = 3 * 366
+
+
+@dataclass(frozen=True)
+class ApiIssued:
+    """A new token, to show once, and when it stops working."""
+
+    token: str
+    expires_at: datetime
+
+
+def issue_token(user: User, name: str = "cli", *, actor_id: int | None, days: int | None = None) -> ApiIssued:
+    """Create a token valid for ``days`` (config API_TOKEN_DAYS by default); only its hash is kept."""
+    days = int(current_app.config["API_TOKEN_DAYS"]) if days is None else days
+    if not 1 <= days <= MAX_TOKEN_DAYS:
+        raise ValidationFailed([InvalidParam("days", "out_of_range",
+                                             f"Een API-sleutel is 1 tot {MAX_TOKEN_DAYS} dagen geldig.")])
     token = TOKEN_PREFIX + secrets.token_urlsafe(32)
-    db.session.add(
-        ApiToken(user=user, token_hash=_token_digest(token), prefix=token[:10], name=name[:100],
-                 created_at=now_utc())
-    )
+    now = now_utc()
+    row = ApiToken(user=user, token_hash=_token_digest(token), prefix=token[:10], name=name[:100],
+                   created_at=now, expires_at=now + timedelta(days=days))
+    db.session.add(row)
     db.session.flush()
-    record("token.issue", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id)
-    return token
+    record("token.issue", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id,
+           changes={"expires_at": [None, row.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")]})
+    return ApiIssued(token, row.expires_at)
 
 
 def revoke_token(user: User, token_id: int, *, actor_id: int | None) -> None:
@@ -242,11 +259,11 @@ def revoke_token(user: User, token_id: int, *, actor_id: int | None) -> None:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None for an unknown, revoked or deactivated one."""
+    """The active user a bearer token belongs to, or None for an unknown, revoked, expired or deactivated one."""
     row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
-    if row is None or row.revoked_at is not None or not row.user.active:
-        return None
     now = now_utc()
+    if row is None or not row.usable(now) or not row.user.active:
+        return None
     # Write the last-use time at most once a minute: no write per request.
     if row.last_used_at is None or (now - row.last_used_at).total_seconds() > 60:
         row.last_used_at = now
