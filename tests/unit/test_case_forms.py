@@ -9,7 +9,7 @@ from wtforms import Form
 
 from thuiszitters.cases.forms import ChoiceField, DateRequired, DutchDateField
 from thuiszitters.cases.labels import action_label, display_value
-from thuiszitters.cases.presenters import describe_changes
+from thuiszitters.cases.presenters import change_phrase, describe_changes, event_text
 
 
 class _DateForm(Form):
@@ -53,10 +53,18 @@ def test_a_choice_outside_the_list_is_refused_in_dutch():
 def test_logged_changes_read_as_dutch_lines():
     lines = describe_changes({"absence_kind": ["absoluut_verzuim", "relatief_verzuim"], "bsn": ["…", "…"],
                               "received_on": [None, "2026-09-07"], "version": [1, 2], "kind": "aanmelding"})
+    # In the order the forms show the fields; the version counter and the step kind are bookkeeping.
     assert [(line.label, line.old, line.new, line.masked) for line in lines] == [
-        ("Soort verzuim", "Absoluut verzuim", "Langdurig relatief verzuim", False),
         ("BSN", "", "gewijzigd (inhoud niet getoond)", True),
+        ("Soort verzuim", "Absoluut verzuim", "Langdurig relatief verzuim", False),
         ("Datum ontvangst aanmelding", "—", "07-09-2026", False),
     ]
+    # Personal data and free text stay hidden even where an old event kept the values.
+    assert [(line.label, line.new, line.masked) for line in describe_changes({"last_name": ["Jansen", "Bakker"]})] \
+        == [("Achternaam", "gewijzigd (inhoud niet getoond)", True)]
+    assert change_phrase(lines[1]) == "Soort verzuim: Absoluut verzuim → Langdurig relatief verzuim"
+    assert change_phrase(lines[2]) == "Datum ontvangst aanmelding: 07-09-2026"
+    assert event_text("case.update", {"bsn": ["…", "…"], "version": [1, 2]}, "Verhuisd") == \
+        "Casusgegevens gewijzigd (BSN)\nReden: Verhuisd"
     assert action_label("step.create", {"kind": "consulent"}) == "Stap vastgelegd: Onderwijs(zorg)consulent"
     assert display_value("parental_consent", True) == "ja"

@@ -94,7 +94,7 @@ def test_coordinator_downloads_the_summary_from_the_case_page(app, auth, client,
     for label in ("Schriftelijke aanmelding", "Inzet samenwerkingsverband", "Onderwijs(zorg)consulent"):
         assert label in text
     assert "Afgewezen" in text and "Toelaatbaarheidsverklaring (TLV)" in text
-    assert "Stap toegevoegd: Schriftelijke aanmelding" in text  # the timeline
+    assert "Stap vastgelegd: Schriftelijke aanmelding" in text  # the timeline
     assert "Lp1" in text  # the leerplicht user of the pupil's gemeente is a party
     assert "Pagina 1 van" in text
     # The note's markup is shown as typed, not interpreted.
@@ -200,12 +200,12 @@ def test_timeline_names_changed_fields_but_never_personal_values(app, auth, clie
 
     text, _ = _text(client.get(f"/casussen/{case.id}/samenvatting.pdf").data)
 
-    assert "Casusgegevens gewijzigd (voornaam)" in text
+    assert "Casusgegevens gewijzigd (Voornaam)" in text
     assert "Lucas" not in text and "…" not in text
     assert "Casus gesloten" in text and "Terug naar school" in text
     assert "Gesloten" in text
     assert "case.read" not in text and "Casus geopend" not in text
-    assert text.count("Casus aangemaakt") == 1
+    assert text.count("Casus geregistreerd") == 1
 
 
 def test_open_alerts_are_listed(app, auth, client, clock):
@@ -238,7 +238,7 @@ def test_a_case_with_300_events_renders_on_several_pages_and_page_one_renders_to
     text, pages = _text(response.data)
     assert pages >= 5
     assert f"Pagina {pages} van {pages}" in text
-    assert text.count("Casusgegevens gewijzigd (notitie)") == 300
+    assert text.count("Casusgegevens gewijzigd (Notitie)") == 300
     document = pdfium.PdfDocument(response.data)
     try:
         image = document[0].render(scale=1).to_pil()

@@ -73,6 +73,7 @@ ACTION_LABELS: dict[str, str] = {
     "case.close": "Casus gesloten",
     "case.reopen": "Casus heropend",
     "case.transfer": "Casus overgedragen aan een ander samenwerkingsverband",
+    "case.anonymise": "Casus geanonimiseerd (bewaartermijn verstreken)",
     "case.pdf": "Samenvatting (pdf) gedownload",
     "step.create": "Stap vastgelegd",
     "step.update": "Stap gewijzigd",
@@ -97,6 +98,11 @@ TERM_LABELS = {
 
 # What the audit trail writes instead of personal data or free text.
 MASKED = "…"
+# Fields whose values a timeline never shows, even where an old event kept them: personal data and free text.
+CONCEALED_FIELDS = frozenset({"first_name", "last_name", "date_of_birth", "bsn", "note", "description",
+                              "late_filing_reason", "out_of_order_reason", "reason"})
+# Bookkeeping in the trail that is no part of what happened to the pupil.
+BOOKKEEPING_FIELDS = frozenset({"version", "kind", "via"})
 
 
 def field_label(name: str) -> str:

@@ -15,6 +15,9 @@ from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases import rules
 from thuiszitters.cases.facts import StepFacts
 from thuiszitters.cases.labels import (
+    BOOKKEEPING_FIELDS,
+    CONCEALED_FIELDS,
+    FIELD_LABELS,
     MASKED,
     TERM_LABELS,
     action_label,
@@ -46,17 +49,51 @@ class TimelineEntry:
     reason: str | None
 
 
+_FIELD_POSITION = {name: index for index, name in enumerate(FIELD_LABELS)}
+
+
+def _form_order(name: str) -> tuple[int, str]:
+    """Changed fields in the order the forms show them (FIELD_LABELS), unknown ones last."""
+    return _FIELD_POSITION.get(name, len(_FIELD_POSITION)), name
+
+
 def describe_changes(changes: dict[str, Any] | None) -> list[ChangeLine]:
-    """The {field: [old, new]} of an audit event as Dutch lines; the version counter is left out."""
+    """The {field: [old, new]} of an audit event as Dutch lines, in form order, without the bookkeeping.
+
+    Personal data and free text are written to the trail as "changed" only; should an old event hold a value
+    anyway, it is not shown either.
+    """
     lines = []
-    for name, value in (changes or {}).items():
-        if name in ("version", "kind") or not isinstance(value, list) or len(value) != 2:
+    for name in sorted(changes or {}, key=_form_order):
+        value = (changes or {})[name]
+        if name in BOOKKEEPING_FIELDS or not isinstance(value, list) or len(value) != 2:
             continue
-        if MASKED in value:
+        if MASKED in value or name in CONCEALED_FIELDS:
             lines.append(ChangeLine(field_label(name), "", "gewijzigd (inhoud niet getoond)", masked=True))
             continue
         lines.append(ChangeLine(field_label(name), display_value(name, value[0]), display_value(name, value[1])))
     return lines
+
+
+def change_phrase(line: ChangeLine) -> str:
+    """One change as a phrase: "Besluit van de school: Toegelaten", "Status: Open → Gesloten", or only the field."""
+    if line.masked:
+        return line.label
+    if line.old == "—":
+        return f"{line.label}: {line.new}"
+    return f"{line.label}: {line.old} → {line.new}"
+
+
+def event_text(action: str, changes: dict[str, Any] | None, reason: str | None) -> str:
+    """An audit event as one Dutch paragraph (the PDF's timeline): what happened, what changed, and why."""
+    text = action_label(action, changes)
+    if action != "case.create":  # a new case "changes" every field; the action says enough
+        phrases = [change_phrase(line) for line in describe_changes(changes)]
+        if phrases:
+            text += " (" + "; ".join(phrases) + ")"
+    if reason:
+        text += f"\nReden: {reason}"
+    return text
 
 
 def case_timeline(case: Case, limit: int = 200) -> list[TimelineEntry]:

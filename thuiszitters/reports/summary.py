@@ -8,7 +8,6 @@ the "case.pdf" audit event in the caller's transaction.
 from __future__ import annotations
 
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
@@ -19,6 +18,7 @@ from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
 from thuiszitters.cases import rules
 from thuiszitters.cases.facts import StepFacts, case_facts
 from thuiszitters.cases.models import Case, Step
+from thuiszitters.cases.presenters import event_text
 from thuiszitters.cases.services import terms
 from thuiszitters.errors import Forbidden
 from thuiszitters.extensions import db
@@ -42,83 +42,6 @@ SYSTEM_ACTOR = "Systeem"
 
 # Reads of the case (and any other "*.read") are logged but are no part of its history.
 READ_ACTIONS = frozenset({"case.read", "case.pdf"})
-
-ACTION_LABELS = {
-    "case.create": "Casus aangemaakt",
-    "case.update": "Casusgegevens gewijzigd",
-    "case.close": "Casus gesloten",
-    "case.reopen": "Casus heropend",
-    "case.transfer": "Casus overgedragen aan een ander samenwerkingsverband",
-    "case.anonymise": "Casus geanonimiseerd",
-    "step.create": "Stap toegevoegd",
-    "step.update": "Stap gewijzigd",
-    "alert.acknowledge": "Signaal afgehandeld door leerplicht",
-    "alert.create": "Signaal aangemaakt",
-    "note.create": "Notitie toegevoegd",
-}
-
-FIELD_LABELS = {
-    # case
-    "status": "status",
-    "swv": "samenwerkingsverband",
-    "gemeente": "gemeente",
-    "school": "school",
-    "absence_kind": "soort verzuim",
-    "out_of_school_since": "uit school sinds",
-    "note": "notitie",
-    "outcome": "uitkomst",
-    "offer_started_on": "passend aanbod gestart op",
-    "first_name": "voornaam",
-    "last_name": "achternaam",
-    "date_of_birth": "geboortedatum",
-    "bsn": "BSN",
-    # steps
-    "school_brin": "school",
-    "received_on": "ontvangen op",
-    "extended_on": "verlengd op",
-    "extension_weeks": "verlenging (weken)",
-    "decision": "besluit",
-    "decided_on": "besluit op",
-    "started_on": "gestart op",
-    "action": "actie",
-    "description": "toelichting",
-    "ended_on": "afgerond op",
-    "consulent_type": "soort consulent",
-    "parental_consent": "toestemming ouders",
-    "requested_on": "aangevraagd op",
-    "advice_on": "advies op",
-    "subject": "onderwerp",
-    "school_decision_on": "besluit school op",
-    "filed_on": "ingediend op",
-    "late_filing_reason": "reden late indiening",
-    "verdict": "oordeel",
-    "verdict_on": "oordeel op",
-    "follow_up": "reactie schoolbestuur",
-    "follow_up_on": "reactie schoolbestuur op",
-    "reported_on": "gemeld op",
-    "closed_on": "afgesloten op",
-    "out_of_order_reason": "reden eerdere stap",
-}
-
-# Value labels per field, so a changed choice reads as Dutch rather than as a code.
-_VALUE_LABELS: dict[str, dict[str, str]] = {
-    "status": rules.STATUS_LABELS,
-    "absence_kind": rules.ABSENCE_LABELS,
-    "decision": rules.AANMELDING_DECISION_LABELS,
-    "action": rules.SWV_ACTION_LABELS,
-    "consulent_type": rules.CONSULENT_TYPE_LABELS,
-    "subject": rules.GPO_SUBJECT_LABELS,
-    "verdict": rules.GPO_VERDICT_LABELS,
-    "follow_up": rules.FOLLOW_UP_LABELS,
-}
-# The case outcome is a code (a step's outcome is free text, see event_description).
-_CASE_VALUE_LABELS = {"outcome": rules.OUTCOME_LABELS}
-# Bookkeeping in the trail that is no part of what happened to the pupil.
-_HIDDEN_FIELDS = frozenset({"version", "kind", "via"})
-# Free text: even where an old event kept a value, only the field's name is shown.
-_FREE_TEXT_FIELDS = frozenset({"note", "description", "late_filing_reason", "out_of_order_reason", "reason",
-                               "first_name", "last_name", "date_of_birth", "bsn"})
-_MASK = "…"
 
 ALERT_STATUS_LABELS = {"open": "Open", "acknowledged": "Afgehandeld"}
 
@@ -244,60 +167,9 @@ def _step(facts: StepFacts) -> SummaryStep:
                        done=facts.done)
 
 
-def _value_text(field: str, value: Any, labels: dict[str, dict[str, str]]) -> str:
-    if value is None or value == "":
-        return "leeg"
-    if isinstance(value, bool):
-        return "ja" if value else "nee"
-    if isinstance(value, str):
-        if field in labels and value in labels[field]:
-            return labels[field][value]
-        try:
-            return _d(date.fromisoformat(value)) if len(value) == 10 else value
-        except ValueError:
-            return value
-    return str(value)
-
-
-def _change_text(field: str, change: Any, labels: dict[str, dict[str, str]], *, free_text: frozenset[str]) -> str:
-    label = FIELD_LABELS.get(field, field.replace("_", " "))
-    if field in free_text or not isinstance(change, list) or len(change) != 2:
-        return label
-    before, after = change
-    if _MASK in (before, after):
-        return label  # personal data or free text: logged as changed, never its value
-    if before is None:
-        return f"{label}: {_value_text(field, after, labels)}"
-    return f"{label}: {_value_text(field, before, labels)} → {_value_text(field, after, labels)}"
-
-
-_FIELD_POSITION = {name: index for index, name in enumerate(FIELD_LABELS)}
-
-
-def _field_order(item: tuple[str, Any]) -> tuple[int, str]:
-    """Changed fields in the order a form shows them (FIELD_LABELS), unknown ones last."""
-    return _FIELD_POSITION.get(item[0], len(_FIELD_POSITION)), item[0]
-
-
 def event_description(event: AuditEvent) -> str:
-    """One Dutch line for a timeline entry: what happened and which fields changed (values only when safe)."""
-    changes = dict(event.changes or {})
-    text = ACTION_LABELS.get(event.action, event.action)
-    kind = changes.get("kind")
-    if event.object_type == "step" and isinstance(kind, str):
-        text = f"{text}: {rules.STEP_LABELS.get(kind, kind)}"
-    is_step = event.object_type == "step"
-    labels = _VALUE_LABELS if is_step else {**_VALUE_LABELS, **_CASE_VALUE_LABELS}
-    # A step's outcome (interventieteam) is free text; a case's outcome is a code.
-    free_text = _FREE_TEXT_FIELDS | {"outcome"} if is_step else _FREE_TEXT_FIELDS
-    if event.action != "case.create":  # a new case "changes" every field; the action says enough
-        shown = [_change_text(field, change, labels, free_text=free_text)
-                 for field, change in sorted(changes.items(), key=_field_order) if field not in _HIDDEN_FIELDS]
-        if shown:
-            text += " (" + "; ".join(shown) + ")"
-    if event.reason:
-        text += f"\nReden: {event.reason}"
-    return text
+    """One Dutch paragraph for a timeline entry, worded as on the case page (cases/presenters.py)."""
+    return event_text(event.action, event.changes, event.reason)
 
 
 def _event(event: AuditEvent) -> SummaryEvent:
