@@ -60,6 +60,9 @@ MAIL_CA_FILE = ""
 EXPORT_DIR = ""
 INSPECTIE_KEY = "dev-only-inspectie-key"
 
+# The largest request body (a reference-data CSV of every school in the country is under 1 MB).
+MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+
 # Pagination of lists.
 PAGE_SIZE = 25
 API_MAX_PAGE_SIZE = 100

@@ -62,6 +62,7 @@ RULES: dict[str, Rule] = {
     "audit.processing_log": Rule(ADMIN),
     "admin.mail_outbox": Rule(ADMIN),
     "admin.retry_mail": Rule(ADMIN),
+    "admin.reference_data": Rule(ADMIN),
     "cases.index": Rule(CASE_READERS),
     "cases.new": Rule(CASE_EDITORS),
     "cases.show": Rule(CASE_READERS, scoped=True),

@@ -3,10 +3,10 @@ from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from thuiszitters.accounts.forms import ConfirmForm, UserForm
+from thuiszitters.accounts.forms import ConfirmForm, ReferenceImportForm, UserForm
 from thuiszitters.accounts.mfa import reset_mfa
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.scope import require_role
@@ -21,7 +21,8 @@ from thuiszitters.accounts.services import (
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
-from thuiszitters.reference.models import Gemeente, Swv
+from thuiszitters.reference.models import Gemeente, School, Swv
+from thuiszitters.reference.services import COLUMNS, OPTIONAL, ImportRefused, import_csv
 from thuiszitters.reminders.mailer import outbox_overview, retry_failed
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
@@ -173,3 +174,40 @@ def retry_mail():
         else:
             flash("Er was geen mislukte mail (meer) om opnieuw te versturen.", "info")
     return redirect(url_for("admin.mail_outbox"))
+
+
+# At most this many problems of a refused file are listed on the page (the count says how many there were).
+SHOWN_PROBLEMS = 50
+
+
+@bp.route("/referentiegegevens", methods=["GET", "POST"])
+def reference_data():
+    """Counts of the reference data, and the import of a CSV file: all rows or, with any bad row, none."""
+    form = ReferenceImportForm()
+    problems: list[tuple[int, str]] = []
+    status = 200
+    if form.validate_on_submit():
+        raw = form.file.data.read()
+        try:
+            text = raw.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            form.file.errors = ["Het bestand is geen UTF-8-tekst. Sla het op als CSV in UTF-8 en probeer het opnieuw."]
+        else:
+            try:
+                result = import_csv(form.kind.data, text, actor_id=current_user.id)
+            except ImportRefused as exc:
+                db.session.rollback()
+                problems = exc.problems
+            else:
+                db.session.commit()
+                flash(f"Import geslaagd: {result.created} nieuw, {result.updated} bijgewerkt.", "success")
+                return redirect(url_for("admin.reference_data"))
+    if form.is_submitted():
+        status = 400
+    counts = {
+        "swv": db.session.scalar(select(func.count()).select_from(Swv)),
+        "gemeente": db.session.scalar(select(func.count()).select_from(Gemeente)),
+        "school": db.session.scalar(select(func.count()).select_from(School)),
+    }
+    return render_template("admin/reference_data.html", form=form, counts=counts, columns=COLUMNS,
+                           optional=OPTIONAL, problems=problems[:SHOWN_PROBLEMS], problem_count=len(problems)), status

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
@@ -43,3 +44,14 @@ class CodeForm(FlaskForm):
         validators=[DataRequired("Vul de code in."), Length(max=32)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
     )
+
+
+class ReferenceImportForm(FlaskForm):
+    """Upload of one CSV file of reference data (docs/reference-data.md)."""
+
+    kind = SelectField("Soort gegevens", choices=[("swv", "Samenwerkingsverbanden"), ("gemeente", "Gemeenten"),
+                                                  ("school", "Scholen")],
+                       description="Importeer eerst samenwerkingsverbanden en gemeenten, dan scholen.")
+    file = FileField("CSV-bestand", validators=[FileRequired("Kies een CSV-bestand.")],
+                     description="UTF-8, met een kopregel; kolommen gescheiden door ; of ,.",
+                     render_kw={"accept": ".csv,text/csv"})
