@@ -12,9 +12,10 @@ from datetime import date
 
 from dateutil.relativedelta import relativedelta
 from flask import current_app
-from sqlalchemy import select, update
+from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
+from thuiszitters.audit.models import AuditNote
 from thuiszitters.audit.services import ACTIVITY_RETENTION, record
 from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.clock import now_utc
@@ -62,13 +63,15 @@ def anonymise_expired_cases(today: date) -> int:
             for name in STEP_TEXT_FIELDS:
                 setattr(step, name, None)
         db.session.execute(update(Alert).where(Alert.case_id == case.id).values(note=None))
+        # Reasons typed with a reopen or transfer: beside the trail, so they can go (the digest stays chained).
+        db.session.execute(delete(AuditNote).where(AuditNote.case_id == case.id))
         case.anonymised_at = moment
         case.updated_at = moment
         pupils[case.pupil_id] = case.pupil
         record("case.anonymise", actor_id=None, activity=ACTIVITY_RETENTION, case_id=case.id, object_type="case",
                object_id=case.id,
                changes={"fields": [None, ["pupil", *CASE_TEXT_FIELDS, *(f"step.{n}" for n in STEP_TEXT_FIELDS),
-                                          "alert.note"]]},
+                                          "alert.note", "audit.reason"]]},
                reason=f"gesloten op {case.closed_on.isoformat()}, bewaartermijn "
                       f"{current_app.config['RETENTION_YEARS']} jaar verstreken")
     db.session.flush()

@@ -88,3 +88,57 @@ def test_an_anonymised_case_disappears_from_the_coordinators_list(app, auth, cli
     db.session.commit()
     auth.login("coord1@example.nl")
     assert client.get(f"/casussen/{case.id}").status_code == 404
+
+
+def test_a_reopen_reason_is_shown_while_kept_and_deleted_by_retention_with_the_chain_intact(app, runner, auth, client):
+    from thuiszitters.audit.models import AuditNote
+    from thuiszitters.cases.services import close_case, reopen_case
+
+    w = factories.world()
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2020, 9, 1))
+    db.session.commit()
+    close_case(case, outcome="maatwerk", offer_started_on=date(2020, 11, 1), note=None, school_brin=None,
+               expected_version=case.version, actor=w.coordinator, today=date(2020, 11, 2))
+    reopen_case(case, reason="Noah zit weer thuis na een conflict met zijn mentor", expected_version=case.version,
+                actor=w.coordinator, today=date(2020, 11, 20))
+    close_case(case, outcome="maatwerk", offer_started_on=date(2020, 12, 1), note=None, school_brin=None,
+               expected_version=case.version, actor=w.coordinator, today=date(2020, 12, 2))
+    db.session.commit()
+
+    event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "case.reopen"))
+    assert event.reason.startswith("sha256:") and "Noah" not in event.reason  # the trail keeps the digest only
+    auth.login("coord1@example.nl")
+    page = client.get(f"/casussen/{case.id}").get_data(as_text=True)
+    assert "Reden: Noah zit weer thuis na een conflict met zijn mentor" in page
+
+    assert anonymise_expired_cases(date(2026, 11, 2)) == 1
+    db.session.commit()
+    assert db.session.scalar(select(AuditNote).where(AuditNote.case_id == case.id,
+                                                      AuditNote.text.contains("Noah"))) is None
+    db.session.expire_all()
+    assert db.session.get(AuditEvent, event.id).reason_text is None
+    verify = runner.invoke(args=["audit", "verify"])
+    assert verify.exit_code == 0, verify.output
+
+
+def test_verify_reports_a_reason_edited_behind_the_apps_back(app, runner):
+    from sqlalchemy import text
+
+    from thuiszitters.audit.models import AuditNote
+    from thuiszitters.cases.services import close_case, reopen_case
+
+    w = factories.world()
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 1))
+    db.session.commit()
+    close_case(case, outcome="maatwerk", offer_started_on=date(2026, 10, 1), note=None, school_brin=None,
+               expected_version=case.version, actor=w.coordinator, today=date(2026, 10, 2))
+    reopen_case(case, reason="Plaatsing mislukt", expected_version=case.version, actor=w.coordinator,
+                today=date(2026, 10, 20))
+    db.session.commit()
+    assert runner.invoke(args=["audit", "verify"]).exit_code == 0
+    note = db.session.scalar(select(AuditNote))
+    db.session.execute(text("UPDATE audit_note SET text = 'Ouders weigeren' WHERE event_id = :id"),
+                       {"id": note.event_id})
+    db.session.commit()
+    result = runner.invoke(args=["audit", "verify"])
+    assert result.exit_code == 1 and f"de reden bij id {note.event_id} is gewijzigd" in result.output

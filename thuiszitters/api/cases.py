@@ -319,7 +319,7 @@ def transfer_case(case_id: int):
 def case_events(case_id: int):
     case = _load(case_id)
     events = db.session.scalars(
-        select(AuditEvent).options(selectinload(AuditEvent.actor))
+        select(AuditEvent).options(selectinload(AuditEvent.actor), selectinload(AuditEvent.note))
         .where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
     ).all()
     record("case.events.read", actor_id=g.api_user.id, activity=_read_activity(), case_id=case.id,

@@ -118,5 +118,5 @@ def event_json(event: AuditEvent) -> dict[str, Any]:
         "objectType": event.object_type,
         "objectId": event.object_id,
         "changes": {k: v for k, v in (event.changes or {}).items()},
-        "reason": event.reason,
+        "reason": event.reason_text,
     }

@@ -1,6 +1,7 @@
 """Audit events: every read and change of personal data, shaped after the Logboek Dataverwerkingen."""
 from __future__ import annotations
 
+import hashlib
 from datetime import datetime
 from typing import Any
 
@@ -32,10 +33,42 @@ class AuditEvent(db.Model):
     object_type: Mapped[str | None] = mapped_column(String(30))
     object_id: Mapped[int | None] = mapped_column()
     changes: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    # The digest of the reason typed with the change ("sha256:…"); the text itself is an AuditNote beside the
+    # trail, so retention can delete it without breaking the chain. Rows from before notes existed hold the text.
     reason: Mapped[str | None] = mapped_column(String(500))
     # Hash chain: each row's hash covers its content and the previous row's hash.
     prev_hash: Mapped[str | None] = mapped_column(String(64))
     row_hash: Mapped[str | None] = mapped_column(String(64))
 
     actor: Mapped[User | None] = relationship()
+    note: Mapped[AuditNote | None] = relationship(viewonly=True, uselist=False)
+
+    @property
+    def reason_text(self) -> str | None:
+        """The reason as typed; None once retention deleted it (or when none was given)."""
+        if self.reason is None or not self.reason.startswith(REASON_DIGEST_PREFIX):
+            return self.reason
+        return self.note.text if self.note is not None else None
+
+
+REASON_DIGEST_PREFIX = "sha256:"
+
+
+def reason_digest(text: str) -> str:
+    return REASON_DIGEST_PREFIX + hashlib.sha256(text.encode()).hexdigest()
+
+
+class AuditNote(db.Model):
+    """The free text given as the reason for an audited change (reopen, transfer, ...).
+
+    It may hold personal data, so it is kept beside the append-only trail rather than in it: the chained row holds
+    its digest (``AuditEvent.reason``), `flask audit verify` checks the text against it, and retention deletes the
+    notes of a case together with the case's other free text.
+    """
+
+    __tablename__ = "audit_note"
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), primary_key=True)
+    case_id: Mapped[int | None] = mapped_column(index=True)
+    text: Mapped[str] = mapped_column(String(500))
 from thuiszitters.audit import guard as _guard  # noqa: E402,F401  (append-only: refuse ORM updates and deletes)

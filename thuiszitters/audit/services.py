@@ -8,7 +8,7 @@ from typing import Any
 
 from sqlalchemy import select, text
 
-from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.models import AuditEvent, AuditNote, reason_digest
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
 
@@ -69,8 +69,12 @@ def record(
     changes: dict[str, Any] | None = None,
     reason: str | None = None,
 ) -> AuditEvent:
-    """Append one event to the trail, chained to the previous one. Does not commit."""
+    """Append one event to the trail, chained to the previous one. Does not commit.
+
+    A ``reason`` is free text: the trail keeps its digest, the text goes to an AuditNote (see the model).
+    """
     session = db.session
+    reason = (reason or "")[:500] or None
     if session.get_bind().dialect.name == "postgresql":
         session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
     prev_hash = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
@@ -83,10 +87,13 @@ def record(
         object_type=object_type,
         object_id=object_id,
         changes=changes or None,
-        reason=reason,
+        reason=reason_digest(reason) if reason else None,
         prev_hash=prev_hash,
     )
     event.row_hash = compute_hash(event, prev_hash)
     session.add(event)
     session.flush()
+    if reason:
+        session.add(AuditNote(event_id=event.id, case_id=case_id, text=reason))
+        session.flush()
     return event

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.models import REASON_DIGEST_PREFIX, AuditEvent, AuditNote, reason_digest
 from thuiszitters.audit.services import compute_hash
 from thuiszitters.extensions import db
 
@@ -21,7 +21,7 @@ BATCH = 1000
 @dataclass(frozen=True)
 class Problem:
     event_id: int
-    kind: str  # "edited" or "chain_broken"
+    kind: str  # "edited", "chain_broken" or "note_edited"
     message: str
 
 
@@ -37,25 +37,28 @@ class Report:
         return not self.problems
 
 
-def _events() -> Iterator[AuditEvent]:
-    """All events in id order, streamed in batches, as detached objects (the identity map stays small)."""
-    table = AuditEvent.__table__
+def _events() -> Iterator[tuple[AuditEvent, str | None]]:
+    """All events in id order with the text of their note, streamed in batches, as detached objects."""
+    table, notes = AuditEvent.__table__, AuditNote.__table__
     last_id = 0
     while True:
         rows = db.session.execute(
-            select(table).where(table.c.id > last_id).order_by(table.c.id).limit(BATCH)
+            select(table, notes.c.text.label("note_text")).outerjoin(notes, notes.c.event_id == table.c.id)
+            .where(table.c.id > last_id).order_by(table.c.id).limit(BATCH)
         ).mappings().all()
         if not rows:
             return
         for row in rows:
-            yield AuditEvent(**dict(row))
+            values = dict(row)
+            note_text = values.pop("note_text")
+            yield AuditEvent(**values), note_text
         last_id = rows[-1]["id"]
 
 
 def verify_chain() -> Report:
     report = Report()
     previous: AuditEvent | None = None
-    for event in _events():
+    for event, note_text in _events():
         report.checked += 1
         expected_prev = previous.row_hash if previous is not None else None
         if event.prev_hash != expected_prev:
@@ -68,6 +71,11 @@ def verify_chain() -> Report:
             report.problems.append(Problem(event.id, "chain_broken", message))
         if compute_hash(event, event.prev_hash) != event.row_hash:
             report.problems.append(Problem(event.id, "edited", f"id {event.id} is gewijzigd (hash klopt niet)"))
+        # A note deleted by retention is fine; a note whose text no longer matches the chained digest is not.
+        if note_text is not None and (event.reason or "").startswith(REASON_DIGEST_PREFIX) \
+                and reason_digest(note_text) != event.reason:
+            report.problems.append(Problem(event.id, "note_edited",
+                                           f"de reden bij id {event.id} is gewijzigd (hash klopt niet)"))
         previous = event
     if previous is not None:
         report.last_id, report.head_hash = previous.id, previous.row_hash

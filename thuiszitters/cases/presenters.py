@@ -100,7 +100,7 @@ def case_timeline(case: Case, limit: int = 200) -> list[TimelineEntry]:
     """The case's audit events, newest first, in one query (the actor is joined)."""
     events = db.session.scalars(
         select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.note))
         .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(HIDDEN_ACTIONS))
         .order_by(AuditEvent.id.desc())
         .limit(limit)
@@ -111,7 +111,7 @@ def case_timeline(case: Case, limit: int = 200) -> list[TimelineEntry]:
             actor=event.actor.name if event.actor else "systeem",
             description=action_label(event.action, event.changes),
             changes=describe_changes(event.changes),
-            reason=event.reason,
+            reason=event.reason_text,
         )
         for event in events
     ]

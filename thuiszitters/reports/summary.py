@@ -67,7 +67,7 @@ def _load_case(case: Case) -> Case:
 def _timeline_events(case: Case) -> list[AuditEvent]:
     statement = (
         select(AuditEvent)
-        .options(joinedload(AuditEvent.actor))
+        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.note))
         .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(READ_ACTIONS),
                AuditEvent.action.not_like("%.read"))
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
@@ -169,7 +169,7 @@ def _step(facts: StepFacts) -> SummaryStep:
 
 def event_description(event: AuditEvent) -> str:
     """One Dutch paragraph for a timeline entry, worded as on the case page (cases/presenters.py)."""
-    return event_text(event.action, event.changes, event.reason)
+    return event_text(event.action, event.changes, event.reason_text)
 
 
 def _event(event: AuditEvent) -> SummaryEvent:
