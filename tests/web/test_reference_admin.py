@@ -64,3 +64,12 @@ def test_only_admins_import_reference_data(app, auth, client):
     db.session.commit()
     auth.login("coord1@example.nl")
     assert client.get("/beheer/referentiegegevens").status_code == 403
+
+
+def test_an_oversized_upload_is_refused_with_a_dutch_page(app, auth, client):
+    factories.world()
+    db.session.commit()
+    auth.login("admin@example.nl")
+    response = _upload(client, "school", b"brin;name;school_type\n" + b"x" * (11 * 1024 * 1024))
+    assert response.status_code == 413
+    assert "Bestand te groot" in response.get_data(as_text=True)
