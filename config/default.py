@@ -80,6 +80,8 @@ API_TOKEN_DAYS = 365
 WTF_CSRF_TIME_LIMIT = None
 
 MFA_REQUIRED = False
+# A first MFA enrolment also needs a code sent to the user's e-mail address (always on in production).
+MFA_ENROLMENT_MAIL_CODE = False
 
 # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (nginx on the same host: 1). Login
 # throttling per address needs the client's address, not the proxy's. 0 trusts no such header.

@@ -28,6 +28,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "INSPECTIE_KEY": str,
     "RETENTION_YEARS": int,
     "MFA_REQUIRED": bool,
+    "MFA_ENROLMENT_MAIL_CODE": bool,
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXY_COUNT": int,
     "API_TOKEN_DAYS": int,
@@ -101,9 +102,12 @@ def check_config(config: dict[str, Any]) -> None:
         problems.append("THUISZITTERS_FIXED_TODAY is not allowed in production")
     if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         problems.append("production runs on PostgreSQL: set DATABASE_URL")
+    if not config.get("MAIL_SERVER"):
+        problems.append("production sends reminders and enrolment codes by mail: set THUISZITTERS_MAIL_SERVER")
     if problems:
         raise ConfigError("; ".join(problems))
     config["SESSION_COOKIE_SECURE"] = True
     # "__Host-": the browser sends it only over HTTPS, to this host, for the whole path; no subdomain can set it.
     config["SESSION_COOKIE_NAME"] = "__Host-session"
     config["MFA_REQUIRED"] = True
+    config["MFA_ENROLMENT_MAIL_CODE"] = True

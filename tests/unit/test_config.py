@@ -9,6 +9,7 @@ GOOD = {
     "INSPECTIE_KEY": "i" * 40,
     "FIXED_TODAY": "",
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/thuiszitters",
+    "MAIL_SERVER": "smtp.example.nl",
 }
 
 
@@ -17,6 +18,7 @@ def test_production_with_real_secrets_starts_with_secure_cookies_and_mfa():
     check_config(config)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["MFA_REQUIRED"] is True
+    assert config["MFA_ENROLMENT_MAIL_CODE"] is True
 
 
 @pytest.mark.parametrize(
@@ -27,6 +29,7 @@ def test_production_with_real_secrets_starts_with_secure_cookies_and_mfa():
         ({"INSPECTIE_KEY": ""}, "THUISZITTERS_INSPECTIE_KEY"),
         ({"FIXED_TODAY": "2026-01-01"}, "FIXED_TODAY"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "PostgreSQL"),
+        ({"MAIL_SERVER": ""}, "THUISZITTERS_MAIL_SERVER"),
     ],
 )
 def test_production_refuses_unsafe_settings(override, message):

@@ -53,6 +53,7 @@ RULES: dict[str, Rule] = {
     "auth.logout": Rule(AUTHENTICATED, lands_on_login=True),
     "auth.mfa_setup": Rule(AUTHENTICATED),
     "auth.renew_recovery_codes": Rule(AUTHENTICATED),
+    "auth.resend_enrolment_code": Rule(AUTHENTICATED),
     "admin.users": Rule(ADMIN),
     "admin.new_user": Rule(ADMIN),
     "admin.edit_user": Rule(ADMIN),

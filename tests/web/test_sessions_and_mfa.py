@@ -112,7 +112,7 @@ def test_production_cookies_are_secure_and_host_only(app):
     from thuiszitters.settings import check_config
 
     config = dict(app.config, ENV="production", SECRET_KEY="x" * 40, INSPECTIE_KEY="y" * 40, FIXED_TODAY="",
-                  SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x")
+                  SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x", MAIL_SERVER="smtp.example.nl")
     check_config(config)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_NAME"].startswith("__Host-")

@@ -46,6 +46,16 @@ class CodeForm(FlaskForm):
     )
 
 
+class EnrolmentForm(CodeForm):
+    """The first code from the authenticator app, and (MFA_ENROLMENT_MAIL_CODE) the code sent by e-mail."""
+
+    mail_code = StringField(
+        "Code uit de e-mail",
+        validators=[DataRequired("Vul de code uit de e-mail in."), Length(max=32)],
+        render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
+    )
+
+
 class ReferenceImportForm(FlaskForm):
     """Upload of one CSV file of reference data (docs/reference-data.md)."""
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from thuiszitters.accounts import mfa
-from thuiszitters.accounts.forms import CodeForm, ConfirmForm, LoginForm
+from thuiszitters.accounts import enrolment, mfa
+from thuiszitters.accounts.forms import CodeForm, ConfirmForm, EnrolmentForm, LoginForm
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import find_user_by_email, verify_password
 from thuiszitters.accounts.throttle import THROTTLED_MESSAGE, clear_account, is_throttled, keys_for, record_failure
@@ -19,11 +19,12 @@ bp = Blueprint("auth", __name__)
 # Session keys. PENDING marks "password right, second factor still to come": the user is NOT logged in yet.
 PENDING = "mfa_pending"
 SETUP_SECRET = "mfa_setup_secret"  # noqa: S105 - a session key, not a secret
+SETUP_MAIL_CODE = "mfa_setup_mail_code"
 PENDING_SECONDS = 5 * 60
 UNKNOWN_COMBINATION = "Onbekende combinatie van e-mailadres en wachtwoord."
 
 # What a logged-in user without MFA may still reach when MFA is required (web.py sends everything else here).
-ENROLMENT_ENDPOINTS = frozenset({"auth.mfa_setup", "auth.logout"})
+ENROLMENT_ENDPOINTS = frozenset({"auth.mfa_setup", "auth.resend_enrolment_code", "auth.logout"})
 
 
 def _safe_next(target: str | None) -> str:
@@ -134,21 +135,54 @@ def mfa_setup():
     secret = session.get(SETUP_SECRET)
     if not isinstance(secret, str) or len(secret) != 32:
         secret = session[SETUP_SECRET] = mfa.new_secret()
-    form = CodeForm()
+    with_mail = bool(current_app.config.get("MFA_ENROLMENT_MAIL_CODE"))
+    form = EnrolmentForm() if with_mail else CodeForm()
+    now = real_now_utc()
+    if with_mail and request.method == "GET" and not enrolment.usable(session.get(SETUP_MAIL_CODE), now) \
+            and enrolment.may_resend(session.get(SETUP_MAIL_CODE), now):
+        session[SETUP_MAIL_CODE] = enrolment.issue_code(current_user, real_now=now, outbox_now=now_utc())
+        db.session.commit()
     if form.validate_on_submit():
-        try:
-            codes = mfa.enable_mfa(current_user, secret, form.code.data or "", real_now_utc())
-        except ValidationFailed as exc:
-            db.session.rollback()
-            form.code.errors = [exc.params[0].reason]
+        mail_error = None
+        if with_mail:
+            session[SETUP_MAIL_CODE], mail_error = enrolment.check_code(session.get(SETUP_MAIL_CODE),
+                                                                        form.mail_code.data or "", now)
+        if mail_error:
+            form.mail_code.errors = [mail_error]
         else:
-            db.session.commit()
-            session.pop(SETUP_SECRET, None)
-            # Shown once, in this answer only (no redirect: the codes are stored nowhere in plain text).
-            return render_template("auth/recovery_codes.html", codes=codes)
+            try:
+                codes = mfa.enable_mfa(current_user, secret, form.code.data or "", now)
+            except ValidationFailed as exc:
+                db.session.rollback()
+                form.code.errors = [exc.params[0].reason]
+            else:
+                db.session.commit()
+                session.pop(SETUP_SECRET, None)
+                session.pop(SETUP_MAIL_CODE, None)
+                # Shown once, in this answer only (no redirect: the codes are stored nowhere in plain text).
+                return render_template("auth/recovery_codes.html", codes=codes)
     uri = mfa.provisioning_uri(secret, current_user.email)
     status = 400 if form.is_submitted() else 200
-    return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri), secret=secret), status
+    return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri), secret=secret,
+                           with_mail=with_mail, mail_to=enrolment.masked_address(current_user.email),
+                           resend_form=ConfirmForm()), status
+
+
+@bp.post("/account/tweestapsverificatie/nieuwe-code")
+@login_required
+def resend_enrolment_code():
+    """Send a new e-mail code for the enrolment (at most once a minute)."""
+    if (current_user.totp_secret or not current_app.config.get("MFA_ENROLMENT_MAIL_CODE")
+            or not ConfirmForm().validate_on_submit()):
+        return redirect(url_for("auth.mfa_setup"))
+    now = real_now_utc()
+    if enrolment.may_resend(session.get(SETUP_MAIL_CODE), now):
+        session[SETUP_MAIL_CODE] = enrolment.issue_code(current_user, real_now=now, outbox_now=now_utc())
+        db.session.commit()
+        flash("Er is een nieuwe code naar uw e-mailadres gestuurd.", "success")
+    else:
+        flash("U heeft net een code gekregen. Wacht een minuut voordat u een nieuwe aanvraagt.", "info")
+    return redirect(url_for("auth.mfa_setup"))
 
 
 @bp.post("/account/tweestapsverificatie/herstelcodes")
