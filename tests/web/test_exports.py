@@ -419,3 +419,49 @@ def test_the_reader_streams_only_plain_case_data_with_step_dates_and_reopened_ca
     # An aanmelding without a decision is done the day after its six-week term ran out.
     assert exported[closed_case.id].steps == (builder.ExportStep("aanmelding", date(2026, 8, 31), date(2026, 10, 13)),)
     assert exported[closed_case.id].closed_on == date(2026, 10, 15)
+
+
+def test_a_case_reopened_after_the_month_is_rebuilt_as_it_stood_at_the_month_end(app, clock):
+    from thuiszitters.cases.services import close_case, reopen_case
+
+    w = factories.world()
+    _seed_cases(w)
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 8, 31))
+    db.session.commit()
+    clock.set_today(date(2026, 10, 15))
+    close_case(case, outcome="maatwerk", offer_started_on=date(2026, 10, 12), school_brin=None, note=None,
+               expected_version=case.version, actor=w.coordinator, today=clock.today())
+    db.session.commit()
+    clock.set_today(date(2026, 11, 1))
+    october = {f.name: f.sha256 for f in _build(now=BUILT_AT).files}
+
+    clock.set_today(date(2026, 11, 10))  # the placement fails: the case is open again
+    reopen_case(case, reason="Plaatsing mislukt", expected_version=case.version, actor=w.coordinator,
+                today=clock.today())
+    db.session.commit()
+    clock.set_today(date(2026, 12, 1))
+    assert {f.name: f.sha256 for f in _build(now=datetime(2026, 12, 1, 5, 0, tzinfo=UTC)).files} == october
+
+    key = app.config["INSPECTIE_KEY"].encode()
+    row = {r["pseudonym"]: r for r in _rows(app, builder.CASES_FILE)}[builder.pseudonym(key, case.id)]
+    assert (row["status"], row["outcome"], row["offer_started_on"]) == ("gesloten", "maatwerk", "2026-10-12")
+    _build("2026-11", now=datetime(2026, 12, 1, 5, 0, tzinfo=UTC))
+    row = {r["pseudonym"]: r for r in _rows(app, builder.CASES_FILE, "2026-11")}[builder.pseudonym(key, case.id)]
+    assert (row["status"], row["outcome"], row["offer_started_on"]) == ("open", "", "")
+
+
+def test_closure_at_follows_close_and_reopen_events_in_order():
+    from thuiszitters.exports.services import OPEN, Closure, closure_at
+
+    at = datetime(2026, 11, 10, 9, 0, tzinfo=UTC)
+    events = [
+        ("case.close", datetime(2026, 10, 15, 9, 0, tzinfo=UTC),
+         {"closed_on": [None, "2026-10-15"], "outcome": [None, "maatwerk"], "offer_started_on": [None, "2026-10-12"]}),
+        ("case.reopen", at, {"status": ["closed", "open"]}),
+        # An event from before closed_on was logged: the day it was recorded, in Amsterdam (23:30 UTC is the next day).
+        ("case.close", datetime(2026, 11, 30, 23, 30, tzinfo=UTC), {"outcome": [None, "vrijstelling"]}),
+    ]
+    assert closure_at(events, date(2026, 9, 30)) == OPEN
+    assert closure_at(events, date(2026, 10, 31)) == Closure(date(2026, 10, 15), "maatwerk", date(2026, 10, 12))
+    assert closure_at(events, date(2026, 11, 30)) == OPEN
+    assert closure_at(events, date(2026, 12, 31)) == Closure(date(2026, 12, 1), "vrijstelling", None)

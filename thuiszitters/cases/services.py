@@ -324,7 +324,8 @@ def close_case(case: Case, *, outcome: str, offer_started_on: date | None, schoo
     case.outcome_note = (note or "").strip() or None
     case.closed_on = today
     _touch(case, today)
-    _audit(case, "case.close", actor, before, old_version)
+    # The closing date is in the trail too: the export rebuilds a month as it stood, also after a reopen.
+    _audit(case, "case.close", actor, before, old_version, extra={"closed_on": [None, today.isoformat()]})
     return case
 
 

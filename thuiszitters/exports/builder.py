@@ -139,8 +139,9 @@ class ExportStep:
 class ExportCase:
     """Everything the export needs of one case, and nothing more: no names, BSN, addresses or notes.
 
-    ``closed_on`` is the date the case was closed, None while open. ``reopened`` is carried for the caller's
-    convenience and not exported; a reopened case is simply open again (``closed_on`` None).
+    ``closed_on`` is the date the case was closed as it stood at the month's end, None while open then (for a
+    case reopened later the reader takes it from the audit trail). ``reopened`` is carried for the caller's
+    convenience and not exported.
     """
 
     case_id: int

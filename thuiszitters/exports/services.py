@@ -128,6 +128,57 @@ def export_step(step: _StepRow, month_end: date, case_terms: rules.Terms) -> bui
                               done_on=step_done_on(step, month_end, case_terms))
 
 
+class Closure(NamedTuple):
+    """How a case stood at a moment: closed (with its date, outcome and offer) or open (all None)."""
+
+    closed_on: date | None
+    outcome: str | None
+    offer_started_on: date | None
+
+
+OPEN = Closure(None, None, None)
+
+
+def _new_value(changes: dict | None, name: str) -> object:
+    value = (changes or {}).get(name)
+    return value[1] if isinstance(value, list) and len(value) == 2 else None
+
+
+def closure_at(events: list[tuple[str, datetime, dict | None]], month_end: date) -> Closure:
+    """How a reopened case stood at ``month_end``, from its ``case.close`` and ``case.reopen`` events in order.
+
+    A close counts from its ``closed_on`` (older events without it: the local date it was recorded), a reopen
+    from the local date it was recorded. Before the first close the case was open.
+    """
+    state = OPEN
+    for action, occurred_at, changes in events:
+        closed_on = _new_value(changes, "closed_on") if action == "case.close" else None
+        effective = date.fromisoformat(closed_on) if isinstance(closed_on, str) else to_local(occurred_at).date()
+        if effective > month_end:
+            break
+        if action == "case.close":
+            offer = _new_value(changes, "offer_started_on")
+            outcome = _new_value(changes, "outcome")
+            state = Closure(effective, outcome if isinstance(outcome, str) else None,
+                            date.fromisoformat(offer) if isinstance(offer, str) else None)
+        else:
+            state = OPEN
+    return state
+
+
+def _reopened_histories() -> dict[int, list[tuple[str, datetime, dict | None]]]:
+    """The close and reopen events of every case that was ever reopened (rare), in the order they happened."""
+    reopened = select(AuditEvent.case_id).where(AuditEvent.action == "case.reopen").distinct()
+    histories: dict[int, list[tuple[str, datetime, dict | None]]] = defaultdict(list)
+    for case_id, action, occurred_at, changes in db.session.connection().execute(
+        select(AuditEvent.case_id, AuditEvent.action, AuditEvent.occurred_at, AuditEvent.changes)
+        .where(AuditEvent.action.in_(("case.close", "case.reopen")), AuditEvent.case_id.in_(reopened))
+        .order_by(AuditEvent.id)
+    ):
+        histories[case_id].append((action, occurred_at, changes))
+    return histories
+
+
 def _case_batches(month: str, batch_size: int) -> Iterator[list[Row]]:
     year_start = builder.school_year_start(month)
     _first, month_end = builder.month_bounds(month)
@@ -161,14 +212,13 @@ def export_cases(month: str, *, batch_size: int = BATCH_SIZE) -> Iterator[builde
     """Every case of every swv that may be in scope for ``month``, sorted by id, as `builder.ExportCase`.
 
     Two queries per batch (cases with their reference codes, then their steps); only one batch is held at a
-    time. Whether a case was ever reopened is not a column: it comes from the audit trail, read once up front
-    (one scan of the log per export; the set holds only the rare reopened cases).
+    time. A case that was ever reopened is reported as it stood at the month's end, from its close and reopen
+    events in the audit trail (read once up front; only the rare reopened cases), so rebuilding a past month after
+    a reopen gives the same content.
     """
     _first, month_end = builder.month_bounds(month)
     case_terms = terms()
-    reopened = set(db.session.connection().scalars(
-        select(AuditEvent.case_id).distinct().where(AuditEvent.action == "case.reopen", AuditEvent.case_id.is_not(None))
-    ))
+    reopened = _reopened_histories()
     for rows in _case_batches(month, batch_size):
         first_id, last_id = rows[0].id, rows[-1].id
         # A range on the indexed case_id instead of an IN list: no parameter limits, one index scan.
@@ -182,6 +232,8 @@ def export_cases(month: str, *, batch_size: int = BATCH_SIZE) -> Iterator[builde
                 steps[step_row.case_id].append(step)
         for (case_id, swv_code, gemeente_code, school_type, absence_kind, out_of_school_since, return_deadline,
              closed_on, outcome, offer_started_on, date_of_birth) in rows:
+            if case_id in reopened:
+                closed_on, outcome, offer_started_on = closure_at(reopened[case_id], month_end)
             yield builder.ExportCase(
                 case_id=case_id,
                 swv_code=swv_code,
