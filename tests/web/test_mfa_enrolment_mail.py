@@ -61,7 +61,7 @@ def test_the_phone_is_bound_only_with_the_code_from_the_mailbox(app, auth, clien
     assert client.get("/casussen").status_code == 200  # enrolled: the app is open
 
 
-def test_five_wrong_tries_kill_the_code_and_a_new_one_comes_at_most_once_a_minute(app, auth, client, smtp):
+def test_wrong_codes_are_throttled_and_a_new_code_comes_at_most_once_a_minute(app, auth, client, smtp):
     factories.world()
     db.session.commit()
     auth.login("coord1@example.nl")
@@ -70,9 +70,10 @@ def test_five_wrong_tries_kill_the_code_and_a_new_one_comes_at_most_once_a_minut
     for _ in range(enrolment.MAX_TRIES):
         client.post("/account/tweestapsverificatie", data={
             "csrf_token": csrf_from(html), "code": pyotp.TOTP(secret).now(), "mail_code": "999999"})
+    # Five wrong codes: the account is throttled like after five wrong passwords, and that code is dead anyway.
     late = client.post("/account/tweestapsverificatie", data={
         "csrf_token": csrf_from(html), "code": pyotp.TOTP(secret).now(), "mail_code": code})
-    assert "Vraag een nieuwe code aan." in late.get_data(as_text=True)
+    assert late.status_code == 429 and "Te veel pogingen" in late.get_data(as_text=True)
 
     again = client.post("/account/tweestapsverificatie/nieuwe-code", data={"csrf_token": csrf_from(html)},
                         follow_redirects=True)
@@ -80,8 +81,10 @@ def test_five_wrong_tries_kill_the_code_and_a_new_one_comes_at_most_once_a_minut
     assert smtp.inbox.take() == []
 
 
-def test_an_expired_code_is_refused():
+def test_an_expired_or_much_tried_code_is_refused():
     state = {"digest": "x", "sent_at": now_utc().timestamp(), "tries": 0}
     later = now_utc() + timedelta(seconds=enrolment.CODE_SECONDS + 1)
     assert enrolment.usable(state, now_utc()) and not enrolment.usable(state, later)
+    _state, error = enrolment.check_code({**state, "tries": enrolment.MAX_TRIES}, "123456", now_utc())
+    assert error == "Deze code is verlopen of te vaak fout ingevuld. Vraag een nieuwe code aan."
     assert enrolment.masked_address("coord1@example.nl") == "c…1@example.nl"

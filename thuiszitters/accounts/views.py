@@ -142,13 +142,21 @@ def mfa_setup():
             and enrolment.may_resend(session.get(SETUP_MAIL_CODE), now):
         session[SETUP_MAIL_CODE] = enrolment.issue_code(current_user, real_now=now, outbox_now=now_utc())
         db.session.commit()
-    if form.validate_on_submit():
+    status = 400 if form.is_submitted() else 200
+    keys = keys_for(current_user.email, request.remote_addr)
+    if with_mail and form.is_submitted() and is_throttled(keys, now):
+        # Wrong mail codes count towards the login throttle: guessing is as slow as guessing passwords.
+        form.form_errors.append(THROTTLED_MESSAGE)
+        status = 429
+    elif form.validate_on_submit():
         mail_error = None
         if with_mail:
             session[SETUP_MAIL_CODE], mail_error = enrolment.check_code(session.get(SETUP_MAIL_CODE),
                                                                         form.mail_code.data or "", now)
         if mail_error:
             form.mail_code.errors = [mail_error]
+            record_failure(keys, "mfa", now)
+            db.session.commit()
         else:
             try:
                 codes = mfa.enable_mfa(current_user, secret, form.code.data or "", now)
@@ -162,7 +170,6 @@ def mfa_setup():
                 # Shown once, in this answer only (no redirect: the codes are stored nowhere in plain text).
                 return render_template("auth/recovery_codes.html", codes=codes)
     uri = mfa.provisioning_uri(secret, current_user.email)
-    status = 400 if form.is_submitted() else 200
     return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri), secret=secret,
                            with_mail=with_mail, mail_to=enrolment.masked_address(current_user.email),
                            resend_form=ConfirmForm()), status
