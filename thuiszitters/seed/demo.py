@@ -128,7 +128,9 @@ def _demo_case(index: int, rnd: random.Random, today: date, swvs: dict, gemeente
             services.add_step(case, kind, values, expected_version=case.version, actor=actor, today=today)
 
     if depth >= 1:
-        day = min(today, since + timedelta(days=7))
+        # A case that got no further than the aanmelding had it in early: after ten weeks without a decision the
+        # demo shows the temporary-enrolment alert (DOMAIN.md) next to the overdue ones.
+        day = min(today, since + timedelta(days=3 if depth == 1 else 7))
         decided = day + timedelta(days=30)
         values = {"school_brin": rnd.choice(own_schools).brin, "received_on": day}
         if decided <= today and depth >= 2:
