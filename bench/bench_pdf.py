@@ -20,6 +20,8 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from timing import percentile  # bench/ itself is on the path: these run as scripts
+
 from thuiszitters.reports.pdf import (
     CaseSummary,
     SummaryAlert,
@@ -90,11 +92,6 @@ def sixty_event_case(events: int = EVENTS) -> CaseSummary:
         generated_at=datetime(2025, 12, 5, 13, 30, tzinfo=UTC),
     )
 
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, round(fraction * len(sorted_values) + 0.5 - 1e-9))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -28,6 +28,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from sqlalchemy import event
+from timing import percentile  # bench/ itself is on the path: these run as scripts
 
 from thuiszitters import create_app
 
@@ -77,11 +78,6 @@ def seed_case(events: int = EVENTS) -> int:
     db.session.commit()
     return case.id
 
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, round(fraction * len(sorted_values) + 0.5 - 1e-9))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -34,6 +34,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import urlencode, urlsplit
 
+from timing import percentile  # bench/ is on the path: run as a script
+
 ROOT = Path(__file__).resolve().parent.parent
 BENCH = ROOT / "bench"
 WORK = ROOT / "instance" / "bench"  # the SQLite database and server logs (git-ignored)
@@ -87,11 +89,6 @@ class Session:
         if status != 302 or "/login" in headers.get("Location", ""):
             raise RuntimeError(f"login failed for {email}: {status}")
 
-
-def percentile(sorted_values: list[float], fraction: float) -> float:
-    """Nearest-rank percentile."""
-    rank = max(1, round(fraction * len(sorted_values) + 0.5 - 1e-9))
-    return sorted_values[min(rank, len(sorted_values)) - 1]
 
 
 def measure(session: Session, paths: list[str], runs: int, warmup: int = 5) -> dict:
