@@ -6,14 +6,16 @@ Adding a field to a step kind therefore needs the spec, the model and a migratio
 """
 from __future__ import annotations
 
+import ast
 from datetime import date, timedelta
+from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 from sqlalchemy import Boolean, Date, Integer, String, Text
 from wtforms.fields.core import UnboundField
 
-from thuiszitters import retention
+from thuiszitters import retention, text
 from thuiszitters.api import cases as api_cases  # noqa: F401 - registers the case and step paths
 from thuiszitters.api import steps as api_steps
 from thuiszitters.api.inputs import ParseError
@@ -305,3 +307,23 @@ def test_validation_refuses_every_date_field_in_the_future(kind, field):
     step = SimpleNamespace(kind=kind, **{field.name: date(2030, 1, 1)})
     found = [v for v in validation.validate_step(step, today=date(2025, 1, 1)) if v.code == "future_date"]
     assert [(v.field, v.message.split(" (")[0]) for v in found] == [(field.name, field.phrase.capitalize())]
+
+
+# --- Purity ------------------------------------------------------------------------------------------------
+
+PURE_MODULES = [*sorted((Path(spec.__file__).parent).glob("*.py")), Path(text.__file__)]
+PURE_IMPORTS = ("__future__", "collections", "dataclasses", "datetime", "typing", "zoneinfo", "dateutil",
+                "thuiszitters.escalation", "thuiszitters.text")
+
+
+@pytest.mark.parametrize("path", PURE_MODULES, ids=lambda p: p.name)
+def test_the_escalation_package_and_text_are_pure(path):
+    """No Flask, no SQLAlchemy, no other area of the app: the chain's rules run on plain data."""
+    imported = []
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Import):
+            imported += [alias.name for alias in node.names]
+        elif isinstance(node, ast.ImportFrom):
+            imported.append(node.module or "")
+    impure = [name for name in imported if not name.startswith(PURE_IMPORTS)]
+    assert impure == [], f"{path.name} imports {impure}"
