@@ -57,7 +57,7 @@ def _prepare_url(url: str | None, workdir: Path) -> str:
 def _seed(db, cases: int, seed: int) -> None:
     from thuiszitters.accounts.models import User, user_gemeente, user_swv
     from thuiszitters.cases.models import Case, Pupil, Step
-    from thuiszitters.cases.rules import return_deadline
+    from thuiszitters.escalation.terms import return_deadline
     from thuiszitters.reference.models import Gemeente, Swv
 
     rng = random.Random(seed)

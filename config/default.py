@@ -13,8 +13,6 @@ SQLALCHEMY_ENGINE_OPTIONS: dict = {}
 # Pins the app's "today" (YYYY-MM-DD) for demos, training and tests. Refused in production.
 FIXED_TODAY = ""
 
-TIMEZONE = "Europe/Amsterdam"
-
 # Base URL used in mails (links to cases); no trailing slash.
 BASE_URL = "http://127.0.0.1:5000"
 

@@ -5,9 +5,9 @@ import itertools
 from datetime import date
 
 from thuiszitters.accounts.services import UserInput, create_user, issue_token
-from thuiszitters.cases import rules
 from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.clock import now_utc
+from thuiszitters.escalation.terms import return_deadline
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 
@@ -61,7 +61,7 @@ def case(swv_obj: Swv, gemeente_obj: Gemeente, *, out_of_school_since: date, sta
         pupil=Pupil(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, bsn=bsn),
         swv=swv_obj, gemeente=gemeente_obj, school=school_obj, absence_kind=absence_kind,
         out_of_school_since=out_of_school_since,
-        return_deadline=rules.return_deadline(out_of_school_since),
+        return_deadline=return_deadline(out_of_school_since),
         last_activity_on=out_of_school_since, created_at=now, updated_at=now,
     )
     db.session.add(obj)

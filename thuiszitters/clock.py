@@ -7,11 +7,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
-from zoneinfo import ZoneInfo
 
 from flask import current_app, has_app_context
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from thuiszitters.text import AMSTERDAM
 
 
 @dataclass

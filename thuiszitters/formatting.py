@@ -1,4 +1,4 @@
-"""Display helpers for templates: Dutch date formats and labels."""
+"""Template filters: Dutch dates (the formats themselves live in thuiszitters.text)."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -6,24 +6,22 @@ from datetime import date, datetime
 from flask import Flask
 
 from thuiszitters.clock import to_local
-
-MONTHS_NL = ("januari", "februari", "maart", "april", "mei", "juni", "juli", "augustus", "september",
-             "oktober", "november", "december")
+from thuiszitters.text import DATETIME_FORMAT, format_date_nl
+from thuiszitters.text import format_date_long as _format_date_long
 
 
 def format_date(value: date | None) -> str:
     if value is None:
         return "—"
     if isinstance(value, datetime):
-        value = to_local(value)
-        return value.strftime("%d-%m-%Y %H:%M")
-    return value.strftime("%d-%m-%Y")
+        return to_local(value).strftime(DATETIME_FORMAT)
+    return format_date_nl(value)
 
 
 def format_date_long(value: date | None) -> str:
     if value is None:
         return "—"
-    return f"{value.day} {MONTHS_NL[value.month - 1]} {value.year}"
+    return _format_date_long(value)
 
 
 def register_filters(app: Flask) -> None:

@@ -7,6 +7,7 @@ from sqlalchemy import select, text
 
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
+from thuiszitters.text import utc_timestamp
 
 bp = Blueprint("main", __name__)
 
@@ -48,7 +49,7 @@ def healthz():
         "status": "ok" if database_ok else "error",
         "database": "ok" if database_ok else "unreachable",
         "scheduler": {
-            "lastHeartbeat": heartbeat.strftime("%Y-%m-%dT%H:%M:%SZ") if heartbeat else None,
+            "lastHeartbeat": utc_timestamp(heartbeat) if heartbeat else None,
             "ageSeconds": round(age) if age is not None else None,
         },
     }

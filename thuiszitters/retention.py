@@ -19,6 +19,7 @@ from thuiszitters.audit.models import AuditNote
 from thuiszitters.audit.services import ACTIVITY_RETENTION, record
 from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.clock import now_utc
+from thuiszitters.escalation.spec import FREE_TEXT_FIELDS
 from thuiszitters.extensions import db
 from thuiszitters.reminders.models import Alert
 
@@ -26,7 +27,7 @@ log = logging.getLogger(__name__)
 
 ANONYMISED_NAME = "Geanonimiseerd"
 CASE_TEXT_FIELDS = ("note", "outcome_note")
-STEP_TEXT_FIELDS = ("out_of_order_reason", "description", "late_filing_reason", "outcome")
+STEP_TEXT_FIELDS = FREE_TEXT_FIELDS
 
 
 def retention_cutoff(today: date, years: int) -> date:

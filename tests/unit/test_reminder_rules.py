@@ -12,7 +12,7 @@ from thuiszitters.reminders.rules import Due, Offsets
 
 def _due(today: date, *, since: date = date(2026, 3, 2), activity: date | None = None, status: str = "open",
          steps=(), offsets: Offsets = rules.DEFAULT_OFFSETS) -> list[Due]:
-    from thuiszitters.cases.rules import return_deadline
+    from thuiszitters.escalation.terms import return_deadline
 
     return rules.reminders_due(status=status, out_of_school_since=since, return_deadline=return_deadline(since),
                                last_activity_on=activity or today, steps=steps, today=today, offsets=offsets)

@@ -4,8 +4,8 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
-from thuiszitters.cases import rules
 from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.escalation import gate, spec, terms, validation
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 from thuiszitters.reminders.models import Alert
@@ -42,20 +42,20 @@ def test_cases_follow_the_rules_and_the_same_seed_gives_the_same_cases(app):
     cases = db.session.scalars(select(Case)).all()
     assert any(c.status == "open" for c in cases) and any(c.status == "closed" for c in cases)
     for item in cases:
-        assert item.return_deadline == rules.return_deadline(item.out_of_school_since)
-        assert item.stage == rules.stage(item.steps)
+        assert item.return_deadline == terms.return_deadline(item.out_of_school_since)
+        assert item.stage == gate.stage(item.steps)
         assert item.out_of_school_since <= TODAY
         if item.status == "closed":
-            assert item.outcome in rules.OUTCOMES and item.offer_started_on is not None
+            assert item.outcome in spec.OUTCOMES and item.offer_started_on is not None
             assert item.out_of_school_since <= item.offer_started_on <= item.closed_on <= TODAY
         for step in item.steps:
             dates = [d for d in (step.received_on, step.decided_on, step.started_on, step.ended_on,
                                  step.requested_on, step.advice_on, step.filed_on, step.verdict_on,
                                  step.reported_on) if d is not None]
             assert all(item.out_of_school_since <= d <= TODAY for d in dates)
-            assert rules.validate_step(step, today=TODAY, out_of_school_since=item.out_of_school_since) == []
+            assert validation.validate_step(step, today=TODAY, out_of_school_since=item.out_of_school_since) == []
         if any(s.kind == "interventieteam" for s in item.steps):
-            assert rules.interventieteam_missing_steps(item.steps, TODAY) == []
+            assert gate.interventieteam_missing_steps(item.steps, TODAY) == []
 
     # Again on the same reference data: the same cases, and no second set of schools.
     for model in (Alert, Step, Case, Pupil):

@@ -19,6 +19,7 @@ from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, Swv
+from thuiszitters.text import utc_timestamp
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 128
@@ -243,7 +244,7 @@ def issue_token(user: User, name: str = "cli", *, actor_id: int | None, days: in
     db.session.add(row)
     db.session.flush()
     record("token.issue", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id,
-           changes={"expires_at": [None, row.expires_at.strftime("%Y-%m-%dT%H:%M:%SZ")]})
+           changes={"expires_at": [None, utc_timestamp(row.expires_at)]})
     return ApiIssued(token, row.expires_at)
 
 

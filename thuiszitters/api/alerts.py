@@ -15,12 +15,13 @@ from thuiszitters.extensions import db
 from thuiszitters.reminders.models import Alert
 from thuiszitters.reminders.rules import ALERT_RULES
 from thuiszitters.reminders.services import ALERT_STATUSES, acknowledge_alert, alerts_in_scope, get_visible_alert
+from thuiszitters.text import utc_timestamp
 
 LEERPLICHT = frozenset({"leerplicht"})
 
 
 def _timestamp(value) -> str | None:
-    return value.strftime("%Y-%m-%dT%H:%M:%SZ") if value else None
+    return utc_timestamp(value) if value else None
 
 
 def alert_json(alert: Alert) -> dict[str, Any]:

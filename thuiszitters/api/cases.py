@@ -12,14 +12,17 @@ from thuiszitters.api import bp
 from thuiszitters.api import inputs as p
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.api.serializers import case_json, case_list_item, event_json, step_json
+from thuiszitters.api.steps import NEW_STEP, STEP, STEP_FIELDS, STEP_PATCH
+from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record
-from thuiszitters.cases import rules, services
+from thuiszitters.cases import services
 from thuiszitters.cases.facts import case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
 from thuiszitters.clock import today
 from thuiszitters.errors import InvalidParam, ValidationFailed, VersionRequired
+from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 
 PUPIL_FIELDS = [
@@ -32,52 +35,12 @@ PUPIL_FIELDS = [
 CASE_FIELDS = [
     p.Field("swvCode", "swv_code", p.text(16), required=True),
     p.Field("schoolBrin", "school_brin", p.text(10)),
-    p.Field("absenceKind", "absence_kind", p.choice(rules.ABSENCE_KINDS), required=True),
+    p.Field("absenceKind", "absence_kind", p.choice(spec.ABSENCE_KINDS), required=True),
     p.Field("outOfSchoolSince", "out_of_school_since", p.iso_date, required=True),
     p.Field("note", "note", p.text(5000)),
 ]
-STEP_FIELDS: dict[str, list[p.Field]] = {
-    "aanmelding": [
-        p.Field("schoolBrin", "school_brin", p.text(10)),
-        p.Field("receivedOn", "received_on", p.iso_date, required=True),
-        p.Field("extendedOn", "extended_on", p.iso_date),
-        p.Field("extensionWeeks", "extension_weeks", p.integer(1, 52)),
-        p.Field("decision", "decision", p.choice(rules.AANMELDING_DECISIONS)),
-        p.Field("decidedOn", "decided_on", p.iso_date),
-    ],
-    "swv_inzet": [
-        p.Field("startedOn", "started_on", p.iso_date, required=True),
-        p.Field("action", "action", p.choice(rules.SWV_ACTIONS)),
-        p.Field("description", "description", p.text(5000)),
-        p.Field("endedOn", "ended_on", p.iso_date),
-    ],
-    "consulent": [
-        p.Field("consulentType", "consulent_type", p.choice(rules.CONSULENT_TYPES), required=True),
-        p.Field("parentalConsent", "parental_consent", p.boolean, required=True),
-        p.Field("requestedOn", "requested_on", p.iso_date, required=True),
-        p.Field("adviceOn", "advice_on", p.iso_date),
-        p.Field("closedOn", "closed_on", p.iso_date),
-    ],
-    "geschillencommissie": [
-        # Any text is accepted here so the rules can explain why a TLV dispute does not belong at the GPO.
-        p.Field("subject", "subject", p.text(30), required=True),
-        p.Field("schoolDecisionOn", "school_decision_on", p.iso_date),
-        p.Field("filedOn", "filed_on", p.iso_date, required=True),
-        p.Field("lateFilingReason", "late_filing_reason", p.text(5000)),
-        p.Field("verdict", "verdict", p.choice(rules.GPO_VERDICTS)),
-        p.Field("verdictOn", "verdict_on", p.iso_date),
-        p.Field("followUp", "follow_up", p.choice(rules.FOLLOW_UPS)),
-        p.Field("followUpOn", "follow_up_on", p.iso_date),
-    ],
-    "interventieteam": [
-        p.Field("reportedOn", "reported_on", p.iso_date, required=True),
-        p.Field("outcome", "outcome", p.text(5000)),
-        p.Field("closedOn", "closed_on", p.iso_date),
-    ],
-}
-COMMON_STEP_FIELDS = [p.Field("outOfOrderReason", "out_of_order_reason", p.text(2000))]
 CLOSE_FIELDS = [
-    p.Field("outcome", "outcome", p.choice(rules.OUTCOMES), required=True),
+    p.Field("outcome", "outcome", p.choice(spec.OUTCOMES), required=True),
     p.Field("offerStartedOn", "offer_started_on", p.iso_date, required=True),
     p.Field("schoolBrin", "school_brin", p.text(10)),
     p.Field("note", "note", p.text(5000)),
@@ -171,13 +134,13 @@ def list_cases():
     problems = []
     page, page_size = p.page_params(args, current_app.config["API_MAX_PAGE_SIZE"], problems)
     status = args.get("status")
-    if status is not None and status not in rules.CASE_STATUSES:
+    if status is not None and status not in spec.CASE_STATUSES:
         problems.append(InvalidParam("status", "unknown_value", "Kies open of closed."))
     overdue_arg = args.get("overdue")
     if overdue_arg is not None and overdue_arg not in {"true", "false"}:
         problems.append(InvalidParam("overdue", "unknown_value", "Kies true of false."))
     stage = args.get("stage")
-    if stage is not None and stage not in (*rules.STEP_KINDS, "none"):
+    if stage is not None and stage not in (*spec.STEP_KINDS, "none"):
         problems.append(InvalidParam("stage", "unknown_value", "Onbekende stap."))
     if problems:
         raise ValidationFailed(problems)
@@ -228,9 +191,9 @@ def add_step(case_id: int):
     case = _load(case_id, edit=True)
     body = p.json_body()
     kind = body.get("kind")
-    if kind not in rules.STEP_KINDS:
-        raise ValidationFailed([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(rules.STEP_KINDS)}.")])
-    fields = STEP_FIELDS[kind] + COMMON_STEP_FIELDS
+    if kind not in spec.STEP_KINDS:
+        raise ValidationFailed([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(spec.STEP_KINDS)}.")])
+    fields = STEP_FIELDS[kind]
     values = p.parse({k: v for k, v in body.items() if k != "kind"}, fields)
     expected = _expected_version(required=False)
     try:
@@ -263,7 +226,7 @@ def update_step(case_id: int, step_id: int):
     body = p.json_body()
     if body.get("kind") == step.kind:
         body.pop("kind")  # echoing the kind back is fine; changing it is not
-    fields = STEP_FIELDS[step.kind] + COMMON_STEP_FIELDS
+    fields = STEP_FIELDS[step.kind]
     values = p.parse(body, fields, partial=True)
     try:
         services.update_step(case, step.id, values, expected_version=_expected_version(), actor=g.api_user,
@@ -368,11 +331,6 @@ _CASE_ID = {"name": "caseId", "in": "path", "required": True, "schema": {"type":
 _STEP_ID = {"name": "stepId", "in": "path", "required": True, "schema": {"type": "integer"}}
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
              "description": "De versie van de casus, zoals in de ETag."}
-_STEP_BODY = {"oneOf": [
-    _object(STEP_FIELDS[kind] + COMMON_STEP_FIELDS, {"kind": {"const": kind}}) | {
-        "required": ["kind", *[f.name for f in STEP_FIELDS[kind] if f.required]]}
-    for kind in rules.STEP_KINDS
-]}
 
 register(
     {
@@ -380,12 +338,12 @@ register(
             "get": {
                 "summary": "Casussen binnen uw scope",
                 "parameters": [
-                    {"name": "status", "in": "query", "schema": {"enum": list(rules.CASE_STATUSES)}},
+                    {"name": "status", "in": "query", "schema": {"enum": list(spec.CASE_STATUSES)}},
                     {"name": "overdue", "in": "query", "schema": {"enum": ["true", "false"]}},
                     {"name": "swvCode", "in": "query", "schema": {"type": "string"}},
                     {"name": "gemeenteCode", "in": "query", "schema": {"type": "string"}},
                     {"name": "schoolBrin", "in": "query", "schema": {"type": "string"}},
-                    {"name": "stage", "in": "query", "schema": {"enum": [*rules.STEP_KINDS, "none"]}},
+                    {"name": "stage", "in": "query", "schema": {"enum": [*spec.STEP_KINDS, "none"]}},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                 ],
@@ -411,14 +369,14 @@ register(
         },
         "/cases/{caseId}/steps": {
             "post": {"summary": "Een stap toevoegen", "parameters": [_CASE_ID],
-                     "requestBody": _body(_STEP_BODY),
-                     "responses": _ok("De stap", {"type": "object"}, "201")
+                     "requestBody": _body(NEW_STEP),
+                     "responses": _ok("De stap", STEP, "201")
                      | problem_responses(400, 401, 403, 404, 409, 412)},
         },
         "/cases/{caseId}/steps/{stepId}": {
             "patch": {"summary": "Een stap wijzigen", "parameters": [_CASE_ID, _STEP_ID, _IF_MATCH],
-                      "requestBody": _body({"type": "object"}),
-                      "responses": _ok("De stap", {"type": "object"})
+                      "requestBody": _body(STEP_PATCH),
+                      "responses": _ok("De stap", STEP)
                       | problem_responses(400, 401, 403, 404, 409, 412, 428)},
         },
         "/cases/{caseId}/close": {
@@ -454,15 +412,16 @@ register(
                          "steps", "warnings", "outcome", "version"],
             "properties": {
                 "id": {"type": "integer"}, "reference": {"type": "string"},
-                "status": {"enum": list(rules.CASE_STATUSES)}, "pupil": {"type": "object"},
+                "status": {"enum": list(spec.CASE_STATUSES)}, "pupil": {"type": "object"},
                 "swvCode": {"type": "string"}, "gemeenteCode": {"type": "string"},
-                "schoolBrin": {"type": ["string", "null"]}, "absenceKind": {"enum": list(rules.ABSENCE_KINDS)},
+                "schoolBrin": {"type": ["string", "null"]}, "absenceKind": {"enum": list(spec.ABSENCE_KINDS)},
                 "outOfSchoolSince": _DATE, "returnDeadline": _DATE, "daysOutOfSchool": {"type": "integer"},
                 "overdue": {"type": "boolean"}, "goalMet": {"type": ["boolean", "null"]},
-                "stage": {"type": ["string", "null"]}, "steps": {"type": "array", "items": {"type": "object"}},
+                "stage": {"type": ["string", "null"]}, "steps": {"type": "array", "items": STEP},
                 "warnings": {"type": "array", "items": {"type": "object"}}, "nextAction": {"type": "string"},
                 "outcome": {"type": ["object", "null"]}, "version": {"type": "integer"},
             },
         },
+        **STEP_SCHEMAS,
     },
 )

@@ -9,12 +9,13 @@ from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.exports import services
 from thuiszitters.exports.models import ExportRun
 from thuiszitters.extensions import db
+from thuiszitters.text import utc_timestamp
 
 
 def _run_json(run: ExportRun) -> dict:
     return {
         "month": run.month,
-        "createdAt": run.created_at.strftime("%Y-%m-%dT%H:%M:%SZ"),
+        "createdAt": utc_timestamp(run.created_at),
         "files": [{"name": f.name, "sha256": f.sha256, "size": f.size} for f in run.files],
     }
 

@@ -1,12 +1,15 @@
 """JSON shapes of the API (camelCase, dates YYYY-MM-DD, timestamps UTC with Z)."""
 from __future__ import annotations
 
-from datetime import UTC, date, datetime
+from datetime import date, datetime
 from typing import Any
 
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.facts import CaseFacts, StepFacts
 from thuiszitters.cases.models import Case
+from thuiszitters.escalation import spec
+from thuiszitters.escalation.terms import days_out_of_school, goal_met, is_overdue
+from thuiszitters.text import utc_timestamp
 
 
 def iso(value: date | None) -> str | None:
@@ -14,36 +17,18 @@ def iso(value: date | None) -> str | None:
 
 
 def timestamp(value: datetime | None) -> str | None:
-    if value is None:
-        return None
-    return value.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return utc_timestamp(value) if value is not None else None
 
 
 def step_json(facts: StepFacts) -> dict[str, Any]:
+    """A step as ``api.steps.step_schema`` describes it: its kind's spec fields and computed terms, camelCase."""
     step = facts.step
-    body: dict[str, Any] = {"id": step.id, "kind": step.kind, "done": facts.done,
-                            "outOfOrderReason": step.out_of_order_reason}
-    if step.kind == "aanmelding":
-        body |= {"schoolBrin": step.school_brin, "receivedOn": iso(step.received_on),
-                 "extendedOn": iso(step.extended_on), "extensionWeeks": step.extension_weeks,
-                 "decision": step.decision, "decidedOn": iso(step.decided_on),
-                 "decisionDueOn": iso(facts.decision_due_on),
-                 "temporaryEnrolmentFrom": iso(facts.temporary_enrolment_from)}
-    elif step.kind == "swv_inzet":
-        body |= {"startedOn": iso(step.started_on), "action": step.action, "description": step.description,
-                 "endedOn": iso(step.ended_on)}
-    elif step.kind == "consulent":
-        body |= {"consulentType": step.consulent_type, "parentalConsent": step.parental_consent,
-                 "requestedOn": iso(step.requested_on), "adviceOn": iso(step.advice_on),
-                 "closedOn": iso(step.closed_on)}
-    elif step.kind == "geschillencommissie":
-        body |= {"subject": step.subject, "schoolDecisionOn": iso(step.school_decision_on),
-                 "filedOn": iso(step.filed_on), "lateFilingReason": step.late_filing_reason,
-                 "verdict": step.verdict, "verdictOn": iso(step.verdict_on), "followUp": step.follow_up,
-                 "followUpOn": iso(step.follow_up_on), "filingDueOn": iso(facts.filing_due_on),
-                 "verdictDueOn": iso(facts.verdict_due_on), "followUpDueOn": iso(facts.follow_up_due_on)}
-    elif step.kind == "interventieteam":
-        body |= {"reportedOn": iso(step.reported_on), "outcome": step.outcome, "closedOn": iso(step.closed_on)}
+    body: dict[str, Any] = {"id": step.id, "kind": step.kind, "done": facts.done}
+    for field in spec.step_fields(step.kind):
+        value = getattr(step, field.name)
+        body[field.api_name] = iso(value) if isinstance(field.type, spec.Date) else value
+    for term in spec.KIND[step.kind].terms:
+        body[term.api_name] = iso(facts.terms.get(term.name))
     return body
 
 
@@ -86,8 +71,6 @@ def case_json(case: Case, facts: CaseFacts) -> dict[str, Any]:
 
 def case_list_item(case: Case, today: date) -> dict[str, Any]:
     """The list shape: the case without steps, so a page needs no step queries."""
-    from thuiszitters.cases import rules
-
     return {
         "id": case.id,
         "reference": case.reference,
@@ -99,10 +82,10 @@ def case_list_item(case: Case, today: date) -> dict[str, Any]:
         "absenceKind": case.absence_kind,
         "outOfSchoolSince": iso(case.out_of_school_since),
         "returnDeadline": iso(case.return_deadline),
-        "daysOutOfSchool": rules.days_out_of_school(
+        "daysOutOfSchool": days_out_of_school(
             case.out_of_school_since, today, case.offer_started_on if case.status == "closed" else None),
-        "overdue": rules.is_overdue(case.status, case.return_deadline, today),
-        "goalMet": rules.goal_met(case.return_deadline, case.offer_started_on) if case.status == "closed" else None,
+        "overdue": is_overdue(case.status, case.return_deadline, today),
+        "goalMet": goal_met(case.return_deadline, case.offer_started_on) if case.status == "closed" else None,
         "stage": case.stage,
         "version": case.version,
     }

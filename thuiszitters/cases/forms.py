@@ -24,11 +24,12 @@ from wtforms import (
 from wtforms.validators import DataRequired, Length, Optional, StopValidation, ValidationError
 from wtforms.widgets import TextInput
 
-from thuiszitters.cases import rules
 from thuiszitters.cases.labels import FIELD_LABELS
+from thuiszitters.escalation import spec
+from thuiszitters.text import DATE_INPUT_FORMATS as DATE_FORMATS
+from thuiszitters.text import format_date_nl
 
 DATE_HINT = "Dag-maand-jaar, bijvoorbeeld 15-09-2026."
-DATE_FORMATS = ("%d-%m-%Y", "%Y-%m-%d", "%d/%m/%Y")
 
 
 class DutchDateField(DateField):
@@ -68,7 +69,7 @@ class DutchDateField(DateField):
     def _value(self) -> str:
         if self.raw_data:
             return self.raw_data[0]
-        return self.data.strftime("%d-%m-%Y") if isinstance(self.data, date) else ""
+        return format_date_nl(self.data) if isinstance(self.data, date) else ""
 
 
 class DateRequired:
@@ -171,7 +172,7 @@ class _CaseFields(FlaskForm):
                                 required_message="Kies de gemeente waar de leerling woont.")
     school_brin = ChoiceField("School waar de leerling staat ingeschreven",
                               description="Niet verplicht. Leeg laten als de leerling nergens staat ingeschreven.")
-    absence_kind = RadioChoiceField(_label("absence_kind"), choices=_choices(rules.ABSENCE_LABELS),
+    absence_kind = RadioChoiceField(_label("absence_kind"), choices=_choices(spec.ABSENCE_LABELS),
                                     required_message="Kies het soort verzuim.")
     out_of_school_since = DutchDateField(_label("out_of_school_since"), validators=[
         DateRequired("Vul de eerste dag in waarop de leerling niet naar school ging.")])
@@ -187,7 +188,7 @@ class EditCaseForm(_CaseFields, VersionedForm):
 
 
 class CloseCaseForm(VersionedForm):
-    outcome = RadioChoiceField(_label("outcome"), choices=_choices(rules.OUTCOME_LABELS),
+    outcome = RadioChoiceField(_label("outcome"), choices=_choices(spec.OUTCOME_LABELS),
                                required_message="Kies de uitkomst.")
     offer_started_on = DutchDateField("Startdatum van het passend aanbod", validators=[
         DateRequired("Vul de datum in waarop het passend aanbod begon.")])
@@ -211,75 +212,54 @@ class TransferCaseForm(VersionedForm):
 
 
 # --- steps ---------------------------------------------------------------------------------------------
+# One form class per step kind, built from the spec: nothing here lists a step's fields.
+
+
+def _step_field(field: spec.Field) -> Any:
+    """The WTForms field for a spec field. Missing required values are left to the rules, which word the message
+    beside the field (only a required choice without an empty option insists here, as a radio group must)."""
+    kind = field.type
+    if isinstance(kind, spec.Date):
+        return DutchDateField(field.form_label, description=f"{field.hint} {DATE_HINT}" if field.hint else DATE_HINT)
+    if isinstance(kind, spec.Choice):
+        field_class = RadioChoiceField if kind.radio else ChoiceField
+        extra: dict[str, Any] = {}
+        if kind.empty_label is None:
+            extra["required_message"] = f"Kies {field.phrase}."
+        elif kind.radio:
+            extra["default"] = ""  # a radio group starts on "not known yet"; a list shows its first option anyway
+        return field_class(field.form_label, choices=_choices(kind.labels, kind.empty_label),
+                           description=field.hint or "", **extra)
+    if isinstance(kind, spec.Text):
+        return TextAreaField(field.form_label, description=field.hint or "", validators=_text(kind.max_length))
+    if isinstance(kind, spec.Flag):
+        return BooleanField(field.form_label, description=field.hint or "")
+    if isinstance(kind, spec.Count):
+        # The range is the rules' (it depends on the configured terms), so the message names the real limit.
+        return DutchIntegerField(field.form_label, description=field.hint or "", validators=[Optional()],
+                                 render_kw={"inputmode": "numeric"})
+    if isinstance(kind, spec.SchoolRef):
+        return ChoiceField(field.form_label, description=field.hint or "")  # the view fills in the schools
+    raise TypeError(f"no form field for {field.name}: {kind!r}")
 
 
 class StepForm(VersionedForm):
-    """Fields every step has. The reason field is always there; the service asks for it when needed."""
-
-    out_of_order_reason = TextAreaField(
-        _label("out_of_order_reason"),
-        description="Alleen nodig als deze stap eerder komt dan de vorige stappen in de keten.",
-        validators=_text(),
-    )
+    """Fields every step has (spec.COMMON_FIELDS, added below). The reason field is always there; the service asks
+    for it when needed."""
 
 
-class AanmeldingForm(StepForm):
-    school_brin = ChoiceField("School waar de leerling is aangemeld")
-    received_on = DutchDateField("Datum waarop de school de schriftelijke aanmelding ontving")
-    extended_on = DutchDateField(_label("extended_on"), description="Alleen als de school de termijn verlengde "
-                                 "(één keer, ten hoogste 4 weken). " + DATE_HINT)
-    extension_weeks = DutchIntegerField(_label("extension_weeks"), validators=[Optional()],
-                                        render_kw={"inputmode": "numeric"})
-    decision = RadioChoiceField(_label("decision"),
-                                choices=_choices(rules.AANMELDING_DECISION_LABELS, "Nog geen besluit"), default="")
-    decided_on = DutchDateField(_label("decided_on"))
+for _common in spec.COMMON_FIELDS:
+    setattr(StepForm, _common.name, _step_field(_common))
 
 
-class SwvInzetForm(StepForm):
-    started_on = DutchDateField(_label("started_on"))
-    action = ChoiceField(_label("action"), choices=_choices(rules.SWV_ACTION_LABELS, "Nog niet bekend"))
-    description = TextAreaField(_label("description"), validators=_text())
-    ended_on = DutchDateField(_label("ended_on"))
+def _step_form(kind: spec.StepKind) -> type[StepForm]:
+    # WTForms draws fields in the order they were created: the spec's order.
+    fields = {field.name: _step_field(field) for field in kind.fields}
+    name = "".join(part.title() for part in kind.name.split("_")) + "Form"
+    return type(name, (StepForm,), fields)
 
 
-class ConsulentForm(StepForm):
-    consulent_type = RadioChoiceField(_label("consulent_type"), choices=_choices(rules.CONSULENT_TYPE_LABELS),
-                                      required_message="Kies het soort consulent.")
-    parental_consent = BooleanField("De ouders hebben toestemming gegeven om de consulent in te schakelen")
-    requested_on = DutchDateField(_label("requested_on"))
-    advice_on = DutchDateField(_label("advice_on"))
-    closed_on = DutchDateField("Datum waarop de aanvraag is afgesloten")
-
-
-class GeschillencommissieForm(StepForm):
-    subject = RadioChoiceField(_label("subject"), choices=_choices(rules.GPO_SUBJECT_LABELS),
-                               required_message="Kies waarover het geschil gaat.",
-                               description="Een geschil over een TLV gaat naar de bezwaarprocedure van het "
-                                           "samenwerkingsverband, niet naar de commissie.")
-    school_decision_on = DutchDateField(_label("school_decision_on"))
-    filed_on = DutchDateField(_label("filed_on"))
-    late_filing_reason = TextAreaField(_label("late_filing_reason"),
-                                       description="Alleen als het verzoek later dan 6 weken na het besluit is "
-                                                   "ingediend.", validators=_text())
-    verdict = ChoiceField(_label("verdict"), choices=_choices(rules.GPO_VERDICT_LABELS, "Nog geen oordeel"))
-    verdict_on = DutchDateField(_label("verdict_on"))
-    follow_up = ChoiceField(_label("follow_up"), choices=_choices(rules.FOLLOW_UP_LABELS, "Nog niet bekend"))
-    follow_up_on = DutchDateField(_label("follow_up_on"))
-
-
-class InterventieteamForm(StepForm):
-    reported_on = DutchDateField("Datum van melding bij het interventieteam")
-    outcome = TextAreaField(_label("outcome"), validators=_text())
-    closed_on = DutchDateField(_label("closed_on"))
-
-
-STEP_FORMS: dict[str, type[StepForm]] = {
-    "aanmelding": AanmeldingForm,
-    "swv_inzet": SwvInzetForm,
-    "consulent": ConsulentForm,
-    "geschillencommissie": GeschillencommissieForm,
-    "interventieteam": InterventieteamForm,
-}
+STEP_FORMS: dict[str, type[StepForm]] = {kind.name: _step_form(kind) for kind in spec.KINDS}
 
 
 # --- the case list -------------------------------------------------------------------------------------
@@ -288,9 +268,9 @@ STEP_FORMS: dict[str, type[StepForm]] = {
 class CaseFilterForm(Form):
     """The list's filters, read from the query string (GET, so no CSRF token)."""
 
-    status = ChoiceField("Status", choices=_choices(rules.STATUS_LABELS, "Alle"))
+    status = ChoiceField("Status", choices=_choices(spec.STATUS_LABELS, "Alle"))
     overdue = ChoiceField("Termijn", choices=[("", "Alle"), ("ja", "Over de termijn"), ("nee", "Binnen de termijn")])
     stage = ChoiceField("Verste stap", choices=[("", "Alle"), ("none", "Nog geen stap"),
-                                                *rules.STEP_LABELS.items()])
+                                                *spec.STEP_LABELS.items()])
     gemeente = ChoiceField("Gemeente")
     school = ChoiceField("School")

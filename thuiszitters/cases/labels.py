@@ -1,13 +1,15 @@
 """Dutch names for fields, values and audit actions, shared by the case pages, the timeline and the forms."""
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime
 from typing import Any
 
-from thuiszitters.cases import rules
+from thuiszitters.escalation import spec
 from thuiszitters.formatting import format_date
 
-FIELD_LABELS: dict[str, str] = {
+# The case's own fields; the steps' fields follow from the spec, in chain order.
+_CASE_FIELD_LABELS: dict[str, str] = {
     # case and pupil
     "first_name": "Voornaam",
     "last_name": "Achternaam",
@@ -27,44 +29,19 @@ FIELD_LABELS: dict[str, str] = {
     "offer_started_on": "Start passend aanbod",
     "reason": "Reden",
     "kind": "Soort stap",
-    # steps
-    "out_of_order_reason": "Reden voor de afwijkende volgorde",
-    "received_on": "Datum ontvangst aanmelding",
-    "extended_on": "Datum verlenging beslistermijn",
-    "extension_weeks": "Verlenging (weken)",
-    "decision": "Besluit van de school",
-    "decided_on": "Besluitdatum",
-    "started_on": "Startdatum",
-    "action": "Actie van het samenwerkingsverband",
-    "description": "Toelichting",
-    "ended_on": "Einddatum",
-    "consulent_type": "Soort consulent",
-    "parental_consent": "Toestemming van de ouders",
-    "requested_on": "Aanvraagdatum",
-    "advice_on": "Adviesdatum",
-    "closed_on": "Datum afsluiting",
-    "subject": "Onderwerp van het geschil",
-    "school_decision_on": "Datum besluit van de school",
-    "filed_on": "Datum indienen verzoek",
-    "late_filing_reason": "Reden late indiening",
-    "verdict": "Oordeel",
-    "verdict_on": "Datum oordeel",
-    "follow_up": "Reactie schoolbestuur",
-    "follow_up_on": "Datum reactie schoolbestuur",
-    "reported_on": "Datum melding",
+}
+# In form order: the presenters list changed fields in this order. A step field named like a case field (the
+# school, an outcome) keeps the case's label; the spec test proves the two agree.
+FIELD_LABELS: dict[str, str] = _CASE_FIELD_LABELS | {
+    name: f.label for name, f in spec.STEP_FIELDS_BY_NAME.items() if name not in _CASE_FIELD_LABELS
 }
 
-VALUE_LABELS: dict[str, dict[str, str]] = {
-    "absence_kind": rules.ABSENCE_LABELS,
-    "status": rules.STATUS_LABELS,
-    "outcome": rules.OUTCOME_LABELS,
-    "decision": rules.AANMELDING_DECISION_LABELS,
-    "action": rules.SWV_ACTION_LABELS,
-    "consulent_type": rules.CONSULENT_TYPE_LABELS,
-    "subject": rules.GPO_SUBJECT_LABELS,
-    "verdict": rules.GPO_VERDICT_LABELS,
-    "follow_up": rules.FOLLOW_UP_LABELS,
-    "kind": rules.STEP_LABELS,
+VALUE_LABELS: dict[str, Mapping[str, str]] = {
+    "absence_kind": spec.ABSENCE_LABELS,
+    "status": spec.STATUS_LABELS,
+    "outcome": spec.OUTCOME_LABELS,
+    **spec.STEP_VALUE_LABELS,
+    "kind": spec.STEP_LABELS,
 }
 
 ACTION_LABELS: dict[str, str] = {
@@ -87,20 +64,16 @@ CHAIN_STATE_LABELS = {
     "blocked": "Nog niet mogelijk",
 }
 
-# Computed terms of a step (attributes of facts.StepFacts).
-TERM_LABELS = {
-    "decision_due_on": "Beslistermijn school tot en met",
-    "temporary_enrolment_from": "Recht op tijdelijke inschrijving vanaf",
-    "filing_due_on": "Indienen uiterlijk",
-    "verdict_due_on": "Oordeel verwacht uiterlijk",
-    "follow_up_due_on": "Reactie schoolbestuur uiterlijk",
-}
+# Computed terms of a step (facts.StepFacts.terms), from the spec.
+TERM_LABELS = {term.name: term.label for kind in spec.KINDS for term in kind.terms}
 
 # What the audit trail writes instead of personal data or free text.
 MASKED = "…"
 # Fields whose values a timeline never shows, even where an old event kept them: personal data and free text.
-CONCEALED_FIELDS = frozenset({"first_name", "last_name", "date_of_birth", "bsn", "note", "description",
-                              "late_filing_reason", "out_of_order_reason", "reason"})
+# A step's free text named like a case field (the interventieteam's outcome) is masked when it is logged; the
+# case's coded outcome stays readable.
+CONCEALED_FIELDS = frozenset({"first_name", "last_name", "date_of_birth", "bsn", "note", "reason",
+                              *(name for name in spec.FREE_TEXT_FIELDS if name not in _CASE_FIELD_LABELS)})
 # Bookkeeping in the trail that is no part of what happened to the pupil.
 BOOKKEEPING_FIELDS = frozenset({"version", "kind", "via"})
 
@@ -134,5 +107,5 @@ def action_label(action: str, changes: dict[str, Any] | None) -> str:
     label = ACTION_LABELS.get(action, f"Actie: {action}")
     kind = (changes or {}).get("kind")
     if action.startswith("step.") and isinstance(kind, str):
-        label = f"{label}: {rules.STEP_LABELS.get(kind, kind)}"
+        label = f"{label}: {spec.STEP_LABELS.get(kind, kind)}"
     return label

@@ -74,7 +74,7 @@ class Case(db.Model):
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     absence_kind: Mapped[str] = mapped_column(String(20))
     out_of_school_since: Mapped[date]
-    # Derived from out_of_school_since by rules.return_deadline, stored so sweeps and lists can use an index.
+    # Derived from out_of_school_since by escalation.terms.return_deadline, stored so sweeps and lists can use an index.
     return_deadline: Mapped[date]
     # Furthest step kind reached; stored for the stage filter and funnel.
     stage: Mapped[str | None] = mapped_column(String(20), index=True)

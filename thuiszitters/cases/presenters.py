@@ -1,6 +1,6 @@
 """Plain data for the case pages: the timeline, change lists, step summaries and list rows.
 
-Templates only print what these return; the rules themselves stay in rules.py and facts.py.
+Templates only print what these return; the rules themselves stay in thuiszitters.escalation and facts.py.
 """
 from __future__ import annotations
 
@@ -12,7 +12,6 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.cases import rules
 from thuiszitters.cases.facts import StepFacts
 from thuiszitters.cases.labels import (
     BOOKKEEPING_FIELDS,
@@ -25,7 +24,9 @@ from thuiszitters.cases.labels import (
     field_label,
 )
 from thuiszitters.cases.models import Case
-from thuiszitters.cases.services import STEP_FIELDS
+from thuiszitters.escalation import spec
+from thuiszitters.escalation.gate import stage_label
+from thuiszitters.escalation.terms import is_overdue
 from thuiszitters.extensions import db
 
 # Reads are logged for privacy, but they are not part of the case's story.
@@ -141,17 +142,13 @@ def step_summary(facts: StepFacts) -> list[tuple[str, str]]:
     """The recorded fields of a step and its computed terms, as (label, value) pairs for a definition list."""
     step = facts.step
     lines = []
-    for name in STEP_FIELDS[step.kind]:
-        if name == "school_brin":
-            value: Any = f"{step.school.name} ({step.school.brin})" if step.school else None
-        else:
-            value = getattr(step, name)
+    for name in spec.KIND[step.kind].names:
+        value = step_value(step, name)
         if value is not None and value != "":
             lines.append((field_label(name), display_value(name, value)))
-    for name, label in TERM_LABELS.items():
-        value = getattr(facts, name)
+    for name, value in facts.terms.items():
         if value is not None:
-            lines.append((label, display_value(name, value)))
+            lines.append((TERM_LABELS[name], display_value(name, value)))
     if step.out_of_order_reason:
         lines.append((field_label("out_of_order_reason"), step.out_of_order_reason))
     return lines
@@ -171,6 +168,7 @@ def case_value(case: Case, name: str) -> Any:
 
 
 def step_value(step: Any, name: str) -> Any:
+    """The current value of a step field as a reader wants it (a school by name and BRIN)."""
     if name == "school_brin":
         return f"{step.school.name} ({step.school.brin})" if step.school else None
     return getattr(step, name, None)
@@ -198,9 +196,9 @@ def case_rows(cases: list[Case], today: date) -> list[CaseRow]:
     return [
         CaseRow(
             case=case,
-            overdue=rules.is_overdue(case.status, case.return_deadline, today),
+            overdue=is_overdue(case.status, case.return_deadline, today),
             days_left=(case.return_deadline - today).days,
-            stage_label=rules.stage_label(case.stage),
+            stage_label=stage_label(case.stage),
         )
         for case in cases
     ]

@@ -11,9 +11,9 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.scope import visible_cases
-from thuiszitters.cases import rules
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.errors import NotFound
+from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 
@@ -30,7 +30,7 @@ class CaseFilter:
 
 def filtered_cases(user: User, flt: CaseFilter, today: date) -> Select[tuple[Case]]:
     query = visible_cases(user)
-    if flt.status in rules.CASE_STATUSES:
+    if flt.status in spec.CASE_STATUSES:
         query = query.where(Case.status == flt.status)
     if flt.overdue is True:
         query = query.where(Case.status == "open", Case.return_deadline < today)
@@ -38,7 +38,7 @@ def filtered_cases(user: User, flt: CaseFilter, today: date) -> Select[tuple[Cas
         query = query.where((Case.status != "open") | (Case.return_deadline >= today))
     if flt.stage == "none":
         query = query.where(Case.stage.is_(None))
-    elif flt.stage in rules.STEP_KINDS:
+    elif flt.stage in spec.STEP_KINDS:
         query = query.where(Case.stage == flt.stage)
     if flt.swv_code:
         query = query.where(Case.swv.has(Swv.code == flt.swv_code))

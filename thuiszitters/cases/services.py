@@ -16,7 +16,6 @@ from sqlalchemy import select
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, diff, record
-from thuiszitters.cases import rules
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import (
@@ -29,31 +28,22 @@ from thuiszitters.errors import (
     ValidationFailed,
     VersionRequired,
 )
+from thuiszitters.escalation import spec
+from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors, stage
+from thuiszitters.escalation.terms import Terms, return_deadline
+from thuiszitters.escalation.validation import Violation, validate_case_dates, validate_step
 from thuiszitters.extensions import db
 from thuiszitters.identifiers import InvalidIdentifier, normalize_brin, normalize_bsn
 from thuiszitters.reference.models import Gemeente, School, Swv
 
-# The fields each step kind takes (model attribute names). `school_brin` is resolved to `school_id`.
-STEP_FIELDS: dict[str, tuple[str, ...]] = {
-    "aanmelding": ("school_brin", "received_on", "extended_on", "extension_weeks", "decision", "decided_on"),
-    "swv_inzet": ("started_on", "action", "description", "ended_on"),
-    "consulent": ("consulent_type", "parental_consent", "requested_on", "advice_on", "closed_on"),
-    "geschillencommissie": (
-        "subject", "school_decision_on", "filed_on", "late_filing_reason", "verdict", "verdict_on",
-        "follow_up", "follow_up_on",
-    ),
-    "interventieteam": ("reported_on", "outcome", "closed_on"),
-}
-COMMON_STEP_FIELDS = ("out_of_order_reason",)
 CASE_FIELDS = (
     "first_name", "last_name", "date_of_birth", "bsn", "gemeente_code", "school_brin", "absence_kind",
     "out_of_school_since", "note",
 )
 
 
-def terms() -> rules.Terms:
-    configured = current_app.config.get("TERMS", {})
-    return rules.Terms(**{k: v for k, v in configured.items() if k in rules.Terms.__dataclass_fields__})
+def terms() -> Terms:
+    return Terms.from_config(current_app.config.get("TERMS", {}))
 
 
 @dataclass
@@ -158,7 +148,7 @@ def _new_reference(year: int) -> str:
 def _touch(case: Case, today: date) -> None:
     case.updated_at = now_utc()
     case.last_activity_on = today
-    case.stage = rules.stage(case.steps)
+    case.stage = stage(case.steps)
 
 
 def _snapshot(case: Case) -> dict[str, Any]:
@@ -201,9 +191,9 @@ def _validate_pupil(problems: Problems, *, first_name: str, last_name: str, date
         problems.add("last_name", "required", "Vul de achternaam van de leerling in.")
     elif len(last_name) > 150:
         problems.add("last_name", "too_long", "De achternaam is langer dan 150 tekens.")
-    if absence_kind not in rules.ABSENCE_KINDS:
+    if absence_kind not in spec.ABSENCE_KINDS:
         problems.add("absence_kind", "unknown_value", "Kies een soort verzuim uit de lijst.")
-    for violation in rules.validate_case_dates(out_of_school_since, date_of_birth, today, terms()):
+    for violation in validate_case_dates(out_of_school_since, date_of_birth, today, terms()):
         problems.add(violation.field, violation.code, violation.message)
     if bsn:
         try:
@@ -239,7 +229,7 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
         coordinator=actor,
         absence_kind=data.absence_kind,
         out_of_school_since=data.out_of_school_since,
-        return_deadline=rules.return_deadline(data.out_of_school_since),
+        return_deadline=return_deadline(data.out_of_school_since),
         note=(data.note or "").strip() or None,
         last_activity_on=today,
         created_at=now,
@@ -282,7 +272,7 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
     case.pupil.bsn = bsn
     case.absence_kind = merged["absence_kind"]
     case.out_of_school_since = merged["out_of_school_since"]
-    case.return_deadline = rules.return_deadline(case.out_of_school_since)
+    case.return_deadline = return_deadline(case.out_of_school_since)
     if "note" in values:
         case.note = (values["note"] or "").strip() or None
     case.gemeente = gemeente
@@ -299,7 +289,7 @@ def close_case(case: Case, *, outcome: str, offer_started_on: date | None, schoo
     if case.status == "closed":
         raise CaseClosed()
     problems = Problems()
-    if outcome not in rules.OUTCOMES:
+    if outcome not in spec.OUTCOMES:
         problems.add("outcome", "unknown_value", "Kies een uitkomst uit de lijst.")
     if offer_started_on is None:
         problems.add("offer_started_on", "required", "Vul de datum in waarop het passend aanbod begon.")
@@ -376,7 +366,7 @@ def transfer_case(case: Case, *, swv_code: str, gemeente_code: str | None, reaso
 
 
 def _step_values(kind: str, values: dict[str, Any], problems: Problems) -> dict[str, Any]:
-    allowed = set(STEP_FIELDS[kind]) | set(COMMON_STEP_FIELDS)
+    allowed = {f.name for f in spec.step_fields(kind)}
     for name in sorted(set(values) - allowed):
         problems.add(name, "unknown_field", f"Het veld {name} hoort niet bij deze stap.")
     return {k: v for k, v in values.items() if k in allowed}
@@ -407,14 +397,14 @@ class _StepFacts:
 def _facts(step: Step | None, kind: str, values: dict[str, Any]) -> _StepFacts:
     base = {}
     if step is not None:
-        for name in (*STEP_FIELDS[kind], *COMMON_STEP_FIELDS):
-            if name != "school_brin":
-                base[name] = getattr(step, name)
+        for f in spec.step_fields(kind):
+            if not isinstance(f.type, spec.SchoolRef):
+                base[f.name] = getattr(step, f.name)
     merged = {**base, **{k: (v.strip() or None) if isinstance(v, str) else v for k, v in values.items()}}
     return _StepFacts(kind=kind, values=merged)
 
 
-def _report(problems: Problems, violations: list[rules.Violation]) -> None:
+def _report(problems: Problems, violations: list[Violation]) -> None:
     for violation in violations:
         problems.add(violation.field or "step", violation.code, violation.message)
 
@@ -425,12 +415,12 @@ def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version:
     _check_version(case, expected_version)
     if case.status == "closed":
         raise CaseClosed()
-    if kind not in rules.STEP_KINDS:
+    if kind not in spec.STEP_KINDS:
         raise ValidationFailed([InvalidParam("kind", "unknown_value", "Onbekende soort stap.")])
     if kind == "interventieteam":
-        missing = rules.interventieteam_missing_steps(case.steps, today, terms())
+        missing = interventieteam_missing_steps(case.steps, today, terms())
         if missing:
-            labels = ", ".join(rules.STEP_LABELS[m] for m in missing)
+            labels = ", ".join(spec.STEP_LABELS[m] for m in missing)
             raise GateRefused(
                 missing,
                 f"Het interventieteam kan pas worden ingeschakeld als alle eerdere stappen zijn doorlopen. "
@@ -439,11 +429,11 @@ def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version:
     problems = Problems()
     values = _step_values(kind, values, problems)
     facts = _facts(None, kind, values)
-    _report(problems, rules.validate_step(facts, today=today, out_of_school_since=case.out_of_school_since,
+    _report(problems, validate_step(facts, today=today, out_of_school_since=case.out_of_school_since,
                                           terms=terms()))
-    missing_before = rules.missing_predecessors(kind, case.steps)
+    missing_before = missing_predecessors(kind, case.steps)
     if missing_before and not facts.out_of_order_reason:
-        labels = ", ".join(rules.STEP_LABELS[m] for m in missing_before)
+        labels = ", ".join(spec.STEP_LABELS[m] for m in missing_before)
         problems.add("out_of_order_reason", "reason_required",
                      f"Deze stap komt eerder dan verwacht (nog geen {labels}). Vul een reden in.")
     step = Step(kind=kind, created_at=now_utc())
@@ -459,7 +449,7 @@ def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version:
 
 
 # Free text is logged as "changed", never its content (it may describe the child).
-_FREE_TEXT = {"description", "late_filing_reason", "outcome", "out_of_order_reason"}
+_FREE_TEXT = frozenset(spec.FREE_TEXT_FIELDS)
 
 
 def update_step(case: Case, step_id: int, values: dict[str, Any], *, expected_version: int | None,
@@ -475,7 +465,7 @@ def update_step(case: Case, step_id: int, values: dict[str, Any], *, expected_ve
     values = _step_values(step.kind, values, problems)
     facts = _facts(step, step.kind, values)
     previous = _facts(step, step.kind, {})
-    _report(problems, rules.validate_step(facts, today=today, previous=previous,
+    _report(problems, validate_step(facts, today=today, previous=previous,
                                           out_of_school_since=case.out_of_school_since, terms=terms()))
     problems.raise_if_any()
     before = {k: getattr(previous, k) for k in values if k != "school_brin"}

@@ -16,7 +16,6 @@ from sqlalchemy.orm.exc import StaleDataError
 
 from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, can_edit_case, require_role
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record
-from thuiszitters.cases import rules
 from thuiszitters.cases.facts import case_facts
 from thuiszitters.cases.forms import (
     STEP_FORMS,
@@ -47,7 +46,6 @@ from thuiszitters.cases.queries import (
     paginate_cases,
 )
 from thuiszitters.cases.services import (
-    STEP_FIELDS,
     CaseInput,
     add_step,
     changes_since,
@@ -61,6 +59,9 @@ from thuiszitters.cases.services import (
 )
 from thuiszitters.clock import today
 from thuiszitters.errors import CaseClosed, GateRefused, StaleVersion, ValidationFailed, VersionRequired
+from thuiszitters.escalation import spec
+from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors
+from thuiszitters.escalation.terms import age_on
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 from thuiszitters.reports.summary import SUMMARY_ROLES
@@ -146,7 +147,7 @@ def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Calla
         outcome.status = 409
     except GateRefused as exc:
         db.session.rollback()
-        outcome.gate = [rules.STEP_LABELS.get(kind, kind) for kind in exc.missing_steps]
+        outcome.gate = [spec.STEP_LABELS.get(kind, kind) for kind in exc.missing_steps]
         outcome.gate_detail = exc.detail
         outcome.status = 409
     except CaseClosed as exc:
@@ -208,7 +209,7 @@ def index():
     page = paginate_cases(filtered_cases(current_user, flt, day))
     args = {name: value for name, value in request.args.items() if name in form._fields and value}
     return render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
-                           filter_args=args, filtered=bool(args), rules=rules)
+                           filter_args=args, filtered=bool(args), spec=spec)
 
 
 @bp.route("/<int:case_id>")
@@ -220,12 +221,12 @@ def show(case_id: int):
     day = today()
     facts = case_facts(case, day, terms())
     steps_by_kind = {kind: [(s, step_summary(s)) for s in facts.steps if s.step.kind == kind]
-                     for kind in rules.STEP_KINDS}
+                     for kind in spec.STEP_KINDS}
     page = render_template(
-        "cases/show.html", case=case, facts=facts, rules=rules, steps_by_kind=steps_by_kind,
+        "cases/show.html", case=case, facts=facts, spec=spec, steps_by_kind=steps_by_kind,
         timeline=case_timeline(case), can_edit=can_edit_case(current_user),
         can_download_summary=current_user.role in SUMMARY_ROLES,
-        state_labels=CHAIN_STATE_LABELS, age=rules.age_on(case.pupil.date_of_birth, day),
+        state_labels=CHAIN_STATE_LABELS, age=age_on(case.pupil.date_of_birth, day),
     )
     # Commit the read event after rendering, so the page works on the loaded objects (no reloads).
     db.session.commit()
@@ -336,7 +337,7 @@ def close(case_id: int):
         if done is not None:
             return _saved(case, f"Casus {case.reference} is gesloten.")
     return _render_form(form, outcome, title=f"Casus {case.reference} sluiten", submit="Casus sluiten", case=case,
-                        current=[("Status", rules.STATUS_LABELS[case.status])])
+                        current=[("Status", spec.STATUS_LABELS[case.status])])
 
 
 @bp.route("/<int:case_id>/heropenen", methods=["GET", "POST"])
@@ -352,14 +353,23 @@ def reopen(case_id: int):
             return _saved(case, f"Casus {case.reference} is heropend.")
     return _render_form(form, outcome, title=f"Casus {case.reference} heropenen", submit="Casus heropenen",
                         case=case, intro="De geschiedenis van de casus blijft bewaard.",
-                        current=[("Status", rules.STATUS_LABELS[case.status])])
+                        current=[("Status", spec.STATUS_LABELS[case.status])])
 
 
 # --- steps ---------------------------------------------------------------------------------------------
 
 
 def _step_values(form: Any, kind: str) -> dict[str, Any]:
-    return {name: _optional(form[name].data) for name in (*STEP_FIELDS[kind], "out_of_order_reason")}
+    return {f.name: _optional(form[f.name].data) for f in spec.step_fields(kind)}
+
+
+def _initial(step: Any, field: spec.Field) -> Any:
+    """A stored value as its form field wants it: "" selects a list's empty option, or no school."""
+    value = getattr(step, field.name)
+    optional_choice = isinstance(field.type, spec.Choice) and field.type.empty_label is not None
+    if value is None and (optional_choice or isinstance(field.type, spec.SchoolRef)):
+        return ""
+    return value
 
 
 def _step_form(kind: str, initial: dict[str, Any] | None) -> Any:
@@ -381,20 +391,20 @@ def new_step(case_id: int, kind: str):
             case, kind, _step_values(form, kind), expected_version=form.expected_version(), actor=current_user,
             today=today()), case)
         if step is not None:
-            return _saved(case, f"De stap '{rules.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
+            return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
     notices = []
     if case.status == "closed" and outcome.status == 200:
         notices.append("Deze casus is gesloten. Heropen de casus om een stap vast te leggen.")
     # For the interventieteam the gate, not the order, is what matters (shown below the title).
-    predecessors = rules.missing_predecessors(kind, case.steps) if kind != "interventieteam" else []
+    predecessors = missing_predecessors(kind, case.steps) if kind != "interventieteam" else []
     if predecessors:
-        names = ", ".join(rules.STEP_LABELS[k].lower() for k in predecessors)
+        names = ", ".join(spec.STEP_LABELS[k].lower() for k in predecessors)
         notices.append(f"Deze stap komt eerder dan verwacht: er is nog geen {names}. Vul bij 'Reden voor de "
                        f"afwijkende volgorde' in waarom.")
     missing = []
     if kind == "interventieteam":
-        missing = [rules.STEP_LABELS[k] for k in rules.interventieteam_missing_steps(case.steps, today(), terms())]
-    return _render_form(form, outcome, title=f"{rules.STEP_LABELS[kind]} vastleggen", submit="Stap vastleggen",
+        missing = [spec.STEP_LABELS[k] for k in interventieteam_missing_steps(case.steps, today(), terms())]
+    return _render_form(form, outcome, title=f"{spec.STEP_LABELS[kind]} vastleggen", submit="Stap vastleggen",
                         case=case, notices=notices, missing=missing)
 
 
@@ -404,11 +414,7 @@ def edit_step(case_id: int, step_id: int):
     step = next((s for s in case.steps if s.id == step_id), None)
     if step is None:
         abort(404)
-    initial = {name: getattr(step, name) for name in (*STEP_FIELDS[step.kind], "out_of_order_reason")}
-    initial["school_brin"] = step.school_brin or ""
-    for name in ("decision", "action", "verdict", "follow_up"):
-        if name in initial and initial[name] is None:
-            initial[name] = ""
+    initial = {f.name: _initial(step, f) for f in spec.step_fields(step.kind)}
     initial["version"] = str(case.version)
     form = _step_form(step.kind, initial)
     outcome = _Outcome()
@@ -417,9 +423,9 @@ def edit_step(case_id: int, step_id: int):
             case, step.id, _step_values(form, step.kind), expected_version=form.expected_version(),
             actor=current_user, today=today()), case)
         if done is not None:
-            return _saved(case, f"De stap '{rules.STEP_LABELS[step.kind]}' is opgeslagen.", anchor="keten")
+            return _saved(case, f"De stap '{spec.STEP_LABELS[step.kind]}' is opgeslagen.", anchor="keten")
     notices = []
     if case.status == "closed" and outcome.status == 200:
         notices.append("Deze casus is gesloten. Heropen de casus om een stap te wijzigen.")
-    return _render_form(form, outcome, title=f"{rules.STEP_LABELS[step.kind]} bewerken", submit="Opslaan",
+    return _render_form(form, outcome, title=f"{spec.STEP_LABELS[step.kind]} bewerken", submit="Opslaan",
                         case=case, notices=notices, current=current_values(form, lambda name: step_value(step, name)))

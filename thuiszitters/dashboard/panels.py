@@ -5,7 +5,6 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from thuiszitters.cases import rules
 from thuiszitters.dashboard import charts
 from thuiszitters.dashboard.queries import (
     ACK_BUCKETS,
@@ -18,6 +17,7 @@ from thuiszitters.dashboard.queries import (
     MonthFlow,
     month_label,
 )
+from thuiszitters.escalation import spec
 
 
 @dataclass(frozen=True)
@@ -48,7 +48,7 @@ def _month_panel(panel_id: str, heading: str, months: list[MonthFlow], scope_tex
 
 def coordinator_panels(data: CoordinatorDashboard) -> list[Panel]:
     durations = [(DURATION_LABELS[b], data.durations.get(b, 0)) for b in DURATION_BUCKETS]
-    funnel = [(rules.STEP_LABELS[kind], count) for kind, count in data.funnel]
+    funnel = [(spec.STEP_LABELS[kind], count) for kind, count in data.funnel]
     survival = data.survival
     return [
         Panel("duur", "Hoe lang zitten open casussen al thuis?",

@@ -16,13 +16,13 @@ from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.scope import case_scope_clause, visible_cases
-from thuiszitters.cases import rules
 from thuiszitters.cases.models import Case
 from thuiszitters.clock import to_local
+from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
-from thuiszitters.formatting import MONTHS_NL
 from thuiszitters.reference.models import Gemeente, Swv
 from thuiszitters.reminders.models import Alert
+from thuiszitters.text import month_abbreviation
 
 # Outcomes that mean the pupil is back in education (or care with education); the rest ends the observation.
 RETURN_OUTCOMES = ("terug_naar_school", "maatwerk", "onderwijszorgarrangement")
@@ -86,7 +86,7 @@ def _months(today: date, count: int = MONTHS) -> list[date]:
 
 
 def month_label(first_day: date) -> str:
-    return f"{MONTHS_NL[first_day.month - 1][:3]} {first_day.year}"
+    return f"{month_abbreviation(first_day.month)} {first_day.year}"
 
 
 # --- Results ----------------------------------------------------------------------------------------------
@@ -165,7 +165,7 @@ def _funnel(scope: ColumnElement, today: date, result: CoordinatorDashboard) -> 
     result.funnel_total = sum(per_stage.values())
     reached = []
     running = 0
-    for kind in reversed(rules.STEP_KINDS):
+    for kind in reversed(spec.STEP_KINDS):
         running += per_stage.get(kind, 0)
         reached.append((kind, running))
     result.funnel = list(reversed(reached))

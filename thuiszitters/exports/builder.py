@@ -70,6 +70,8 @@ from typing import IO, TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
+from thuiszitters.text import utc_timestamp
+
 GENERATED_FOR = "Inspectie van het Onderwijs"
 CASES_FILE = "cases.csv"
 SUMMARY_FILE = "summary.csv"
@@ -541,7 +543,7 @@ def _worksheet_xml_parts(columns: Sequence[str], row_count: int, *, selected: bo
 
 def _package_parts(sheet_names: Sequence[str], created: datetime) -> dict[str, str]:
     """The fixed parts of a workbook around its worksheets."""
-    stamp = created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    stamp = utc_timestamp(created)
     sheet_type = "application/vnd.openxmlformats-officedocument.spreadsheetml.worksheet+xml"
     overrides = "".join(
         f'<Override PartName="/xl/worksheets/sheet{n}.xml" ContentType="{sheet_type}"/>'

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections import defaultdict
+from collections import defaultdict, namedtuple
 from collections.abc import Iterator
 from datetime import date, datetime, timedelta
 from pathlib import Path
@@ -22,11 +22,13 @@ from sqlalchemy import Row, or_, select
 
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_INSPECTIE, record
-from thuiszitters.cases import rules
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.cases.services import terms
 from thuiszitters.clock import now_utc, to_local
 from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
+from thuiszitters.escalation import spec
+from thuiszitters.escalation.gate import done_on
+from thuiszitters.escalation.terms import Terms
 from thuiszitters.exports import builder
 from thuiszitters.exports.models import ExportFile, ExportRun
 from thuiszitters.extensions import db
@@ -35,41 +37,24 @@ from thuiszitters.reference.models import Gemeente, School, Swv
 BATCH_SIZE = 2000
 MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
-# The columns each step kind dates itself by: when it started (DOMAIN.md, API.md step fields).
-STEP_START_FIELD = {
-    "aanmelding": "received_on",
-    "swv_inzet": "started_on",
-    "consulent": "requested_on",
-    "geschillencommissie": "filed_on",
-    "interventieteam": "reported_on",
-}
+def _export_step_fields() -> tuple[str, ...]:
+    """The step columns the export needs, from the spec: each kind's start date and what "done" reads (its dates,
+    its required values and the term it may lapse after). No free text and no school ever leave the database here.
+    """
+    names: dict[str, None] = {}
+    for kind in spec.KINDS:
+        names[kind.starts_on] = None
+        names.update(dict.fromkeys((*kind.done.on, *kind.done.requires)))
+        for term in kind.terms:
+            if term.name == kind.done.lapses_after:
+                names.update(dict.fromkeys(term.reads))
+    return tuple(names)
 
 
-
-class _StepRow(NamedTuple):
-    """The step columns the export reads, as a plain tuple (fast attribute access, no ORM object)."""
-
-    case_id: int
-    kind: str
-    received_on: date | None
-    extended_on: date | None
-    extension_weeks: int | None
-    decision: str | None
-    decided_on: date | None
-    started_on: date | None
-    action: str | None
-    ended_on: date | None
-    requested_on: date | None
-    advice_on: date | None
-    filed_on: date | None
-    verdict: str | None
-    verdict_on: date | None
-    reported_on: date | None
-    closed_on: date | None
-
-
+# The step columns the export reads, as a plain tuple (fast attribute access, no ORM object).
+_StepRow = namedtuple("_StepRow", ("case_id", "kind", *_export_step_fields()))
 _STEP_COLUMNS = tuple(getattr(Step, name) for name in _StepRow._fields)
-_STEP_START_INDEX = {kind: _StepRow._fields.index(name) for kind, name in STEP_START_FIELD.items()}
+_STEP_START_INDEX = {kind.name: _StepRow._fields.index(kind.starts_on) for kind in spec.KINDS}
 
 
 # --- Months ----------------------------------------------------------------------------------------------
@@ -93,32 +78,16 @@ def previous_month(today: date) -> str:
 # --- Reading cases ---------------------------------------------------------------------------------------
 
 
-def step_done_on(step: _StepRow | Step, month_end: date, case_terms: rules.Terms) -> date | None:
+def step_done_on(step: object, month_end: date, case_terms: Terms) -> date | None:
     """The date a step became done (DOMAIN.md), as it stood at the end of ``month_end``; None if not done then.
 
     An aanmelding that got no decision is done the day after its decision term ran out.
     """
-    kind = step.kind
-    done_on: date | None = None
-    if kind == "aanmelding":
-        if step.decision in rules.AANMELDING_DECISIONS and step.decided_on is not None:
-            done_on = step.decided_on
-        elif step.received_on is not None:
-            done_on = rules.aanmelding_decision_due_on(step, case_terms) + timedelta(days=1)
-    elif kind == "swv_inzet":
-        done_on = step.ended_on if step.action else None
-    elif kind == "consulent":
-        done_on = min((d for d in (step.advice_on, step.closed_on) if d is not None), default=None)
-    elif kind == "geschillencommissie":
-        done_on = step.verdict_on if step.verdict in rules.GPO_VERDICTS else None
-    elif kind == "interventieteam":
-        done_on = step.closed_on
-    if done_on is None or done_on > month_end:
-        return None
-    return done_on
+    done = done_on(step, case_terms)
+    return done if done is not None and done <= month_end else None
 
 
-def export_step(step: _StepRow, month_end: date, case_terms: rules.Terms) -> builder.ExportStep | None:
+def export_step(step: _StepRow, month_end: date, case_terms: Terms) -> builder.ExportStep | None:
     """One step row as the builder wants it; None for a step without a start date (nothing to report)."""
     index = _STEP_START_INDEX.get(step.kind)
     started_on = step[index] if index is not None else None

@@ -7,7 +7,7 @@ from flask_login import current_user
 from thuiszitters.accounts.scope import EXPORT_ROLES, require_role
 from thuiszitters.exports import services
 from thuiszitters.extensions import db
-from thuiszitters.formatting import MONTHS_NL
+from thuiszitters.text import MONTHS_NL
 
 bp = Blueprint("exports", __name__, url_prefix="/inspectie")
 

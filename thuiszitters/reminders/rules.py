@@ -22,7 +22,14 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from thuiszitters.cases import rules as case_rules
+from thuiszitters.escalation.terms import (
+    DEFAULT_TERMS,
+    Terms,
+    aanmelding_decision_due_on,
+    aanmelding_temporary_enrolment_from,
+    gpo_follow_up_due_on,
+)
+from thuiszitters.text import format_date_nl
 
 HALFWAY = "halfway"
 DEADLINE_APPROACHING = "deadline_approaching"
@@ -150,16 +157,16 @@ def case_reminders_due(
 
 
 def aanmelding_reminders_due(
-    step: case_rules.AanmeldingStep,
+    step: object,
     today: date,
     offsets: Offsets = DEFAULT_OFFSETS,
-    terms: case_rules.Terms = case_rules.DEFAULT_TERMS,
+    terms: Terms = DEFAULT_TERMS,
 ) -> list[Due]:
     """The zorgplicht term: a week before the school's decision is due, the day after it passed undecided, and
     the day after ten weeks passed undecided (the pupil may then claim temporary enrolment: an alert)."""
     if getattr(step, "decision", None) is not None or getattr(step, "received_on", None) is None:
         return []
-    decision_due = case_rules.aanmelding_decision_due_on(step, terms)
+    decision_due = aanmelding_decision_due_on(step, terms)
     due: list[Due] = []
     soon = decision_due - timedelta(weeks=offsets.aanmelding_before_due_weeks)
     if _notice_due(soon, today, offsets, relevant_until=decision_due):
@@ -167,7 +174,7 @@ def aanmelding_reminders_due(
     passed = decision_due + timedelta(days=1)
     if passed <= today:
         due.append(Due(AANMELDING_UNDECIDED, passed))
-    entitled_from = case_rules.aanmelding_temporary_enrolment_from(step, terms)
+    entitled_from = aanmelding_temporary_enrolment_from(step, terms)
     # A decision on the tenth week's last day is still in time: the alert is due the day after.
     if entitled_from is not None and entitled_from + timedelta(days=1) <= today:
         due.append(Due(TEMPORARY_ENROLMENT, entitled_from + timedelta(days=1)))
@@ -175,14 +182,14 @@ def aanmelding_reminders_due(
 
 
 def gpo_reminders_due(
-    step: case_rules.GeschillencommissieStep,
+    step: object,
     today: date,
-    terms: case_rules.Terms = case_rules.DEFAULT_TERMS,
+    terms: Terms = DEFAULT_TERMS,
 ) -> list[Due]:
     """The school board's reaction to the oordeel is due and not recorded: ask for it (on the due date)."""
     if getattr(step, "follow_up", None) is not None:
         return []
-    follow_up_due = case_rules.gpo_follow_up_due_on(step, terms)
+    follow_up_due = gpo_follow_up_due_on(step, terms)
     if follow_up_due is None or follow_up_due > today:
         return []
     return [Due(GPO_FOLLOW_UP, follow_up_due)]
@@ -194,10 +201,10 @@ def reminders_due(
     out_of_school_since: date,
     return_deadline: date,
     last_activity_on: date,
-    steps: Iterable[case_rules.StepLike],
+    steps: Iterable[object],
     today: date,
     offsets: Offsets = DEFAULT_OFFSETS,
-    terms: case_rules.Terms = case_rules.DEFAULT_TERMS,
+    terms: Terms = DEFAULT_TERMS,
 ) -> list[Due]:
     """Every reminder due for one case today, without duplicates, in a stable order."""
     due = case_reminders_due(status=status, out_of_school_since=out_of_school_since,
@@ -219,7 +226,7 @@ def reminders_due(
 
 def message_text(rule: str, reference: str, due_on: date, return_deadline: date) -> str:
     """One Dutch sentence for the notification and the mail; it names the case by its reference only."""
-    d = case_rules.format_date_nl
+    d = format_date_nl
     texts = {
         HALFWAY: f"Casus {reference} is halverwege de termijn van drie maanden. Wat is het plan voor terugkeer "
                  f"vóór {d(return_deadline)}?",

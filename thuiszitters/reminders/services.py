@@ -33,10 +33,11 @@ from sqlalchemy.dialects import postgresql, sqlite
 from thuiszitters.accounts.models import User, user_gemeente, user_swv
 from thuiszitters.accounts.scope import case_scope_clause
 from thuiszitters.audit.services import ACTIVITY_LEERPLICHT, record
-from thuiszitters.cases import rules as case_rules
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.services import terms as configured_terms
 from thuiszitters.errors import DomainError, Forbidden, InvalidParam, NotFound, ValidationFailed
+from thuiszitters.escalation.spec import GPO_OORDEEL_VERDICTS
+from thuiszitters.escalation.terms import Terms
 from thuiszitters.extensions import db
 from thuiszitters.reminders import rules
 from thuiszitters.reminders.models import Alert, Notification, OutboxMessage, Reminder, SchedulerState
@@ -163,7 +164,7 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
     return found
 
 
-def _step_candidates(today: date, offs: rules.Offsets, terms: case_rules.Terms) -> dict[int, set[rules.Due]]:
+def _step_candidates(today: date, offs: rules.Offsets, terms: Terms) -> dict[int, set[rules.Due]]:
     """Due reminders about undecided aanmeldingen and unanswered GPO oordelen (few rows, indexed by kind/date)."""
     # Driven by the open cases' ids (an index-only list) probing the partial indexes on case_step.
     open_ids = select(Case.id).where(Case.status == "open").scalar_subquery()
@@ -177,7 +178,7 @@ def _step_candidates(today: date, offs: rules.Offsets, terms: case_rules.Terms) 
     gpo = (
         select(Step.case_id, Step.kind, Step.verdict, Step.verdict_on, Step.follow_up)
         .where(Step.kind == "geschillencommissie", Step.follow_up.is_(None),
-               Step.verdict.in_(case_rules.GPO_OORDEEL_VERDICTS),
+               Step.verdict.in_(GPO_OORDEEL_VERDICTS),
                Step.verdict_on <= today - timedelta(weeks=terms.gpo_follow_up_weeks),
                Step.case_id.in_(open_ids))
     )

@@ -5,8 +5,9 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from thuiszitters.accounts.scope import require_role
-from thuiszitters.cases import rules as case_rules
 from thuiszitters.clock import now_utc, today
+from thuiszitters.escalation import spec
+from thuiszitters.escalation.gate import stage_label
 from thuiszitters.extensions import db
 from thuiszitters.reminders import services
 from thuiszitters.reminders.forms import AcknowledgeForm, MarkReadForm
@@ -21,7 +22,7 @@ def queue():
     require_role(current_user, LEERPLICHT)
     page = db.paginate(services.alerts_in_scope(current_user, "open"), per_page=25, max_per_page=100,
                        error_out=False)
-    return render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), rules=case_rules,
+    return render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), spec=spec, stage_label=stage_label,
                            kind_labels=services.ALERT_KIND_LABELS)
 
 

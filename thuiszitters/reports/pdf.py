@@ -19,7 +19,6 @@ from io import BytesIO
 from pathlib import Path
 from typing import Any
 from xml.sax.saxutils import escape
-from zoneinfo import ZoneInfo
 
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -41,7 +40,8 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-AMSTERDAM = ZoneInfo("Europe/Amsterdam")
+from thuiszitters.text import format_date_nl, format_local_datetime
+
 LANGUAGE = "nl-NL"
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
@@ -149,14 +149,7 @@ def mask_bsn(bsn: str | None) -> str:
 
 
 def format_date(value: date | None) -> str:
-    return value.strftime("%d-%m-%Y") if value is not None else "—"
-
-
-def format_local_datetime(value: datetime) -> str:
-    """dd-mm-yyyy HH:MM in Europe/Amsterdam. Naive datetimes are refused: their zone is a guess."""
-    if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError(f"expected an aware datetime, got naive {value!r}")
-    return value.astimezone(AMSTERDAM).strftime("%d-%m-%Y %H:%M")
+    return format_date_nl(value) if value is not None else "—"
 
 
 def _yes_no(value: bool) -> str:

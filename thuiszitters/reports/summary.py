@@ -15,12 +15,12 @@ from sqlalchemy.orm import joinedload, selectinload
 from thuiszitters.accounts.models import User, user_gemeente, user_swv
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
-from thuiszitters.cases import rules
 from thuiszitters.cases.facts import StepFacts, case_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.presenters import event_text
 from thuiszitters.cases.services import terms
 from thuiszitters.errors import Forbidden
+from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import School
 from thuiszitters.reminders.models import Alert
@@ -34,6 +34,7 @@ from thuiszitters.reports.pdf import (
     SummaryStep,
     build_case_summary,
 )
+from thuiszitters.text import format_date_nl
 
 # Roles that may make a PDF summary (DOMAIN.md: a coordinator action); an admin only within its scope.
 SUMMARY_ROLES = frozenset({"coordinator", "admin"})
@@ -105,7 +106,7 @@ def _open_alerts(case: Case) -> list[Alert]:
 
 
 def _d(value: date | None) -> str:
-    return rules.format_date_nl(value) if value is not None else "—"
+    return format_date_nl(value) if value is not None else "—"
 
 
 def _dated(pairs: list[tuple[str, date | None]]) -> list[tuple[str, str]]:
@@ -116,51 +117,34 @@ def _school_text(school: School | None) -> str | None:
     return f"{school.name} ({school.brin})" if school is not None else None
 
 
+def _summary_value(step: Step, field: spec.Field) -> str | None:
+    """A recorded value as the chain table prints it; None when there is nothing to print."""
+    if isinstance(field.type, spec.SchoolRef):
+        return _school_text(step.school)
+    found = getattr(step, field.name)
+    if found is None or found == "":
+        return None
+    if isinstance(field.type, spec.Flag):
+        return "ja" if found else "nee"
+    if isinstance(field.type, spec.Choice):
+        return field.type.labels.get(found, found)
+    return str(found)
+
+
 def _step(facts: StepFacts) -> SummaryStep:
+    """A step as the PDF's chain table shows it, from the spec: its dates, its terms, and in the outcome column its
+    other values (codes first, free text after them), each after its short label where it has one."""
     step = facts.step
-    outcome: list[str] = []
-    if step.kind == "aanmelding":
-        dates = _dated([("Ontvangen", step.received_on), ("Verlengd op", step.extended_on),
-                        ("Besluit op", step.decided_on)])
-        terms_ = _dated([("Besluit uiterlijk", facts.decision_due_on),
-                         ("Tijdelijke inschrijving vanaf", facts.temporary_enrolment_from)])
-        if step.school is not None:
-            outcome.append(f"School: {_school_text(step.school)}")
-        if step.decision:
-            outcome.append(rules.AANMELDING_DECISION_LABELS.get(step.decision, step.decision))
-    elif step.kind == "swv_inzet":
-        dates = _dated([("Gestart", step.started_on), ("Afgerond", step.ended_on)])
-        terms_ = []
-        if step.action:
-            outcome.append(rules.SWV_ACTION_LABELS.get(step.action, step.action))
-        if step.description:
-            outcome.append(step.description)
-    elif step.kind == "consulent":
-        dates = _dated([("Aangevraagd", step.requested_on), ("Advies", step.advice_on),
-                        ("Afgesloten", step.closed_on)])
-        terms_ = []
-        if step.consulent_type:
-            outcome.append(rules.CONSULENT_TYPE_LABELS.get(step.consulent_type, step.consulent_type))
-        if step.parental_consent is not None:
-            outcome.append(f"Toestemming ouders: {'ja' if step.parental_consent else 'nee'}")
-    elif step.kind == "geschillencommissie":
-        dates = _dated([("Besluit school", step.school_decision_on), ("Ingediend", step.filed_on),
-                        ("Oordeel", step.verdict_on), ("Reactie schoolbestuur", step.follow_up_on)])
-        terms_ = _dated([("Indienen uiterlijk", facts.filing_due_on), ("Oordeel verwacht", facts.verdict_due_on),
-                         ("Reactie schoolbestuur uiterlijk", facts.follow_up_due_on)])
-        if step.subject:
-            outcome.append(f"Onderwerp: {rules.GPO_SUBJECT_LABELS.get(step.subject, step.subject)}")
-        if step.verdict:
-            outcome.append(f"Oordeel: {rules.GPO_VERDICT_LABELS.get(step.verdict, step.verdict)}")
-        if step.follow_up:
-            outcome.append(rules.FOLLOW_UP_LABELS.get(step.follow_up, step.follow_up))
-        if step.late_filing_reason:
-            outcome.append(f"Reden late indiening: {step.late_filing_reason}")
-    else:  # interventieteam
-        dates = _dated([("Gemeld", step.reported_on), ("Afgesloten", step.closed_on)])
-        terms_ = []
-        if step.outcome:
-            outcome.append(step.outcome)
+    kind = spec.KIND[step.kind]
+    shown = [f for f in kind.fields if f.in_summary]
+    dates = _dated([(f.short_label or f.label, getattr(step, f.name)) for f in shown if isinstance(f.type, spec.Date)])
+    terms_ = _dated([(term.short_label, facts.terms.get(term.name)) for term in kind.terms])
+    others = [f for f in shown if not isinstance(f.type, spec.Date)]
+    outcome = [
+        f"{f.short_label}: {text}" if f.short_label else text
+        for f in (*[f for f in others if not f.free_text], *[f for f in others if f.free_text])
+        if (text := _summary_value(step, f)) is not None
+    ]
     if step.out_of_order_reason:
         outcome.append(f"Eerder dan verwacht vastgelegd: {step.out_of_order_reason}")
     return SummaryStep(kind_label=facts.label, dates=dates, terms=terms_, outcome="\n".join(outcome),
@@ -210,7 +194,7 @@ def _alert(alert: Alert) -> SummaryAlert:
 def _outcome_label(case: Case) -> str | None:
     if case.outcome is None:
         return None
-    parts = [rules.OUTCOME_LABELS.get(case.outcome, case.outcome)]
+    parts = [spec.OUTCOME_LABELS.get(case.outcome, case.outcome)]
     if case.outcome_school is not None:
         parts.append(f"School: {_school_text(case.outcome_school)}")
     if case.outcome_note:
@@ -225,8 +209,8 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
     pupil = case.pupil
     return CaseSummary(
         reference=case.reference,
-        status_label=rules.STATUS_LABELS.get(case.status, case.status),
-        absence_kind_label=rules.ABSENCE_LABELS.get(case.absence_kind, case.absence_kind),
+        status_label=spec.STATUS_LABELS.get(case.status, case.status),
+        absence_kind_label=spec.ABSENCE_LABELS.get(case.absence_kind, case.absence_kind),
         out_of_school_since=case.out_of_school_since,
         return_deadline=facts.return_deadline,
         days_out_of_school=facts.days_out_of_school,

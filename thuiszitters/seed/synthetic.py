@@ -2,7 +2,7 @@
 
 Deterministic for a seed (one ``random.Random``). Rows are written with SQLAlchemy Core ``executemany`` in chunks,
 with ids assigned here, so 200,000 cases load in a few minutes on SQLite; the derived columns (return deadline,
-stage) come from :mod:`thuiszitters.cases.rules` like everywhere else. Step dates follow the chain in order and
+stage) come from :mod:`thuiszitters.escalation` like everywhere else. Step dates follow the chain in order and
 never lie after the case's end or ``today``; the interventieteam is only reached once its gate is open.
 
 Reference data is get-or-create by code, so the command can run on top of the demo data.
@@ -20,8 +20,10 @@ from sqlalchemy import Table, func, insert, select, text
 
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import UserInput, create_user
-from thuiszitters.cases import rules
 from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.escalation import spec
+from thuiszitters.escalation.gate import stage
+from thuiszitters.escalation.terms import return_deadline
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 from thuiszitters.reminders.models import Alert
@@ -82,12 +84,12 @@ def school_year_start(day: date) -> date:
 
 @functools.lru_cache(maxsize=8192)
 def _deadline(since: date) -> date:
-    return rules.return_deadline(since)
+    return return_deadline(since)
 
 
 @functools.lru_cache(maxsize=64)
 def _stage(kinds: tuple[str, ...]) -> str | None:
-    return rules.stage([SimpleNamespace(kind=k) for k in kinds])
+    return stage([SimpleNamespace(kind=k) for k in kinds])
 
 
 def _chunks(rows: list[dict], size: int = CHUNK) -> Iterator[list[dict]]:
@@ -283,7 +285,7 @@ def _steps(rnd: random.Random, case_id: int, since: date, duration: int, horizon
         return planned
     requested = ended + timedelta(days=rnd.randint(1, 14))
     advice = requested + timedelta(days=rnd.randint(14, 45))
-    consulent = add("consulent", requested, consulent_type=rnd.choice(rules.CONSULENT_TYPES),
+    consulent = add("consulent", requested, consulent_type=rnd.choice(spec.CONSULENT_TYPES),
                     parental_consent=True, requested_on=requested, advice_on=advice)
     if consulent is None or depth < 4:
         return planned
@@ -292,7 +294,7 @@ def _steps(rnd: random.Random, case_id: int, since: date, duration: int, horizon
         filed = decided + timedelta(days=rnd.randint(10, 40))
         verdict_on = filed + timedelta(days=rnd.randint(35, 70))
         follow_up_on = verdict_on + timedelta(days=rnd.randint(10, 35))
-        gpo = add("geschillencommissie", filed, subject=rnd.choice(rules.GPO_SUBJECTS),
+        gpo = add("geschillencommissie", filed, subject=rnd.choice(spec.GPO_SUBJECTS),
                   school_decision_on=decided, filed_on=filed, verdict_on=verdict_on, follow_up_on=follow_up_on,
                   late_filing_reason="Ouders kregen het besluit pas laat." if filed > decided + timedelta(weeks=6)
                   else None)
@@ -300,7 +302,7 @@ def _steps(rnd: random.Random, case_id: int, since: date, duration: int, horizon
             if gpo["verdict_on"] is not None:
                 gpo["verdict"] = rnd.choice(("gegrond", "deels_gegrond", "ongegrond", "ongegrond"))
                 if gpo["follow_up_on"] is not None:
-                    gpo["follow_up"] = rnd.choice(rules.FOLLOW_UPS)
+                    gpo["follow_up"] = rnd.choice(spec.FOLLOW_UPS)
             else:
                 gpo["follow_up_on"] = None
             last_done = max(last_done, verdict_on)
@@ -391,7 +393,7 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
         outcome = None
         closed_on = None
         if closed:
-            outcome = rnd.choices(rules.OUTCOMES, (50, 18, 14, 6, 8, 4))[0]
+            outcome = rnd.choices(spec.OUTCOMES, (50, 18, 14, 6, 8, 4))[0]
             closed_on = min(today, offer + timedelta(days=rnd.randint(0, 10)))
         step_dates = [d for row in steps for d in (row["received_on"], row["decided_on"], row["started_on"],
                                                     row["ended_on"], row["advice_on"], row["verdict_on"],
@@ -402,7 +404,7 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
             "pupil_id": pupil_id, "swv_id": swv.id, "gemeente_id": gid,
             "school_id": rnd.choice(swv.schools) if swv.schools and rnd.random() < 0.75 else None,
             "coordinator_id": None,
-            "absence_kind": rnd.choices(rules.ABSENCE_KINDS, (35, 50, 15))[0],
+            "absence_kind": rnd.choices(spec.ABSENCE_KINDS, (35, 50, 15))[0],
             "out_of_school_since": since, "return_deadline": deadline,
             "stage": _stage(tuple(row["kind"] for row in steps)), "note": None,
             "outcome": outcome,

@@ -1,0 +1,210 @@
+"""What a case page and the API tell the coordinator: warnings on an accepted case and the next action.
+
+Pure functions of the steps, the case's status and return deadline, and ``today``.
+"""
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date
+
+from thuiszitters.escalation import spec
+from thuiszitters.escalation._read import date_value, kind_of, value
+from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors, step_done
+from thuiszitters.escalation.terms import (
+    DEFAULT_TERMS,
+    Terms,
+    aanmelding_decision_due_on,
+    aanmelding_temporary_enrolment_from,
+    gpo_follow_up_due_on,
+    gpo_verdict_due_on,
+    is_overdue,
+)
+from thuiszitters.text import format_date_nl
+
+
+@dataclass(frozen=True)
+class Warning:
+    """Something the coordinator should notice on an accepted case; shown, never refused."""
+
+    code: str
+    message: str
+
+
+def _labels(kinds: Iterable[str]) -> str:
+    names = [spec.STEP_LABELS[k].lower() for k in kinds]
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " en " + names[-1]
+
+
+def case_warnings(
+    steps: Iterable[object],
+    *,
+    status: str,
+    return_deadline: date,
+    today: date,
+    terms: Terms = DEFAULT_TERMS,
+) -> list[Warning]:
+    """What the case page and the API show as warnings, in a stable order.
+
+    Out-of-order steps are flagged on open and closed cases (they describe the record); the term warnings only
+    while the case is open, because afterwards nobody can act on them.
+    """
+    steps = list(steps)
+    warnings: list[Warning] = []
+    if is_overdue(status, return_deadline, today):
+        warnings.append(
+            Warning(
+                "overdue",
+                f"Het terugkeerdoel is niet gehaald: de leerling had uiterlijk "
+                f"{format_date_nl(return_deadline)} een passend aanbod moeten hebben.",
+            )
+        )
+    for step in steps:
+        kind = kind_of(step)
+        if kind not in spec.STEP_KINDS:
+            continue
+        missing = missing_predecessors(kind, steps)
+        if missing:
+            reason = value(step, "out_of_order_reason")
+            explained = (
+                f"Reden: {reason.strip()}"
+                if isinstance(reason, str) and reason.strip()
+                else "Er is geen reden vastgelegd."
+            )
+            warnings.append(
+                Warning(
+                    "out_of_order",
+                    f"Stap '{spec.STEP_LABELS[kind]}' is vastgelegd zonder {_labels(missing)}. {explained}",
+                )
+            )
+    if status != "open":
+        return warnings
+    for step in steps:
+        kind = kind_of(step)
+        if kind == "aanmelding" and value(step, "decision") is None and date_value(step, "received_on") is not None:
+            due = aanmelding_decision_due_on(step, terms)
+            if today > due:
+                enrolment_from = aanmelding_temporary_enrolment_from(step, terms)
+                message = (
+                    f"De school heeft niet binnen de beslistermijn (tot en met {format_date_nl(due)}) "
+                    f"op de aanmelding besloten."
+                )
+                if enrolment_from is not None:
+                    message += (
+                        f" De leerling heeft vanaf {format_date_nl(enrolment_from)} recht op tijdelijke "
+                        f"inschrijving op die school."
+                    )
+                warnings.append(Warning("aanmelding_decision_overdue", message))
+        elif kind == "geschillencommissie":
+            verdict_due = gpo_verdict_due_on(step, terms)
+            if value(step, "verdict") is None and verdict_due is not None and today > verdict_due:
+                warnings.append(
+                    Warning(
+                        "gpo_verdict_overdue",
+                        f"Het oordeel van de Geschillencommissie passend onderwijs werd uiterlijk "
+                        f"{format_date_nl(verdict_due)} verwacht en is nog niet vastgelegd.",
+                    )
+                )
+            follow_up_due = gpo_follow_up_due_on(step, terms)
+            if value(step, "follow_up") is None and follow_up_due is not None and today > follow_up_due:
+                warnings.append(
+                    Warning(
+                        "gpo_follow_up_overdue",
+                        f"Het schoolbestuur had uiterlijk {format_date_nl(follow_up_due)} moeten laten "
+                        f"weten wat het met het oordeel van de commissie doet; leg de reactie vast.",
+                    )
+                )
+    return warnings
+
+
+def next_action(
+    steps: Iterable[object],
+    *,
+    status: str,
+    return_deadline: date,
+    today: date,
+    terms: Terms = DEFAULT_TERMS,
+) -> str:
+    """One Dutch sentence telling the coordinator what to do next, walking the chain in order.
+
+    The first unfinished link of the chain wins, because a later step cannot help while an earlier one is
+    open; the interventieteam is suggested only when its gate is open and the return goal has passed (last
+    resort).
+    """
+    if status != "open":
+        return "Het dossier is gesloten; heropen het met een reden als de leerling opnieuw thuiszit."
+    steps = list(steps)
+
+    def ofkind_of(kind: str) -> list[object]:
+        return [s for s in steps if kind_of(s) == kind]
+
+    interventions = ofkind_of("interventieteam")
+    if interventions:
+        if any(date_value(s, "closed_on") is None for s in interventions):
+            return (
+                "Volg de inzet van het Interventieteam Onderwijs en Zorg en leg de uitkomst en de "
+                "afsluiting vast zodra die bekend zijn."
+            )
+        return "Sluit het dossier af met een uitkomst en de startdatum van het passend aanbod."
+
+    missing = interventieteam_missing_steps(steps, today, terms)
+    if "aanmelding" in missing:
+        pending = [s for s in ofkind_of("aanmelding") if date_value(s, "received_on") is not None]
+        if not pending:
+            return (
+                "Zorg dat de ouders hun kind schriftelijk aanmelden bij een school en leg de aanmelding vast."
+            )
+        due = min(aanmelding_decision_due_on(s, terms) for s in pending)
+        return (
+            f"Wacht op het besluit van de school over de aanmelding; dat moet er uiterlijk "
+            f"{format_date_nl(due)} zijn."
+        )
+
+    later_kinds = ("swv_inzet", "consulent", "geschillencommissie")
+    admitted = any(value(s, "decision") == "toegelaten" for s in ofkind_of("aanmelding"))
+    if admitted and not any(kind_of(s) in later_kinds for s in steps):
+        return (
+            "De school heeft de leerling toegelaten: sluit het dossier af met een uitkomst zodra het passend "
+            "aanbod start."
+        )
+    if "swv_inzet" in missing:
+        if not ofkind_of("swv_inzet"):
+            return "Vraag het samenwerkingsverband om inzet: een arrangement, een TLV of doorzettingsmacht."
+        return "Leg vast wat het samenwerkingsverband heeft gedaan en wanneer de inzet is afgerond."
+    if "consulent" in missing:
+        if not ofkind_of("consulent"):
+            return "Schakel, met toestemming van de ouders, een onderwijs(zorg)consulent in."
+        return "Leg het advies van de onderwijs(zorg)consulent vast, of de afsluiting van de aanvraag."
+    if "geschillencommissie" in missing:
+        dues = [
+            d
+            for s in ofkind_of("geschillencommissie")
+            if not step_done(s, today, terms) and (d := gpo_verdict_due_on(s, terms)) is not None
+        ]
+        if dues:
+            return (
+                f"Leg het oordeel van de Geschillencommissie passend onderwijs vast; dat wordt uiterlijk "
+                f"{format_date_nl(min(dues))} verwacht."
+            )
+        return "Leg het oordeel van de Geschillencommissie passend onderwijs vast zodra het er is."
+    follow_ups = [
+        d
+        for s in ofkind_of("geschillencommissie")
+        if value(s, "follow_up") is None and (d := gpo_follow_up_due_on(s, terms)) is not None
+    ]
+    if follow_ups:
+        return (
+            f"Vraag het schoolbestuur wat het met het oordeel van de commissie doet en leg de reactie vast "
+            f"(uiterlijk {format_date_nl(min(follow_ups))})."
+        )
+    if today > return_deadline:
+        return (
+            f"Het terugkeerdoel ({format_date_nl(return_deadline)}) is verstreken en alle stappen zijn "
+            f"doorlopen: meld de leerling bij het Interventieteam Onderwijs en Zorg."
+        )
+    return (
+        f"Alle stappen zijn doorlopen: sluit het dossier af zodra het passend aanbod start, uiterlijk "
+        f"{format_date_nl(return_deadline)}; lukt dat niet, meld de leerling dan bij het interventieteam."
+    )
