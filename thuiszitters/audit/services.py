@@ -22,6 +22,24 @@ ACTIVITY_RETENTION = "bewaartermijn: anonimisering"
 _AUDIT_LOCK_KEY = 7_263_001  # PostgreSQL advisory lock that serialises appends to the hash chain
 
 
+def _lock_chain_head(session: Any) -> None:
+    """Hold the right to append to the chain until this transaction ends, across processes.
+
+    Reading the last hash and inserting the next row must happen as one step, or two writers chain to the same
+    predecessor and `audit verify` reports tampering. PostgreSQL: a transaction-scoped advisory lock. SQLite:
+    the database's write lock. pysqlite opens a transaction only at the first INSERT/UPDATE/DELETE, so a
+    transaction that has not written yet (a case page that only reads) would read the head outside any
+    transaction; it therefore starts with BEGIN IMMEDIATE, which waits (busy_timeout) for the write lock. A
+    transaction that already wrote holds that lock until it ends.
+    """
+    connection = session.connection()
+    dialect = connection.dialect.name
+    if dialect == "postgresql":
+        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    elif dialect == "sqlite" and not connection.connection.driver_connection.in_transaction:
+        connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
 def _jsonable(value: Any) -> Any:
     if isinstance(value, datetime | date):
         return value.isoformat()
@@ -75,8 +93,7 @@ def record(
     """
     session = db.session
     reason = (reason or "")[:500] or None
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    _lock_chain_head(session)
     prev_hash = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         occurred_at=now_utc(),
