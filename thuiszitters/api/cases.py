@@ -13,7 +13,7 @@ from thuiszitters.api import inputs as p
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.api.serializers import case_json, case_list_item, event_json, step_json
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record
+from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record, record_list_read
 from thuiszitters.cases import rules, services
 from thuiszitters.cases.facts import case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
@@ -186,6 +186,9 @@ def list_cases():
                      school_brin=args.get("schoolBrin") or None)
     day = today()
     result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
+    record_list_read("case.list", actor_id=g.api_user.id, activity=_read_activity(),
+                     case_ids=[case.id for case in result.items], listed_on=request.path)
+    db.session.commit()
     return jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
                     "pageSize": page_size, "total": result.total})
 

@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select, text
 
-from thuiszitters.audit.models import AuditEvent, AuditNote, reason_digest
+from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote, reason_digest
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
 
@@ -18,6 +19,10 @@ ACTIVITY_LEERPLICHT = "leerplicht: toezicht op verzuim"
 ACTIVITY_INSPECTIE = "inspectie: thuiszittersregistratie"
 ACTIVITY_ADMIN = "beheer: gebruikers en referentiegegevens"
 ACTIVITY_RETENTION = "bewaartermijn: anonimisering"
+
+# A list or search page that showed cases: one event per request, naming the cases shown (never the search terms).
+LIST_READ_ACTIONS = frozenset({"case.list", "case.search"})
+LIST_CASE_IDS = "case_ids"
 
 _AUDIT_LOCK_KEY = 7_263_001  # PostgreSQL advisory lock that serialises appends to the hash chain
 
@@ -113,4 +118,35 @@ def record(
     if reason:
         session.add(AuditNote(event_id=event.id, case_id=case_id, text=reason))
         session.flush()
+    return event
+
+
+def read_activity(role: str) -> str:
+    """The processing activity under which a user of this role reads case data."""
+    return ACTIVITY_LEERPLICHT if role == "leerplicht" else ACTIVITY_CASE_MANAGEMENT
+
+
+def record_list_read(
+    action: str,
+    *,
+    actor_id: int | None,
+    activity: str,
+    case_ids: Iterable[int],
+    listed_on: str,
+) -> AuditEvent | None:
+    """Log that a list or search (``listed_on``: the page or endpoint path, no query string) showed these cases.
+
+    One event for the whole request, with the ids in the order shown; a list that showed no case processed no
+    personal data and is not logged. The ids are also written to `AuditEventCase` so the processing log finds
+    the event from any of its cases. Search terms and filters are never written: they may be a pupil's name.
+    Does not commit.
+    """
+    if action not in LIST_READ_ACTIONS:
+        raise ValueError(f"not a list read: {action!r}")
+    shown = list(dict.fromkeys(int(case_id) for case_id in case_ids))
+    if not shown:
+        return None
+    event = record(action, actor_id=actor_id, activity=activity, object_type="case_list",
+                   changes={"listed_on": listed_on[:200], LIST_CASE_IDS: shown})
+    db.session.execute(insert(AuditEventCase), [{"event_id": event.id, "case_id": case_id} for case_id in shown])
     return event

@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from thuiszitters.accounts.scope import require_role
+from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.cases import rules as case_rules
 from thuiszitters.clock import now_utc, today
 from thuiszitters.extensions import db
@@ -21,8 +22,11 @@ def queue():
     require_role(current_user, LEERPLICHT)
     page = db.paginate(services.alerts_in_scope(current_user, "open"), per_page=25, max_per_page=100,
                        error_out=False)
-    return render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), rules=case_rules,
+    _log_list_read([alert.case_id for alert in page.items])
+    html = render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), rules=case_rules,
                            kind_labels=services.ALERT_KIND_LABELS)
+    db.session.commit()
+    return html
 
 
 @bp.route("/signalen/afgehandeld")
@@ -30,7 +34,15 @@ def history():
     require_role(current_user, LEERPLICHT)
     page = db.paginate(services.alerts_in_scope(current_user, "acknowledged"), per_page=25, max_per_page=100,
                        error_out=False)
-    return render_template("alerts/history.html", page=page, kind_labels=services.ALERT_KIND_LABELS)
+    _log_list_read([alert.case_id for alert in page.items])
+    html = render_template("alerts/history.html", page=page, kind_labels=services.ALERT_KIND_LABELS)
+    db.session.commit()
+    return html
+
+
+def _log_list_read(case_ids: list[int]) -> None:
+    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
+                     case_ids=case_ids, listed_on=request.path)
 
 
 @bp.post("/signalen/<int:alert_id>/afhandelen")
