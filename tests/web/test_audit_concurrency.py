@@ -109,7 +109,7 @@ def _wait_for_health(browser: _Browser, timeout: float = 60.0) -> bool:
         try:
             if browser.get("/healthz")[0] == 200:
                 return True
-        except (urllib.error.URLError, ConnectionError):
+        except OSError:  # not up yet (URLError, a refused connection, a read timeout)
             pass
         time.sleep(0.3)
     return False

@@ -7,10 +7,11 @@ from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import insert, select, text
+from sqlalchemy import insert, select
 
 from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote, reason_digest
 from thuiszitters.clock import now_utc
+from thuiszitters.dblocks import AUDIT_CHAIN, hold_write_lock
 from thuiszitters.extensions import db
 
 # Processing activities (verwerkingsactiviteiten) of the register of processing activities.
@@ -23,26 +24,6 @@ ACTIVITY_RETENTION = "bewaartermijn: anonimisering"
 # A list or search page that showed cases: one event per request, naming the cases shown (never the search terms).
 LIST_READ_ACTIONS = frozenset({"case.list", "case.search"})
 LIST_CASE_IDS = "case_ids"
-
-_AUDIT_LOCK_KEY = 7_263_001  # PostgreSQL advisory lock that serialises appends to the hash chain
-
-
-def _lock_chain_head(session: Any) -> None:
-    """Hold the right to append to the chain until this transaction ends, across processes.
-
-    Reading the last hash and inserting the next row must happen as one step, or two writers chain to the same
-    predecessor and `audit verify` reports tampering. PostgreSQL: a transaction-scoped advisory lock. SQLite:
-    the database's write lock. pysqlite opens a transaction only at the first INSERT/UPDATE/DELETE, so a
-    transaction that has not written yet (a case page that only reads) would read the head outside any
-    transaction; it therefore starts with BEGIN IMMEDIATE, which waits (busy_timeout) for the write lock. A
-    transaction that already wrote holds that lock until it ends.
-    """
-    connection = session.connection()
-    dialect = connection.dialect.name
-    if dialect == "postgresql":
-        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
-    elif dialect == "sqlite" and not connection.connection.driver_connection.in_transaction:
-        connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
 def _jsonable(value: Any) -> Any:
@@ -98,7 +79,8 @@ def record(
     """
     session = db.session
     reason = (reason or "")[:500] or None
-    _lock_chain_head(session)
+    # Reading the last hash and appending the next row are one step, or two writers chain to the same row.
+    hold_write_lock(session, AUDIT_CHAIN)
     prev_hash = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         occurred_at=now_utc(),
