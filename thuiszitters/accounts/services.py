@@ -19,6 +19,7 @@ from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.identifiers import InvalidIdentifier, normalize_email
+from thuiszitters.names import clean_person_name
 from thuiszitters.reference.models import Gemeente, Swv
 
 MIN_PASSWORD_LENGTH = 12
@@ -119,7 +120,7 @@ def _check_user_input(data: UserInput, existing: User | None) -> str:
     other = find_user_by_email(email) if email else None
     if other is not None and other is not existing:
         problems.append(InvalidParam("email", "duplicate_email", "Er is al een gebruiker met dit e-mailadres."))
-    if not data.name.strip():
+    if not clean_person_name(data.name):
         problems.append(InvalidParam("name", "required", "Vul een naam in."))
     if data.role == "coordinator" and not data.swv_codes:
         problems.append(
@@ -148,7 +149,7 @@ def create_user(data: UserInput, password: str | None, *, actor_id: int | None) 
     swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes)
     user = User(
         email=email,
-        name=data.name.strip(),
+        name=clean_person_name(data.name),
         role=data.role,
         active=data.active,
         password_hash=hash_password(password) if password else None,
@@ -183,7 +184,7 @@ def update_user(user: User, data: UserInput, *, actor_id: int | None) -> User:
         or not set(before["gemeenten"]).issubset(data.gemeente_codes)
     )
     user.email = email
-    user.name = data.name.strip()
+    user.name = clean_person_name(data.name)
     user.role = data.role
     user.swvs = swvs
     user.gemeenten = gemeenten
