@@ -186,11 +186,12 @@ def list_cases():
                      school_brin=args.get("schoolBrin") or None)
     day = today()
     result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
+    response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
+                        "pageSize": page_size, "total": result.total})
     record_list_read("case.list", actor_id=g.api_user.id, activity=_read_activity(),
                      case_ids=[case.id for case in result.items], listed_on=request.path)
     db.session.commit()
-    return jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
-                    "pageSize": page_size, "total": result.total})
+    return response
 
 
 @bp.get("/cases/<int:case_id>")

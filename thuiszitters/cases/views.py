@@ -207,10 +207,11 @@ def index():
     day = today()
     page = paginate_cases(filtered_cases(current_user, flt, day))
     args = {name: value for name, value in request.args.items() if name in form._fields and value}
-    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
-                     case_ids=[case.id for case in page.items], listed_on=request.path)
     html = render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
                            filter_args=args, filtered=bool(args), rules=rules)
+    # Logged after rendering, so the write lock is held only for the append itself.
+    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
+                     case_ids=[case.id for case in page.items], listed_on=request.path)
     db.session.commit()
     return html
 

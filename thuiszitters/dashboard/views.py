@@ -28,11 +28,11 @@ def coordinator():
 def leerplicht():
     require_role(current_user, LEERPLICHT_ROLES)
     data = queries.leerplicht_dashboard(current_user, today())
-    # The overdue list names pupils: logged like any other list.
-    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
-                     case_ids=[row.case.id for row in data.overdue_cases], listed_on=request.path)
     html = render_template("dashboard/leerplicht.html", data=data, panels=panels.leerplicht_panels(data),
                            limit=queries.OVERDUE_LIST_LIMIT)
+    # The overdue list names pupils: logged like any other list, once rendered.
+    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
+                     case_ids=[row.case.id for row in data.overdue_cases], listed_on=request.path)
     db.session.commit()
     return html
 

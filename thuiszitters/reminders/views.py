@@ -22,11 +22,9 @@ def queue():
     require_role(current_user, LEERPLICHT)
     page = db.paginate(services.alerts_in_scope(current_user, "open"), per_page=25, max_per_page=100,
                        error_out=False)
-    _log_list_read([alert.case_id for alert in page.items])
     html = render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), rules=case_rules,
                            kind_labels=services.ALERT_KIND_LABELS)
-    db.session.commit()
-    return html
+    return _logged(html, [alert.case_id for alert in page.items])
 
 
 @bp.route("/signalen/afgehandeld")
@@ -34,15 +32,16 @@ def history():
     require_role(current_user, LEERPLICHT)
     page = db.paginate(services.alerts_in_scope(current_user, "acknowledged"), per_page=25, max_per_page=100,
                        error_out=False)
-    _log_list_read([alert.case_id for alert in page.items])
     html = render_template("alerts/history.html", page=page, kind_labels=services.ALERT_KIND_LABELS)
-    db.session.commit()
-    return html
+    return _logged(html, [alert.case_id for alert in page.items])
 
 
-def _log_list_read(case_ids: list[int]) -> None:
+def _logged(html: str, case_ids: list[int]) -> str:
+    """Log the list read once the page is rendered (the write lock is then held only for the append)."""
     record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
                      case_ids=case_ids, listed_on=request.path)
+    db.session.commit()
+    return html
 
 
 @bp.post("/signalen/<int:alert_id>/afhandelen")
