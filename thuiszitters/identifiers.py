@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 
+from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.nl import brin as stdnum_brin
 from stdnum.nl import bsn as stdnum_bsn
@@ -22,10 +23,12 @@ __all__ = [
     "InvalidIdentifier",
     "is_valid_brin",
     "is_valid_bsn",
+    "is_valid_email",
     "is_valid_gemeente_code",
     "is_valid_swv_code",
     "normalize_brin",
     "normalize_bsn",
+    "normalize_email",
     "normalize_gemeente_code",
     "normalize_swv_code",
 ]
@@ -181,6 +184,43 @@ def is_valid_gemeente_code(value: object) -> bool:
     """True when :func:`normalize_gemeente_code` accepts the value."""
     try:
         normalize_gemeente_code(value)
+    except InvalidIdentifier:
+        return False
+    return True
+
+
+# --- E-mail address -----------------------------------------------------------------------------------------
+
+EMAIL_MAX_LENGTH = 254
+_EMAIL_WHITESPACE_OR_CONTROL = re.compile(r"[\s\x00-\x1f\x7f-\x9f]")
+
+
+def normalize_email(value: str) -> str:
+    """Return the address as the mailer sends it (ASCII, lower case), or raise :class:`InvalidIdentifier`.
+
+    The one check for every address the product stores or sends to (users, swv's, the outbox). The syntax is
+    checked by email-validator (RFC 5321/5322, no DNS look-up). A line break, space or other control character
+    inside is refused: in a mail header it would end the header and let the rest pass as headers or stall
+    delivery. Surrounding whitespace is dropped. An internationalised domain is stored in its ASCII (punycode)
+    form, and a non-ASCII local part is refused, because the mailer does not rely on SMTPUTF8.
+    """
+    text = _text(value, "email", "e-mailadres").strip()
+    if _EMAIL_WHITESPACE_OR_CONTROL.search(text):
+        raise InvalidIdentifier("email.whitespace",
+                                "Een e-mailadres bevat geen spaties, regeleinden of andere onzichtbare tekens.")
+    try:
+        checked = validate_email(text, check_deliverability=False, allow_smtputf8=False)
+    except EmailNotValidError:
+        raise InvalidIdentifier("email.invalid", "Vul een geldig e-mailadres in, zoals naam@school.nl.") from None
+    address = (checked.ascii_email or checked.normalized).lower()
+    if len(address) > EMAIL_MAX_LENGTH:
+        raise InvalidIdentifier("email.too_long", f"Een e-mailadres heeft hoogstens {EMAIL_MAX_LENGTH} tekens.")
+    return address
+
+
+def is_valid_email(value: object) -> bool:
+    try:
+        normalize_email(value)  # type: ignore[arg-type]
     except InvalidIdentifier:
         return False
     return True

@@ -1,13 +1,16 @@
 """Configuration loading and the start-up checks that make a misconfigured production fail loudly."""
 from __future__ import annotations
 
+import math
 import os
+from collections import Counter
 from pathlib import Path
 from typing import Any
 
 from flask import Flask
 
 from thuiszitters.clock import Clock, parse_fixed_today
+from thuiszitters.identifiers import InvalidIdentifier, normalize_email
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
 
@@ -35,6 +38,11 @@ _ENV_SETTINGS: dict[str, type] = {
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}
+SECRET_MIN_LENGTH = 32
+# Estimated from the characters themselves: `openssl rand -hex 16` (128 real bits) scores 90 to 125, 48 random
+# URL-safe bytes about 320; a key of one repeated character or short pattern scores next to nothing.
+SECRET_MIN_ENTROPY_BITS = 80
+SECRET_HOWTO = "generate one with: python3 -c 'import secrets; print(secrets.token_urlsafe(48))'"  # noqa: S105 - advice, not a secret
 
 
 class ConfigError(RuntimeError):
@@ -86,6 +94,38 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
     app.extensions["clock"] = Clock(fixed_today=parse_fixed_today(app.config["FIXED_TODAY"]))
 
 
+def estimated_entropy_bits(value: str) -> float:
+    """A rough upper bound of the randomness in a secret: its length times the Shannon entropy of its characters.
+
+    "a" * 32 scores 0, "ab" * 16 scores 32, 64 URL-safe random characters about 340. A value that is one shorter
+    piece repeated scores only as much as that piece, whatever its length.
+    """
+    if not value:
+        return 0.0
+    for size in range(1, len(value) // 2 + 1):
+        if len(value) % size == 0 and value[:size] * (len(value) // size) == value:
+            value = value[:size]
+            break
+    counts = Counter(value)
+    per_char = -sum(n / len(value) * math.log2(n / len(value)) for n in counts.values())
+    return max(0.0, per_char * len(value))
+
+
+def secret_problem(name: str, value: str, dev_value: str) -> str | None:
+    """Why the secret ``name`` is unfit for production, or None."""
+    setting = f"THUISZITTERS_{name}"
+    if not value or value == dev_value:
+        return f"{setting} must be set to a random value of at least {SECRET_MIN_LENGTH} characters; {SECRET_HOWTO}"
+    if len(value) < SECRET_MIN_LENGTH:
+        return (f"{setting} is {len(value)} characters; it must be a random value of at least {SECRET_MIN_LENGTH} "
+                f"characters; {SECRET_HOWTO}")
+    bits = estimated_entropy_bits(value)
+    if bits < SECRET_MIN_ENTROPY_BITS:
+        return (f"{setting} is too predictable (about {bits:.0f} bits of randomness, at least "
+                f"{SECRET_MIN_ENTROPY_BITS} needed: it repeats characters or a pattern); {SECRET_HOWTO}")
+    return None
+
+
 def check_config(config: dict[str, Any]) -> None:
     """Refuse to start production with development secrets, a pinned clock or plain-HTTP cookies."""
     if config["ENV"] not in {"development", "testing", "production"}:
@@ -95,15 +135,19 @@ def check_config(config: dict[str, Any]) -> None:
         return
     problems = []
     for name, dev_value in _DEV_SECRETS.items():
-        value = config.get(name) or ""
-        if value == dev_value or len(value) < 32:
-            problems.append(f"THUISZITTERS_{name} must be set to a random value of at least 32 characters")
+        problem = secret_problem(name, str(config.get(name) or ""), dev_value)
+        if problem:
+            problems.append(problem)
     if config["FIXED_TODAY"]:
         problems.append("THUISZITTERS_FIXED_TODAY is not allowed in production")
     if not config["SQLALCHEMY_DATABASE_URI"].startswith("postgresql"):
         problems.append("production runs on PostgreSQL: set DATABASE_URL")
     if not config.get("MAIL_SERVER"):
         problems.append("production sends reminders and enrolment codes by mail: set THUISZITTERS_MAIL_SERVER")
+    try:
+        normalize_email(str(config.get("MAIL_SENDER") or ""))
+    except InvalidIdentifier as exc:
+        problems.append(f"THUISZITTERS_MAIL_SENDER must be a valid e-mail address ({exc.code})")
     if problems:
         raise ConfigError("; ".join(problems))
     config["SESSION_COOKIE_SECURE"] = True

@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 from sqlalchemy import event, select
 
 from tests import factories
+from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
 from thuiszitters.cases import services
@@ -304,3 +305,20 @@ def test_case_page_offers_the_pdf_to_coordinators_only(app, client, auth):
     auth.logout()
     auth.login("lp1@example.nl")
     assert "samenvatting.pdf" not in client.get(f"/casussen/{case.id}").get_data(as_text=True)
+
+
+def test_every_demo_case_has_a_summary_for_its_coordinator(app, runner, client):
+    """The demo data held a case whose summary crashed (a timeline row pushed to the next page was drawn
+    from a line breaking reportlab had dropped); every case of the demo coordinators must download."""
+    assert runner.invoke(args=["seed", "demo"]).exit_code == 0
+    coordinators = db.session.scalars(select(User).where(User.role == "coordinator").order_by(User.id)).all()
+    downloaded = 0
+    for coordinator in coordinators:
+        headers = _bearer(coordinator)
+        cases = db.session.scalars(select(Case).where(Case.swv_id.in_(coordinator.swv_ids))).all()
+        for case in cases:
+            response = client.get(f"/api/v1/cases/{case.id}/summary", headers=headers)
+            assert response.status_code == 200, case.reference
+            assert response.data.startswith(b"%PDF-")
+            downloaded += 1
+    assert downloaded == 60

@@ -111,8 +111,10 @@ def test_anonymous_visitors_without_a_form_leave_no_session_row(app, client):
 def test_production_cookies_are_secure_and_host_only(app):
     from thuiszitters.settings import check_config
 
-    config = dict(app.config, ENV="production", SECRET_KEY="x" * 40, INSPECTIE_KEY="y" * 40, FIXED_TODAY="",
-                  SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x", MAIL_SERVER="smtp.example.nl")
+    config = dict(app.config, ENV="production", SECRET_KEY="Zq3-vN8_pX1rT6wL0yB5cH2kM9sJ4fD7gA",
+                  INSPECTIE_KEY="e1Rw7_Ku4Pn0Xa-9Lm2Vq6Hb3Ts8Yc5Jd", FIXED_TODAY="",
+                  SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x", MAIL_SERVER="smtp.example.nl",
+                  MAIL_SENDER="thuiszitters@example.nl")
     check_config(config)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_NAME"].startswith("__Host-")

@@ -4,9 +4,18 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
 from thuiszitters.accounts.models import ROLE_LABELS
+from thuiszitters.identifiers import InvalidIdentifier, normalize_email
+
+
+def valid_email(_form: FlaskForm, field: EmailField) -> None:
+    """The form's check is the one every entry point uses (identifiers.normalize_email)."""
+    try:
+        normalize_email(field.data or "")
+    except InvalidIdentifier as exc:
+        raise ValidationError(exc.message) from None
 
 
 class LoginForm(FlaskForm):
@@ -17,8 +26,7 @@ class LoginForm(FlaskForm):
 class UserForm(FlaskForm):
     email = EmailField(
         "E-mailadres",
-        validators=[DataRequired("Vul een e-mailadres in."), Email("Vul een geldig e-mailadres in."),
-                    Length(max=254)],
+        validators=[DataRequired("Vul een e-mailadres in."), valid_email, Length(max=254)],
     )
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
     role = SelectField("Rol", choices=list(ROLE_LABELS.items()))

@@ -18,6 +18,8 @@ from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
 from thuiszitters.extensions import db
+from thuiszitters.identifiers import InvalidIdentifier, normalize_email
+from thuiszitters.names import clean_person_name
 from thuiszitters.reference.models import Gemeente, Swv
 from thuiszitters.text import utc_timestamp
 
@@ -78,7 +80,11 @@ class UserInput:
 
 
 def find_user_by_email(email: str) -> User | None:
-    return db.session.scalar(select(User).where(func.lower(User.email) == email.strip().lower()))
+    try:
+        address = normalize_email(email)
+    except InvalidIdentifier:
+        address = email.strip().lower()  # no stored address is invalid, so this finds nobody unless it is old data
+    return db.session.scalar(select(User).where(func.lower(User.email) == address))
 
 
 def _resolve_scope(swv_codes: Iterable[str], gemeente_codes: Iterable[str]) -> tuple[list[Swv], list[Gemeente]]:
@@ -102,16 +108,20 @@ def _resolve_scope(swv_codes: Iterable[str], gemeente_codes: Iterable[str]) -> t
     return swvs, gemeenten
 
 
-def _check_user_input(data: UserInput, existing: User | None) -> None:
+def _check_user_input(data: UserInput, existing: User | None) -> str:
+    """Every problem with the input at once (ValidationFailed); returns the normalised e-mail address."""
     problems = []
     if data.role not in ROLES:
         problems.append(InvalidParam("role", "unknown_role", f"Onbekende rol: {data.role}"))
-    if "@" not in data.email or len(data.email) > 254:
-        problems.append(InvalidParam("email", "invalid_email", "Vul een geldig e-mailadres in."))
-    other = find_user_by_email(data.email)
+    email = ""
+    try:
+        email = normalize_email(data.email)
+    except InvalidIdentifier as exc:
+        problems.append(InvalidParam("email", "invalid_email", exc.message))
+    other = find_user_by_email(email) if email else None
     if other is not None and other is not existing:
         problems.append(InvalidParam("email", "duplicate_email", "Er is al een gebruiker met dit e-mailadres."))
-    if not data.name.strip():
+    if not clean_person_name(data.name):
         problems.append(InvalidParam("name", "required", "Vul een naam in."))
     if data.role == "coordinator" and not data.swv_codes:
         problems.append(
@@ -128,18 +138,19 @@ def _check_user_input(data: UserInput, existing: User | None) -> None:
         )
     if problems:
         raise ValidationFailed(problems)
+    return email
 
 
 def create_user(data: UserInput, password: str | None, *, actor_id: int | None) -> User:
-    _check_user_input(data, None)
+    email = _check_user_input(data, None)
     if password is not None:
         problem = password_problem(password)
         if problem:
             raise ValidationFailed([InvalidParam("password", "weak_password", problem)])
     swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes)
     user = User(
-        email=data.email.strip().lower(),
-        name=data.name.strip(),
+        email=email,
+        name=clean_person_name(data.name),
         role=data.role,
         active=data.active,
         password_hash=hash_password(password) if password else None,
@@ -162,7 +173,7 @@ def create_user(data: UserInput, password: str | None, *, actor_id: int | None) 
 
 
 def update_user(user: User, data: UserInput, *, actor_id: int | None) -> User:
-    _check_user_input(data, user)
+    email = _check_user_input(data, user)
     swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes)
     before = {
         "email": user.email, "name": user.name, "role": user.role, "active": user.active,
@@ -173,8 +184,8 @@ def update_user(user: User, data: UserInput, *, actor_id: int | None) -> User:
         or not set(before["swvs"]).issubset(data.swv_codes)
         or not set(before["gemeenten"]).issubset(data.gemeente_codes)
     )
-    user.email = data.email.strip().lower()
-    user.name = data.name.strip()
+    user.email = email
+    user.name = clean_person_name(data.name)
     user.role = data.role
     user.swvs = swvs
     user.gemeenten = gemeenten

@@ -2,6 +2,10 @@
 
 An account here is the e-mail address as typed (lower-cased), whether or not a user has it: unknown addresses are
 throttled exactly like known ones, so the answers never tell which addresses exist. Only keyed hashes are stored.
+
+A login attempt is counted *before* its password or code is checked (`claim_attempt`), in one locked step with
+the check of the count, and committed at once: guesses that reach several workers at the same moment get
+exactly the allowed number of checks. An attempt that turns out right is taken off again.
 """
 from __future__ import annotations
 
@@ -14,6 +18,7 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from thuiszitters.accounts.models import LoginAttempt
+from thuiszitters.dblocks import LOGIN_THROTTLE, hold_write_lock
 from thuiszitters.extensions import db
 
 WINDOW = timedelta(minutes=15)
@@ -51,6 +56,29 @@ def is_throttled(keys: Keys, now: datetime) -> bool:
         .where(LoginAttempt.address_key == keys.address, LoginAttempt.occurred_at > since)
     ) or 0
     return address_failures >= MAX_ADDRESS_FAILURES
+
+
+def claim_attempt(keys: Keys, kind: str, now: datetime) -> LoginAttempt | None:
+    """Count this attempt before it is checked; None (nothing counted) when the account or address is throttled.
+
+    Commits, like a claim must: the count has to be visible to every worker before the slow password check, and
+    the lock that makes "check the count, then add one" a single step ends with the transaction. Call it before
+    anything else in the request's transaction. A right password or code takes the attempt off again
+    (`release_attempt`, or `clear_account` on a completed login).
+    """
+    hold_write_lock(db.session, LOGIN_THROTTLE)
+    if is_throttled(keys, now):
+        db.session.rollback()
+        return None
+    attempt = LoginAttempt(occurred_at=now, kind=kind, account_key=keys.account, address_key=keys.address)
+    db.session.add(attempt)
+    db.session.commit()
+    return attempt
+
+
+def release_attempt(attempt: LoginAttempt) -> None:
+    """The claimed attempt was right after all (a correct password before the second factor). Does not commit."""
+    db.session.execute(delete(LoginAttempt).where(LoginAttempt.id == attempt.id))
 
 
 def record_failure(keys: Keys, kind: str, now: datetime) -> None:

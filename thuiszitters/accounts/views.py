@@ -8,7 +8,15 @@ from thuiszitters.accounts import enrolment, mfa
 from thuiszitters.accounts.forms import CodeForm, ConfirmForm, EnrolmentForm, LoginForm
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import find_user_by_email, verify_password
-from thuiszitters.accounts.throttle import THROTTLED_MESSAGE, clear_account, is_throttled, keys_for, record_failure
+from thuiszitters.accounts.throttle import (
+    THROTTLED_MESSAGE,
+    claim_attempt,
+    clear_account,
+    is_throttled,
+    keys_for,
+    record_failure,
+    release_attempt,
+)
 from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.clock import now_utc, real_now_utc
 from thuiszitters.errors import ValidationFailed
@@ -61,7 +69,8 @@ def login():
     if form.validate_on_submit():
         now = real_now_utc()
         keys = keys_for(form.email.data or "", request.remote_addr)
-        if is_throttled(keys, now):
+        attempt = claim_attempt(keys, "password", now)
+        if attempt is None:
             # Checked before the password, and the same for known and unknown addresses.
             form.form_errors.append(THROTTLED_MESSAGE)
             return render_template("auth/login.html", form=form), 429
@@ -69,6 +78,8 @@ def login():
         if verify_password(user, form.password.data or "") and user is not None and user.active:
             next_url = _safe_next(request.args.get("next"))
             if user.totp_secret:
+                release_attempt(attempt)  # a right password; the second factor is counted on its own
+                db.session.commit()
                 session.clear()
                 session.regenerate()
                 session[PENDING] = {"user": user.get_id(), "at": now.timestamp(), "next": next_url}
@@ -76,9 +87,7 @@ def login():
             clear_account(keys)
             _complete_login(user, "password")
             return redirect(next_url)
-        record_failure(keys, "password", now)
-        db.session.commit()
-        # The same message whether the address exists or not.
+        # The claimed attempt stays counted as a failure. The same message whether the address exists or not.
         form.form_errors.append(UNKNOWN_COMBINATION)
     status = 400 if request.method == "POST" else 200
     return render_template("auth/login.html", form=form), status
@@ -108,7 +117,7 @@ def second_factor():
     if form.validate_on_submit():
         now = real_now_utc()
         keys = keys_for(user.email, request.remote_addr)
-        if is_throttled(keys, now):
+        if claim_attempt(keys, "mfa", now) is None:
             form.form_errors.append(THROTTLED_MESSAGE)
             return render_template("auth/second_factor.html", form=form), 429
         method = mfa.verify_second_factor(user, form.code.data or "", now)
@@ -119,8 +128,7 @@ def second_factor():
                 flash(f"U heeft een herstelcode gebruikt. U heeft er nog {mfa.remaining_recovery_codes(user)}.",
                       "info")
             return redirect(_safe_next(next_url))
-        record_failure(keys, "mfa", now)
-        db.session.commit()
+        db.session.commit()  # whatever verify_second_factor wrote; the claimed attempt already counts
         form.code.errors = ["Deze code klopt niet of is al gebruikt."]
     status = 400 if request.method == "POST" else 200
     return render_template("auth/second_factor.html", form=form), status

@@ -9,6 +9,7 @@ from thuiszitters.accounts.scope import CASE_ROLES, require_role
 from thuiszitters.api import bp
 from thuiszitters.api.inputs import page_params
 from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, ValidationFailed
 from thuiszitters.extensions import db
@@ -52,8 +53,12 @@ def list_alerts():
         raise ValidationFailed(problems)
     result = db.paginate(alerts_in_scope(g.api_user, status), page=page, per_page=page_size,
                          max_per_page=page_size, error_out=False)
-    return jsonify({"items": [alert_json(a) for a in result.items], "page": page, "pageSize": page_size,
-                    "total": result.total})
+    response = jsonify({"items": [alert_json(a) for a in result.items], "page": page, "pageSize": page_size,
+                        "total": result.total})
+    record_list_read("case.list", actor_id=g.api_user.id, activity=read_activity(g.api_user.role),
+                     case_ids=[alert.case_id for alert in result.items], listed_on=request.path)
+    db.session.commit()
+    return response
 
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")

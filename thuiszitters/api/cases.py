@@ -15,7 +15,7 @@ from thuiszitters.api.serializers import case_json, case_list_item, event_json, 
 from thuiszitters.api.steps import NEW_STEP, STEP, STEP_FIELDS, STEP_PATCH
 from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record
+from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record, record_list_read
 from thuiszitters.cases import services
 from thuiszitters.cases.facts import case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
@@ -149,8 +149,12 @@ def list_cases():
                      school_brin=args.get("schoolBrin") or None)
     day = today()
     result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
-    return jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
-                    "pageSize": page_size, "total": result.total})
+    response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
+                        "pageSize": page_size, "total": result.total})
+    record_list_read("case.list", actor_id=g.api_user.id, activity=_read_activity(),
+                     case_ids=[case.id for case in result.items], listed_on=request.path)
+    db.session.commit()
+    return response
 
 
 @bp.get("/cases/<int:case_id>")

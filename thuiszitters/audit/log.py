@@ -5,9 +5,9 @@ content, so an admin without a case scope can answer the question without seeing
 """
 from __future__ import annotations
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, or_, select
 
-from thuiszitters.audit.models import AuditEvent
+from thuiszitters.audit.models import AuditEvent, AuditEventCase
 from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.extensions import db
 
@@ -24,10 +24,12 @@ ACTION_LABELS = {
     "case.transfer": "Casus overgedragen",
     "case.anonymise": "Casus geanonimiseerd (bewaartermijn)",
     "processing_log.read": "Verwerkingenlogboek van deze casus bekeken",
+    "case.list": "Getoond in een lijst",
+    "case.search": "Gevonden bij zoeken op BSN",
 }
 # Actions that only read personal data (the rest change it).
 READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "pdf.download", "export.download",
-                          "processing_log.read"})
+                          "processing_log.read", "case.list", "case.search"})
 
 
 def action_label(action: str) -> str:
@@ -44,15 +46,18 @@ def case_id_for_reference(reference: str) -> int | None:
     return db.session.scalar(select(Case.id).where(Case.reference == reference.strip().upper()))
 
 
-def case_references_for_bsn(bsn: str) -> list[str]:
-    return list(db.session.scalars(
-        select(Case.reference).join(Pupil, Case.pupil_id == Pupil.id).where(Pupil.bsn == bsn).order_by(Case.id)
-    ))
+def cases_for_bsn(bsn: str) -> list[tuple[int, str]]:
+    """(id, reference) of every case of the pupil with this BSN."""
+    return [(case_id, reference) for case_id, reference in db.session.execute(
+        select(Case.id, Case.reference).join(Pupil, Case.pupil_id == Pupil.id).where(Pupil.bsn == bsn)
+        .order_by(Case.id)
+    )]
 
 
 def events_for_case(case_id: int, *, reads_only: bool = False) -> Select[tuple[AuditEvent]]:
-    """The case's entries, newest first."""
-    query = select(AuditEvent).where(AuditEvent.case_id == case_id)
+    """The case's entries, newest first: its own events and the lists and searches that showed it."""
+    listed = select(AuditEventCase.event_id).where(AuditEventCase.case_id == case_id)
+    query = select(AuditEvent).where(or_(AuditEvent.case_id == case_id, AuditEvent.id.in_(listed)))
     if reads_only:
         query = query.where(AuditEvent.action.in_(READ_ACTIONS))
     return query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())

@@ -71,4 +71,22 @@ class AuditNote(db.Model):
     event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), primary_key=True)
     case_id: Mapped[int | None] = mapped_column(index=True)
     text: Mapped[str] = mapped_column(String(500))
+
+
+class AuditEventCase(db.Model):
+    """One case that a list or search showed, beside the one chained event that names them all.
+
+    A list read is a single `audit_event` (one per request, not per case) whose ``changes["case_ids"]`` holds the
+    ids shown, covered by the hash chain. These rows index that list, so the processing log answers "who saw this
+    pupil in a list?" with an index look-up; `flask audit verify` checks that the two agree. Ids only: no
+    foreign key to the case, for the same reason as `AuditEvent.case_id`.
+    """
+
+    __tablename__ = "audit_event_case"
+    __table_args__ = (Index("ix_audit_event_case_case_id", "case_id", "event_id"),)
+
+    event_id: Mapped[int] = mapped_column(ForeignKey("audit_event.id"), primary_key=True)
+    case_id: Mapped[int] = mapped_column(primary_key=True)
+
+
 from thuiszitters.audit import guard as _guard  # noqa: E402,F401  (append-only: refuse ORM updates and deletes)

@@ -3,13 +3,15 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections.abc import Iterable
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select, text
+from sqlalchemy import insert, select
 
-from thuiszitters.audit.models import AuditEvent, AuditNote, reason_digest
+from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote, reason_digest
 from thuiszitters.clock import now_utc
+from thuiszitters.dblocks import AUDIT_CHAIN, hold_write_lock
 from thuiszitters.extensions import db
 
 # Processing activities (verwerkingsactiviteiten) of the register of processing activities.
@@ -19,7 +21,9 @@ ACTIVITY_INSPECTIE = "inspectie: thuiszittersregistratie"
 ACTIVITY_ADMIN = "beheer: gebruikers en referentiegegevens"
 ACTIVITY_RETENTION = "bewaartermijn: anonimisering"
 
-_AUDIT_LOCK_KEY = 7_263_001  # PostgreSQL advisory lock that serialises appends to the hash chain
+# A list or search page that showed cases: one event per request, naming the cases shown (never the search terms).
+LIST_READ_ACTIONS = frozenset({"case.list", "case.search"})
+LIST_CASE_IDS = "case_ids"
 
 
 def _jsonable(value: Any) -> Any:
@@ -75,8 +79,8 @@ def record(
     """
     session = db.session
     reason = (reason or "")[:500] or None
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _AUDIT_LOCK_KEY})
+    # Reading the last hash and appending the next row are one step, or two writers chain to the same row.
+    hold_write_lock(session, AUDIT_CHAIN)
     prev_hash = session.scalar(select(AuditEvent.row_hash).order_by(AuditEvent.id.desc()).limit(1))
     event = AuditEvent(
         occurred_at=now_utc(),
@@ -96,4 +100,35 @@ def record(
     if reason:
         session.add(AuditNote(event_id=event.id, case_id=case_id, text=reason))
         session.flush()
+    return event
+
+
+def read_activity(role: str) -> str:
+    """The processing activity under which a user of this role reads case data."""
+    return ACTIVITY_LEERPLICHT if role == "leerplicht" else ACTIVITY_CASE_MANAGEMENT
+
+
+def record_list_read(
+    action: str,
+    *,
+    actor_id: int | None,
+    activity: str,
+    case_ids: Iterable[int],
+    listed_on: str,
+) -> AuditEvent | None:
+    """Log that a list or search (``listed_on``: the page or endpoint path, no query string) showed these cases.
+
+    One event for the whole request, with the ids in the order shown; a list that showed no case processed no
+    personal data and is not logged. The ids are also written to `AuditEventCase` so the processing log finds
+    the event from any of its cases. Search terms and filters are never written: they may be a pupil's name.
+    Does not commit.
+    """
+    if action not in LIST_READ_ACTIONS:
+        raise ValueError(f"not a list read: {action!r}")
+    shown = list(dict.fromkeys(int(case_id) for case_id in case_ids))
+    if not shown:
+        return None
+    event = record(action, actor_id=actor_id, activity=activity, object_type="case_list",
+                   changes={"listed_on": listed_on[:200], LIST_CASE_IDS: shown})
+    db.session.execute(insert(AuditEventCase), [{"event_id": event.id, "case_id": case_id} for case_id in shown])
     return event

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import select
 
-from thuiszitters.audit.models import REASON_DIGEST_PREFIX, AuditEvent, AuditNote, reason_digest
-from thuiszitters.audit.services import compute_hash
+from thuiszitters.audit.models import REASON_DIGEST_PREFIX, AuditEvent, AuditEventCase, AuditNote, reason_digest
+from thuiszitters.audit.services import LIST_CASE_IDS, LIST_READ_ACTIONS, compute_hash
 from thuiszitters.extensions import db
 
 BATCH = 1000
@@ -21,7 +21,7 @@ BATCH = 1000
 @dataclass(frozen=True)
 class Problem:
     event_id: int
-    kind: str  # "edited", "chain_broken" or "note_edited"
+    kind: str  # "edited", "chain_broken", "note_edited" or "list_edited"
     message: str
 
 
@@ -37,9 +37,10 @@ class Report:
         return not self.problems
 
 
-def _events() -> Iterator[tuple[AuditEvent, str | None]]:
-    """All events in id order with the text of their note, streamed in batches, as detached objects."""
-    table, notes = AuditEvent.__table__, AuditNote.__table__
+def _events() -> Iterator[tuple[AuditEvent, str | None, list[int]]]:
+    """All events in id order with the text of their note and the case ids indexed for them (a list read),
+    streamed in batches, as detached objects."""
+    table, notes, listed = AuditEvent.__table__, AuditNote.__table__, AuditEventCase.__table__
     last_id = 0
     while True:
         rows = db.session.execute(
@@ -48,17 +49,23 @@ def _events() -> Iterator[tuple[AuditEvent, str | None]]:
         ).mappings().all()
         if not rows:
             return
+        cases: dict[int, list[int]] = {}
+        for event_id, case_id in db.session.execute(
+            select(listed.c.event_id, listed.c.case_id)
+            .where(listed.c.event_id > last_id, listed.c.event_id <= rows[-1]["id"])
+        ):
+            cases.setdefault(event_id, []).append(case_id)
         for row in rows:
             values = dict(row)
             note_text = values.pop("note_text")
-            yield AuditEvent(**values), note_text
+            yield AuditEvent(**values), note_text, cases.pop(values["id"], [])
         last_id = rows[-1]["id"]
 
 
 def verify_chain() -> Report:
     report = Report()
     previous: AuditEvent | None = None
-    for event, note_text in _events():
+    for event, note_text, listed_case_ids in _events():
         report.checked += 1
         expected_prev = previous.row_hash if previous is not None else None
         if event.prev_hash != expected_prev:
@@ -76,6 +83,13 @@ def verify_chain() -> Report:
                 and reason_digest(note_text) != event.reason:
             report.problems.append(Problem(event.id, "note_edited",
                                            f"de reden bij id {event.id} is gewijzigd (hash klopt niet)"))
+        # The index of a list read must name exactly the cases its chained event names.
+        is_list = event.action in LIST_READ_ACTIONS and isinstance(event.changes, dict)
+        chained = event.changes.get(LIST_CASE_IDS, []) if is_list else []
+        if sorted(listed_case_ids) != sorted(chained if isinstance(chained, list) else []):
+            report.problems.append(Problem(event.id, "list_edited",
+                                           f"de getoonde casussen bij id {event.id} zijn gewijzigd (klopt niet "
+                                           f"met de keten)"))
         previous = event
     if previous is not None:
         report.last_id, report.head_hash = previous.id, previous.row_hash

@@ -11,7 +11,7 @@ from wtforms.validators import DataRequired, Length
 from thuiszitters.accounts.scope import require_role
 from thuiszitters.audit import log
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.audit.services import ACTIVITY_ADMIN, record
+from thuiszitters.audit.services import ACTIVITY_ADMIN, record, record_list_read
 from thuiszitters.extensions import db
 from thuiszitters.identifiers import InvalidIdentifier, normalize_bsn
 
@@ -35,9 +35,15 @@ def processing_log():
     if form.validate_on_submit():
         # Posted, so the BSN never appears in a URL, a server log or the browser history.
         try:
-            references = log.case_references_for_bsn(normalize_bsn(form.bsn.data or ""))
+            found = log.cases_for_bsn(normalize_bsn(form.bsn.data or ""))
         except InvalidIdentifier as exc:
             form.bsn.errors = [exc.message]
+        else:
+            references = [reference for _, reference in found]
+            # Which cases a BSN has is itself personal data: the search is logged with the cases it found.
+            record_list_read("case.search", actor_id=current_user.id, activity=ACTIVITY_ADMIN,
+                             case_ids=[case_id for case_id, _ in found], listed_on=request.path)
+            db.session.commit()
     reference = (request.args.get("case") or "").strip()[:20]
     reads_only = request.args.get("alleen") == "inzage"
     case_id = log.case_id_for_reference(reference) if reference else None

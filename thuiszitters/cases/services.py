@@ -34,6 +34,7 @@ from thuiszitters.escalation.terms import Terms, return_deadline
 from thuiszitters.escalation.validation import Violation, validate_case_dates, validate_step
 from thuiszitters.extensions import db
 from thuiszitters.identifiers import InvalidIdentifier, normalize_brin, normalize_bsn
+from thuiszitters.names import clean_person_name
 from thuiszitters.reference.models import Gemeente, School, Swv
 
 CASE_FIELDS = (
@@ -211,8 +212,10 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
         problems.add("swv_code", "outside_scope", "U kunt alleen casussen van uw eigen samenwerkingsverband aanmaken.")
     gemeente = _gemeente(data.gemeente_code, problems)
     school = _school(data.school_brin, problems)
+    # Names are stored without invisible characters (a right-to-left override could make one pose as another).
+    first_name, last_name = clean_person_name(data.first_name or ""), clean_person_name(data.last_name or "")
     bsn = _validate_pupil(
-        problems, first_name=data.first_name, last_name=data.last_name, date_of_birth=data.date_of_birth,
+        problems, first_name=first_name, last_name=last_name, date_of_birth=data.date_of_birth,
         out_of_school_since=data.out_of_school_since, bsn=data.bsn, absence_kind=data.absence_kind, today=today,
     )
     problems.raise_if_any()
@@ -221,7 +224,7 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
     case = Case(
         reference=_new_reference(today.year),
         status="open",
-        pupil=Pupil(first_name=data.first_name.strip(), last_name=data.last_name.strip(),
+        pupil=Pupil(first_name=first_name, last_name=last_name,
                     date_of_birth=data.date_of_birth, bsn=bsn),
         swv=swv,
         gemeente=gemeente,
@@ -257,6 +260,8 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
         "absence_kind": case.absence_kind, "out_of_school_since": case.out_of_school_since,
         **{k: v for k, v in values.items() if k in CASE_FIELDS},
     }
+    for name in ("first_name", "last_name"):
+        merged[name] = clean_person_name(merged[name] or "")
     gemeente = _gemeente(values["gemeente_code"], problems) if "gemeente_code" in values else case.gemeente
     school = _school(values.get("school_brin"), problems) if "school_brin" in values else case.school
     bsn = _validate_pupil(
@@ -266,8 +271,8 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
     )
     problems.raise_if_any()
     before, old_version = _snapshot(case), case.version
-    case.pupil.first_name = merged["first_name"].strip()
-    case.pupil.last_name = merged["last_name"].strip()
+    case.pupil.first_name = merged["first_name"]
+    case.pupil.last_name = merged["last_name"]
     case.pupil.date_of_birth = merged["date_of_birth"]
     case.pupil.bsn = bsn
     case.absence_kind = merged["absence_kind"]

@@ -15,7 +15,7 @@ from sqlalchemy import select
 from sqlalchemy.orm.exc import StaleDataError
 
 from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, can_edit_case, require_role
-from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record
+from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases.facts import case_facts
 from thuiszitters.cases.forms import (
     STEP_FORMS,
@@ -208,16 +208,20 @@ def index():
     day = today()
     page = paginate_cases(filtered_cases(current_user, flt, day))
     args = {name: value for name, value in request.args.items() if name in form._fields and value}
-    return render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
+    html = render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
                            filter_args=args, filtered=bool(args), spec=spec)
+    # Logged after rendering, so the write lock is held only for the append itself.
+    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
+                     case_ids=[case.id for case in page.items], listed_on=request.path)
+    db.session.commit()
+    return html
 
 
 @bp.route("/<int:case_id>")
 def show(case_id: int):
     case = get_case_for_page(current_user, case_id)
-    activity = ACTIVITY_LEERPLICHT if current_user.role == "leerplicht" else ACTIVITY_CASE_MANAGEMENT
-    record("case.read", actor_id=current_user.id, activity=activity, case_id=case.id, object_type="case",
-           object_id=case.id)
+    record("case.read", actor_id=current_user.id, activity=read_activity(current_user.role), case_id=case.id,
+           object_type="case", object_id=case.id)
     day = today()
     facts = case_facts(case, day, terms())
     steps_by_kind = {kind: [(s, step_summary(s)) for s in facts.steps if s.step.kind == kind]

@@ -1,12 +1,14 @@
 """Dashboard pages. Each loads its numbers with a fixed number of aggregate queries and renders charts."""
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, render_template, request
 from flask_login import current_user
 
 from thuiszitters.accounts.scope import require_role
+from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import today
 from thuiszitters.dashboard import panels, queries
+from thuiszitters.extensions import db
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
 
@@ -26,8 +28,13 @@ def coordinator():
 def leerplicht():
     require_role(current_user, LEERPLICHT_ROLES)
     data = queries.leerplicht_dashboard(current_user, today())
-    return render_template("dashboard/leerplicht.html", data=data, panels=panels.leerplicht_panels(data),
+    html = render_template("dashboard/leerplicht.html", data=data, panels=panels.leerplicht_panels(data),
                            limit=queries.OVERDUE_LIST_LIMIT)
+    # The overdue list names pupils: logged like any other list, once rendered.
+    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
+                     case_ids=[row.case.id for row in data.overdue_cases], listed_on=request.path)
+    db.session.commit()
+    return html
 
 
 @bp.route("/inspectie")

@@ -12,6 +12,7 @@ from thuiszitters.extensions import db
 from thuiszitters.identifiers import (
     InvalidIdentifier,
     normalize_brin,
+    normalize_email,
     normalize_gemeente_code,
     normalize_swv_code,
 )
@@ -109,8 +110,11 @@ def _clean(kind: str, row: dict[str, str], swvs: dict, gemeenten: dict) -> dict[
         if code[:2].lower() != sector:
             raise ValueError(f"code {code} past niet bij sector {sector}")
         email = row.get("email", "")
-        if email and "@" not in email:
-            raise ValueError(f"e-mailadres {email!r} is ongeldig")
+        if email:
+            try:
+                email = normalize_email(email)
+            except InvalidIdentifier as exc:
+                raise ValueError(f"e-mailadres {email!r}: {exc.message}") from None
         return {"code": code, "name": _require(row, "name", 200), "sector": sector, "email": email}
     if kind == "gemeente":
         return {"code": normalize_gemeente_code(_require(row, "code", 6)), "name": _require(row, "name", 120)}

@@ -13,6 +13,10 @@ exponential back-off, capped at an hour, for as long as it takes (a mail server 
 does not drop it). A permanent answer (5xx, e.g. an unknown recipient) is retried too, and after
 ``MAIL_MAX_ATTEMPTS`` the message is parked as ``failed``, still in the table: the admin page "Mail" lists it
 (``outbox_overview``) and sends it again on request (``retry_failed``).
+
+A message that can never be sent as it is (a recipient that is no valid address, e.g. one with a line break
+stored before addresses were checked, or a header that cannot be written) is parked as ``failed`` at once, before
+any connection is made, and the run goes on with the next one: one bad row never holds up the mails behind it.
 """
 from __future__ import annotations
 
@@ -29,6 +33,7 @@ from flask import current_app
 from sqlalchemy import func, or_, select, update
 
 from thuiszitters.extensions import db
+from thuiszitters.identifiers import InvalidIdentifier, normalize_email
 from thuiszitters.reminders.models import OutboxMessage
 
 log = logging.getLogger(__name__)
@@ -93,10 +98,32 @@ def _close(smtp: smtplib.SMTP | None) -> None:
         smtp.close()
 
 
+class UnsendableMessage(Exception):
+    """This message can never be sent as it is stored; ``reason`` says why (no address in it)."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
 def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
+    """The mail for an outbox row; raises `UnsendableMessage` when its recipient or a header cannot be sent."""
+    try:
+        recipient = normalize_email(message.recipient)
+    except InvalidIdentifier as exc:
+        raise UnsendableMessage(f"InvalidRecipient {exc.code}") from None
+    try:
+        email = _compose(message, recipient, sender)
+        email.as_bytes()  # header folding and encoding errors surface here, not halfway through an SMTP dialogue
+    except (ValueError, TypeError, LookupError) as exc:
+        raise UnsendableMessage(type(exc).__name__) from None
+    return email
+
+
+def _compose(message: OutboxMessage, recipient: str, sender: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
-    email["To"] = message.recipient
+    email["To"] = recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
     domain = sender.rpartition("@")[2] or "thuiszitters.local"
@@ -127,6 +154,13 @@ def _mark_failed(message: OutboxMessage, exc: Exception, now: datetime, max_atte
     log.warning("mail %s not delivered (attempt %s): %s", message.id, message.attempts, message.last_error)
 
 
+def _mark_unsendable(message: OutboxMessage, exc: UnsendableMessage) -> None:
+    message.status = "failed"
+    message.last_error = exc.reason[:500]
+    db.session.commit()
+    log.warning("mail %s cannot be sent and is parked as failed: %s", message.id, message.last_error)
+
+
 def deliver_outbox(now: datetime, *, limit: int = 200) -> DeliveryResult:
     """Send the mails that are due. Commits per message (a job edge): claim, send, mark."""
     config = current_app.config
@@ -150,13 +184,20 @@ def deliver_outbox(now: datetime, *, limit: int = 200) -> DeliveryResult:
             if message is None:
                 continue
             try:
+                email = build_email(message, config["MAIL_SENDER"])
+            except UnsendableMessage as exc:
+                result.failed += 1
+                _mark_unsendable(message, exc)
+                continue
+            try:
                 if smtp is None:
                     smtp = _connect(config)
-                smtp.send_message(build_email(message, config["MAIL_SENDER"]))
+                smtp.send_message(email)
             except (smtplib.SMTPException, OSError) as exc:
                 result.failed += 1
                 _mark_failed(message, exc, now, int(config.get("MAIL_MAX_ATTEMPTS", 8)))
-                per_message = isinstance(exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError)
+                per_message = isinstance(
+                    exc, smtplib.SMTPRecipientsRefused | smtplib.SMTPDataError | smtplib.SMTPNotSupportedError)
                 if not per_message:
                     _close(smtp)
                     smtp = None

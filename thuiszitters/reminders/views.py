@@ -5,6 +5,7 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from thuiszitters.accounts.scope import require_role
+from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc, today
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import stage_label
@@ -22,8 +23,9 @@ def queue():
     require_role(current_user, LEERPLICHT)
     page = db.paginate(services.alerts_in_scope(current_user, "open"), per_page=25, max_per_page=100,
                        error_out=False)
-    return render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), spec=spec, stage_label=stage_label,
+    html = render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), spec=spec, stage_label=stage_label,
                            kind_labels=services.ALERT_KIND_LABELS)
+    return _logged(html, [alert.case_id for alert in page.items])
 
 
 @bp.route("/signalen/afgehandeld")
@@ -31,7 +33,16 @@ def history():
     require_role(current_user, LEERPLICHT)
     page = db.paginate(services.alerts_in_scope(current_user, "acknowledged"), per_page=25, max_per_page=100,
                        error_out=False)
-    return render_template("alerts/history.html", page=page, kind_labels=services.ALERT_KIND_LABELS)
+    html = render_template("alerts/history.html", page=page, kind_labels=services.ALERT_KIND_LABELS)
+    return _logged(html, [alert.case_id for alert in page.items])
+
+
+def _logged(html: str, case_ids: list[int]) -> str:
+    """Log the list read once the page is rendered (the write lock is then held only for the append)."""
+    record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
+                     case_ids=case_ids, listed_on=request.path)
+    db.session.commit()
+    return html
 
 
 @bp.post("/signalen/<int:alert_id>/afhandelen")

@@ -283,16 +283,30 @@ class _Para(Paragraph):
 
     A table wraps each cell several times (measuring, splitting over pages, drawing) at the same width; the
     result depends only on the width, so reusing it keeps long timelines fast.
+
+    The line breaking itself lives in reportlab's `blPara`, and `split` throws it away when a paragraph cannot
+    stay on the page (it then moves whole to the next one). So the cache holds only for the very layout it was
+    made with: a split forgets it, and a layout that is gone or replaced is made again.
     """
 
     _wrapped_at: float | None = None
     _wrapped_size: tuple[float, float] = (0.0, 0.0)
+    _wrapped_layout: object = None
 
     def wrap(self, availWidth: float, availHeight: float) -> tuple[float, float]:
-        if availWidth != self._wrapped_at:
+        layout = getattr(self, "blPara", None)
+        if availWidth != self._wrapped_at or layout is None or layout is not self._wrapped_layout:
             self._wrapped_size = super().wrap(availWidth, availHeight)
             self._wrapped_at = availWidth
+            self._wrapped_layout = self.blPara
         return self._wrapped_size
+
+    def split(self, availWidth: float, availHeight: float) -> list[Flowable]:
+        try:
+            return super().split(availWidth, availHeight)
+        finally:
+            self._wrapped_at = None
+            self._wrapped_layout = None
 
 
 def _p(text: str, style: ParagraphStyle) -> Paragraph:
