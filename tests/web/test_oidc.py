@@ -302,3 +302,14 @@ def test_nothing_is_created_for_anyone(client, world, provider):
     sign_in(client, "nieuw")
     assert db.session.scalar(select(func.count()).select_from(User)) == before
     assert db.session.scalar(select(func.count()).select_from(OidcIdentity)) == 0
+
+
+@pytest.mark.parametrize("endpoint", ["oidc.login", "oidc.callback", "oidc.identities", "oidc.unbind"])
+def test_the_authorization_matrix_holds_with_a_provider_set_up(app, provider, endpoint):
+    """The matrix's own checks (refusals, headers, no 5xx) for the new routes, now with a real provider behind
+    them: /login/oidc sends anyone to the provider, a bare callback gets the Dutch page."""
+    from tests.web.test_authorization_matrix import ROLES, RULES, Scene, _check
+
+    assert RULES[endpoint]  # the rule that test_authorization_matrix.py holds for this route
+    scene = Scene()
+    assert [problem for role in ROLES for problem in _check(app, scene, endpoint, role)] == []
