@@ -1,6 +1,7 @@
-// A real OpenID Provider on loopback for the single sign-on tests: panva's certified oidc-provider.
+// A real OpenID Provider on loopback for the single sign-on tests: panva's certified oidc-provider (version 8,
+// which runs on Debian 12's Node.js 18 as well as on Node.js 20).
 //
-// Started by tests/oidc_provider.py (`node server.mjs`, port 0); it prints "listening <port>" once it serves.
+// Started by tests/oidc.py (`node server.mjs`, port 0); it prints "listening <port>" once it serves.
 // Everything below /_test/ is a control interface for the tests (loopback only, never a production thing):
 //   POST /_test/reset       {clients, accounts, logout}  a fresh provider: new signing key, no sessions, counters at
 //                                                zero; logout: false leaves RP-initiated logout out of discovery
