@@ -11,6 +11,8 @@ import socket
 import time
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 from sqlalchemy import func, select
 
 from tests import factories
@@ -229,6 +231,28 @@ def test_an_email_match_to_an_account_bound_to_another_sub_is_refused(client, wo
     assert_refused(client, response, 403, "hoort bij iemand anders", log_lines, "account_bound_elsewhere")
     identity = db.session.scalar(select(OidcIdentity))
     assert identity.subject == "sub-anna-7f3a"  # not re-bound
+
+
+# --- anything at all ------------------------------------------------------------------------------------------
+
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=300)
+
+
+@settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(code=TEXT, state=st.one_of(st.none(), TEXT), error=st.one_of(st.none(), TEXT),
+       iss=st.one_of(st.none(), TEXT))
+def test_any_callback_gets_a_page_and_never_a_server_error_or_a_session(app, client, world, code, state, error,
+                                                                        iss):
+    """Random and hostile callbacks; without a given state the one of a real start is used, so the code goes to
+    the real provider's token endpoint."""
+    query = {"code": code, "state": state if state is not None else params(start(client))["state"]}
+    if error is not None:
+        query["error"] = error
+    if iss is not None:
+        query["iss"] = iss
+    response = client.get("/login/oidc/callback", query_string=query)
+    assert response.status_code in (400, 403)
+    assert client.get("/account/tweestapsverificatie").status_code == 302
 
 
 # --- a provider that is down ----------------------------------------------------------------------------------
