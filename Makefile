@@ -5,7 +5,7 @@ PYTHON  ?= python3
 STAMP   := $(VENV)/.installed-stamp
 FLASK   := $(BIN)/flask --app app
 
-.PHONY: install run test test-fast lint bench clean
+.PHONY: install run test test-fast lint bench clean oidc-provider
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -29,6 +29,10 @@ test: install
 test-fast: install
 	$(BIN)/python -m pytest -x -q -m "not e2e"
 
+## The real OpenID provider for the single sign-on tests (needs Node.js and npm; without it those tests skip).
+oidc-provider:
+	npm ci --prefix tests/oidc_provider --no-audit --no-fund
+
 lint: install
 	$(BIN)/ruff check .
 
@@ -36,4 +40,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache test-artifacts
+	rm -rf $(VENV) instance .pytest_cache test-artifacts tests/oidc_provider/node_modules

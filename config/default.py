@@ -84,3 +84,16 @@ MFA_ENROLMENT_MAIL_CODE = False
 # How many reverse proxies in front of the app set X-Forwarded-For/-Proto (nginx on the same host: 1). Login
 # throttling per address needs the client's address, not the proxy's. 0 trusts no such header.
 TRUSTED_PROXY_COUNT = 0
+
+# Sign-in through the organisation (OpenID Connect, docs/deploy.md). An empty issuer keeps password sign-in only.
+# The provider returns to BASE_URL + /login/oidc/callback and, after a sign-out there, to BASE_URL + /login.
+OIDC_ISSUER = ""
+OIDC_CLIENT_ID = ""
+OIDC_CLIENT_SECRET = ""
+# The button's text on the login page; empty means "Inloggen via uw organisatie".
+OIDC_LABEL = ""
+# `acr` values (space-separated) that mean the provider asked a second factor, for providers that say so in `acr`
+# rather than with "mfa" in `amr`.
+OIDC_MFA_ACR = ""
+# Every request to the provider (discovery, keys, token) gives up after this many seconds.
+OIDC_TIMEOUT_SECONDS = 10

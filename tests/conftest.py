@@ -49,9 +49,15 @@ def database_url(tmp_path_factory: pytest.TempPathFactory) -> str:
 
 
 @pytest.fixture
-def app(database_url: str, tmp_path: Path) -> Iterator[Flask]:
+def app_overrides() -> dict:
+    """Extra settings for the `app` fixture; a test module overrides this fixture to configure its app."""
+    return {}
+
+
+@pytest.fixture
+def app(database_url: str, tmp_path: Path, app_overrides: dict) -> Iterator[Flask]:
     app = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
-                      "EXPORT_DIR": str(tmp_path / "exports")})
+                      "EXPORT_DIR": str(tmp_path / "exports"), **app_overrides})
     with app.app_context():
         yield app
         db.session.remove()
@@ -135,3 +141,18 @@ def auth(client: FlaskClient) -> Auth:
 @pytest.fixture
 def today(clock) -> date:
     return clock.today()
+
+
+@pytest.fixture(scope="session")
+def oidc_process():
+    """A real OpenID Provider (Node, tests/oidc_provider) for the whole session; skips without Node (not in CI)."""
+    from tests.oidc import run_provider
+
+    yield from run_provider()
+
+
+@pytest.fixture
+def provider(oidc_process):
+    """The provider, reset for this test: a new signing key, the app's client registered, no accounts yet."""
+    oidc_process.reset({})
+    return oidc_process

@@ -1,5 +1,13 @@
 """Imports every model so the metadata (and Alembic) sees the whole schema."""
-from thuiszitters.accounts.models import ApiToken, LoginAttempt, User, UserSession, user_gemeente, user_swv
+from thuiszitters.accounts.models import (
+    ApiToken,
+    LoginAttempt,
+    OidcIdentity,
+    User,
+    UserSession,
+    user_gemeente,
+    user_swv,
+)
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.exports.models import ExportFile, ExportRun
@@ -16,6 +24,7 @@ __all__ = [
     "Gemeente",
     "LoginAttempt",
     "Notification",
+    "OidcIdentity",
     "OutboxMessage",
     "Pupil",
     "Reminder",

@@ -1,11 +1,14 @@
 """Configuration loading and the start-up checks that make a misconfigured production fail loudly."""
 from __future__ import annotations
 
+import ipaddress
 import math
 import os
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask
 
@@ -35,6 +38,12 @@ _ENV_SETTINGS: dict[str, type] = {
     "SESSION_COOKIE_SECURE": bool,
     "TRUSTED_PROXY_COUNT": int,
     "API_TOKEN_DAYS": int,
+    "OIDC_ISSUER": str,
+    "OIDC_CLIENT_ID": str,
+    "OIDC_CLIENT_SECRET": str,
+    "OIDC_LABEL": str,
+    "OIDC_MFA_ACR": str,
+    "OIDC_TIMEOUT_SECONDS": int,
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}
@@ -91,6 +100,7 @@ def load_config(app: Flask, overrides: dict[str, Any]) -> None:
         app.config["EXPORT_DIR"] = str(Path(app.instance_path) / "exports")
 
     check_config(app.config)
+    app.extensions["oidc_settings"] = oidc_settings(app.config)
     app.extensions["clock"] = Clock(fixed_today=parse_fixed_today(app.config["FIXED_TODAY"]))
 
 
@@ -131,6 +141,7 @@ def check_config(config: dict[str, Any]) -> None:
     if config["ENV"] not in {"development", "testing", "production"}:
         raise ConfigError(f"THUISZITTERS_ENV must be development, testing or production, not {config['ENV']!r}")
     parse_fixed_today(config["FIXED_TODAY"])
+    oidc_settings(config)
     if config["ENV"] != "production":
         return
     problems = []
@@ -155,3 +166,73 @@ def check_config(config: dict[str, Any]) -> None:
     config["SESSION_COOKIE_NAME"] = "__Host-session"
     config["MFA_REQUIRED"] = True
     config["MFA_ENROLMENT_MAIL_CODE"] = True
+
+
+DEFAULT_OIDC_LABEL = "Inloggen via uw organisatie"
+MAX_OIDC_LABEL_LENGTH = 60
+
+
+@dataclass(frozen=True)
+class OidcSettings:
+    """Sign-in through the organisation (OpenID Connect), checked once at start-up."""
+
+    issuer: str
+    client_id: str
+    client_secret: str
+    label: str
+    # `acr` values that count as "the provider asked a second factor" (besides "mfa" in `amr`).
+    mfa_acr: frozenset[str]
+    timeout_seconds: int
+
+    @property
+    def discovery_url(self) -> str:
+        return self.issuer.rstrip("/") + "/.well-known/openid-configuration"
+
+
+def _is_loopback(host: str | None) -> bool:
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host or "").is_loopback
+    except ValueError:
+        return False
+
+
+def oidc_settings(config: dict[str, Any]) -> OidcSettings | None:
+    """The OIDC settings, None when none is set; ConfigError naming every problem when they are incomplete or unsafe.
+
+    Production needs https for the issuer and for BASE_URL (the redirect URI); elsewhere plain http is allowed, for
+    a provider on loopback in tests and development.
+    """
+    issuer = str(config.get("OIDC_ISSUER") or "").strip()
+    client_id = str(config.get("OIDC_CLIENT_ID") or "").strip()
+    client_secret = str(config.get("OIDC_CLIENT_SECRET") or "")
+    if not (issuer or client_id or client_secret):
+        return None
+    production = config.get("ENV") == "production"
+    problems = []
+    for name, value in (("ISSUER", issuer), ("CLIENT_ID", client_id), ("CLIENT_SECRET", client_secret)):
+        if not value:
+            problems.append(f"THUISZITTERS_OIDC_{name} is required when sign-in through the organisation is set up")
+    if issuer:
+        parts = urlsplit(issuer)
+        if parts.scheme not in {"https", "http"} or not parts.hostname or parts.query or parts.fragment:
+            problems.append("THUISZITTERS_OIDC_ISSUER must be an absolute https URL without query or fragment")
+        elif parts.scheme == "http" and (production or not _is_loopback(parts.hostname)):
+            problems.append("THUISZITTERS_OIDC_ISSUER must use https (plain http only for a provider on loopback "
+                            "outside production)")
+    base_url = str(config.get("BASE_URL") or "").rstrip("/")
+    if production and not base_url.startswith("https://"):
+        problems.append("THUISZITTERS_BASE_URL must be an https URL: the provider sends users back to it")
+    label = str(config.get("OIDC_LABEL") or "").strip() or DEFAULT_OIDC_LABEL
+    if len(label) > MAX_OIDC_LABEL_LENGTH:
+        problems.append(f"THUISZITTERS_OIDC_LABEL is at most {MAX_OIDC_LABEL_LENGTH} characters")
+    timeout = config.get("OIDC_TIMEOUT_SECONDS", 10)
+    if not isinstance(timeout, int) or not 1 <= timeout <= 60:
+        problems.append("THUISZITTERS_OIDC_TIMEOUT_SECONDS must be a whole number from 1 to 60")
+    if problems:
+        raise ConfigError("; ".join(problems))
+    return OidcSettings(
+        issuer=issuer, client_id=client_id, client_secret=client_secret, label=label,
+        mfa_acr=frozenset(str(config.get("OIDC_MFA_ACR") or "").split()), timeout_seconds=timeout,
+    )

@@ -15,7 +15,9 @@ from thuiszitters.extensions import db, login_manager
 log = logging.getLogger(__name__)
 
 # Endpoints anyone may reach without logging in. Everything else is denied by default.
-PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "static", "main.accessibility", "main.healthz"})
+# oidc.login and oidc.callback: the way in through the organisation's provider, so necessarily before login.
+PUBLIC_ENDPOINTS = frozenset({"auth.login", "auth.second_factor", "oidc.login", "oidc.callback", "static",
+                              "main.accessibility", "main.healthz"})
 
 
 class IdConverter(IntegerConverter):
@@ -29,6 +31,7 @@ class IdConverter(IntegerConverter):
 def register_blueprints(app: Flask) -> None:
     app.url_map.converters["int"] = IdConverter
     from thuiszitters.accounts.admin_views import bp as admin_bp
+    from thuiszitters.accounts.oidc_views import bp as oidc_bp
     from thuiszitters.accounts.views import bp as auth_bp
     from thuiszitters.api import bp as api_bp
     from thuiszitters.audit.views import bp as audit_bp
@@ -41,6 +44,7 @@ def register_blueprints(app: Flask) -> None:
 
     app.register_blueprint(main_bp)
     app.register_blueprint(auth_bp)
+    app.register_blueprint(oidc_bp)
     app.register_blueprint(admin_bp)
     app.register_blueprint(cases_bp)
     app.register_blueprint(api_bp)

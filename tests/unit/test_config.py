@@ -1,7 +1,7 @@
 """Start-up checks: production refuses development secrets and a pinned clock."""
 import pytest
 
-from thuiszitters.settings import ConfigError, check_config
+from thuiszitters.settings import DEFAULT_OIDC_LABEL, ConfigError, check_config, oidc_settings
 
 # Random-looking keys (a key of one repeated character is refused since issue 14).
 GOOD = {
@@ -83,3 +83,49 @@ def test_the_app_does_not_start_in_production_with_32_times_a(monkeypatch):
     monkeypatch.delenv("THUISZITTERS_FIXED_TODAY", raising=False)
     with pytest.raises(ConfigError, match="THUISZITTERS_SECRET_KEY is too predictable"):
         create_app()
+
+
+OIDC = {"OIDC_ISSUER": "https://login.example.nl/tenant/v2.0", "OIDC_CLIENT_ID": "thuiszitters",
+        "OIDC_CLIENT_SECRET": "a-secret", "BASE_URL": "https://thuiszitters.example.nl", "OIDC_TIMEOUT_SECONDS": 10}
+
+
+def test_without_an_issuer_sign_in_is_by_password_only():
+    assert oidc_settings({"ENV": "production"}) is None
+    check_config(dict(GOOD))
+
+
+def test_a_complete_provider_setting_is_typed_at_start_up():
+    settings = oidc_settings({**GOOD, **OIDC, "OIDC_MFA_ACR": "urn:a  urn:b"})
+    assert settings.issuer == "https://login.example.nl/tenant/v2.0"
+    assert settings.discovery_url == "https://login.example.nl/tenant/v2.0/.well-known/openid-configuration"
+    assert settings.label == DEFAULT_OIDC_LABEL and settings.mfa_acr == frozenset({"urn:a", "urn:b"})
+    check_config({**GOOD, **OIDC})
+
+
+@pytest.mark.parametrize(
+    ("override", "messages"),
+    [
+        ({"OIDC_CLIENT_SECRET": ""}, ["THUISZITTERS_OIDC_CLIENT_SECRET is required"]),
+        ({"OIDC_ISSUER": "", "OIDC_CLIENT_ID": ""}, ["OIDC_ISSUER is required", "OIDC_CLIENT_ID is required"]),
+        ({"OIDC_ISSUER": "login.example.nl"}, ["absolute https URL"]),
+        ({"OIDC_ISSUER": "https://login.example.nl/?tenant=1"}, ["without query"]),
+        ({"OIDC_ISSUER": "http://login.example.nl"}, ["must use https"]),
+        ({"OIDC_ISSUER": "http://127.0.0.1:8080"}, ["must use https"]),  # not even loopback in production
+        ({"BASE_URL": "http://thuiszitters.example.nl"}, ["THUISZITTERS_BASE_URL must be an https URL"]),
+        ({"OIDC_LABEL": "x" * 61}, ["at most 60"]),
+        ({"OIDC_TIMEOUT_SECONDS": 0}, ["1 to 60"]),
+    ],
+)
+def test_an_incomplete_or_unsafe_provider_setting_refuses_to_start(override, messages):
+    with pytest.raises(ConfigError) as refused:
+        check_config({**GOOD, **OIDC, **override})
+    for message in messages:
+        assert message in str(refused.value)
+
+
+def test_outside_production_a_provider_on_loopback_may_use_http():
+    config = {**OIDC, "ENV": "development", "FIXED_TODAY": "", "OIDC_ISSUER": "http://127.0.0.1:8080",
+              "BASE_URL": "http://127.0.0.1:5000"}
+    check_config(config)
+    with pytest.raises(ConfigError, match="must use https"):
+        check_config({**config, "OIDC_ISSUER": "http://keycloak.internal:8080/realms/tz"})

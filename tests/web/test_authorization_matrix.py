@@ -54,6 +54,12 @@ RULES: dict[str, Rule] = {
     "auth.mfa_setup": Rule(AUTHENTICATED),
     "auth.renew_recovery_codes": Rule(AUTHENTICATED),
     "auth.resend_enrolment_code": Rule(AUTHENTICATED),
+    # Public on purpose (web.PUBLIC_ENDPOINTS): the way in through the organisation's provider. Without a provider
+    # they send everyone to the login page; with one, test_oidc.py runs these rules against a real provider.
+    "oidc.login": Rule(EVERYONE, lands_on_login=True),
+    "oidc.callback": Rule(EVERYONE, lands_on_login=True),
+    "oidc.identities": Rule(ADMIN),
+    "oidc.unbind": Rule(ADMIN),
     "admin.users": Rule(ADMIN),
     "admin.new_user": Rule(ADMIN),
     "admin.edit_user": Rule(ADMIN),

@@ -1,10 +1,10 @@
-"""Users with a role and a scope (swv's and/or gemeenten), and their API tokens."""
+"""Users with a role and a scope (swv's and/or gemeenten), their API tokens and their identity at the provider."""
 from __future__ import annotations
 
 from datetime import datetime
 
 from flask_login import UserMixin
-from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text
+from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thuiszitters.extensions import UTCDateTime, db
@@ -141,3 +141,24 @@ class LoginAttempt(db.Model):
     kind: Mapped[str] = mapped_column(String(10))
     account_key: Mapped[str] = mapped_column(String(64))
     address_key: Mapped[str] = mapped_column(String(64))
+
+
+class OidcIdentity(db.Model):
+    """A user's account at the organisation's identity provider: the provider's ``sub`` under its issuer.
+
+    Bound at the first sign-in through the provider (matched on a verified e-mail address); from then on the only
+    way that sign-in finds the user, so a changed e-mail address at the provider cannot take over another account.
+    One per user. An admin can unbind it; the next sign-in then matches on the e-mail address again.
+    """
+
+    __tablename__ = "oidc_identity"
+    __table_args__ = (UniqueConstraint("issuer", "subject"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"), unique=True)
+    issuer: Mapped[str] = mapped_column(String(500))
+    subject: Mapped[str] = mapped_column(String(255))
+    bound_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    last_login_at: Mapped[datetime] = mapped_column(UTCDateTime())
+
+    user: Mapped[User] = relationship()

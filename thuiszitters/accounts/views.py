@@ -1,10 +1,16 @@
-"""Login (password, then the second factor), logout and MFA enrolment."""
+"""Login (password, then the second factor), logout and MFA enrolment.
+
+Sign-in through the organisation (oidc_views) ends in the same two steps: `begin_second_factor` when the app's own
+code is still to be asked, `complete_login` otherwise.
+"""
 from __future__ import annotations
 
-from flask import Blueprint, current_app, flash, redirect, render_template, request, session, url_for
+from datetime import datetime
+
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
-from thuiszitters.accounts import enrolment, mfa
+from thuiszitters.accounts import enrolment, mfa, oidc
 from thuiszitters.accounts.forms import CodeForm, ConfirmForm, EnrolmentForm, LoginForm
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import find_user_by_email, verify_password
@@ -28,6 +34,9 @@ bp = Blueprint("auth", __name__)
 PENDING = "mfa_pending"
 SETUP_SECRET = "mfa_setup_secret"  # noqa: S105 - a session key, not a secret
 SETUP_MAIL_CODE = "mfa_setup_mail_code"
+# How this session signed in when not with a password: {"via": "oidc", "mfa": the provider asked a second factor,
+# "id_token": the hint for signing out at the provider}. Kept through the second factor and for the whole session.
+SIGN_IN = "sign_in"
 PENDING_SECONDS = 5 * 60
 UNKNOWN_COMBINATION = "Onbekende combinatie van e-mailadres en wachtwoord."
 
@@ -42,19 +51,35 @@ def _safe_next(target: str | None) -> str:
     return url_for("main.index")
 
 
-def _complete_login(user: User, method: str) -> None:
+def complete_login(user: User, method: str, sign_in: dict | None = None) -> None:
     session.clear()
     session.regenerate()  # a fresh session id at login: no fixation
     login_user(user)
+    if sign_in:
+        session[SIGN_IN] = sign_in
     user.last_login_at = now_utc()
     record("user.login", actor_id=user.id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id,
            changes={"method": [None, method]})
     db.session.commit()
 
 
+def begin_second_factor(user: User, next_url: str, now: datetime, sign_in: dict | None = None) -> Response:
+    """Password (or provider) accepted, the app's own code still to come: the user is NOT logged in yet."""
+    session.clear()
+    session.regenerate()
+    session[PENDING] = {"user": user.get_id(), "at": now.timestamp(), "next": next_url, "sign_in": sign_in}
+    return redirect(url_for("auth.second_factor"))
+
+
 def enrolment_redirect():
-    """When MFA is required and the logged-in user has none yet: the enrolment page before anything else."""
+    """When MFA is required and the logged-in user has none yet: the enrolment page before anything else.
+
+    Not after a sign-in through the provider that itself asked a second factor: that one counts.
+    """
     if not current_app.config.get("MFA_REQUIRED") or current_user.totp_secret:
+        return None
+    sign_in = session.get(SIGN_IN)
+    if isinstance(sign_in, dict) and sign_in.get("mfa"):
         return None
     if request.endpoint in ENROLMENT_ENDPOINTS:
         return None
@@ -80,12 +105,9 @@ def login():
             if user.totp_secret:
                 release_attempt(attempt)  # a right password; the second factor is counted on its own
                 db.session.commit()
-                session.clear()
-                session.regenerate()
-                session[PENDING] = {"user": user.get_id(), "at": now.timestamp(), "next": next_url}
-                return redirect(url_for("auth.second_factor"))
+                return begin_second_factor(user, next_url, now)
             clear_account(keys)
-            _complete_login(user, "password")
+            complete_login(user, "password")
             return redirect(next_url)
         # The claimed attempt stays counted as a failure. The same message whether the address exists or not.
         form.form_errors.append(UNKNOWN_COMBINATION)
@@ -93,22 +115,23 @@ def login():
     return render_template("auth/login.html", form=form), status
 
 
-def _pending_user() -> tuple[User | None, str]:
+def _pending_user() -> tuple[User | None, str, dict | None]:
     pending = session.get(PENDING)
     if not isinstance(pending, dict):
-        return None, ""
+        return None, "", None
     if real_now_utc().timestamp() - float(pending.get("at", 0)) > PENDING_SECONDS:
-        return None, ""
+        return None, "", None
     user_id, _, epoch = str(pending.get("user", "")).partition(":")
     user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
     if user is None or not user.active or str(user.session_epoch) != epoch:
-        return None, ""
-    return user, str(pending.get("next") or url_for("main.index"))
+        return None, "", None
+    sign_in = pending.get("sign_in")
+    return user, str(pending.get("next") or url_for("main.index")), sign_in if isinstance(sign_in, dict) else None
 
 
 @bp.route("/login/code", methods=["GET", "POST"])
 def second_factor():
-    user, next_url = _pending_user()
+    user, next_url, sign_in = _pending_user()
     if user is None:
         session.pop(PENDING, None)
         flash("Log opnieuw in.", "info")
@@ -123,7 +146,7 @@ def second_factor():
         method = mfa.verify_second_factor(user, form.code.data or "", now)
         if method is not None:
             clear_account(keys)
-            _complete_login(user, method)
+            complete_login(user, f"{sign_in.get('via')}+{method}" if sign_in else method, sign_in)
             if method == "recovery":
                 flash(f"U heeft een herstelcode gebruikt. U heeft er nog {mfa.remaining_recovery_codes(user)}.",
                       "info")
@@ -218,8 +241,19 @@ def logout():
     if not form.validate_on_submit():
         flash("Uitloggen mislukt: laad de pagina opnieuw.", "error")
         return redirect(url_for("main.index"))
+    sign_in = session.get(SIGN_IN)
     logout_user()
     session.clear()
     session.regenerate()  # the old session row is deleted; only the flash message below gets a new one
+    if isinstance(sign_in, dict) and sign_in.get("via") == "oidc":
+        # Signed in through the organisation: end the session there too, where the provider offers that.
+        provider_url = oidc.logout_url(str(sign_in.get("id_token") or ""))
+        if provider_url:
+            # A page that moves on by itself, not a redirect: the CSP's form-action 'self' would block a redirect
+            # to another site as the answer to this form. The message waits for the login page it comes back to.
+            page = render_template("auth/provider_logout.html", provider_url=provider_url)
+            flash("U bent uitgelogd.", "info")
+            return page
+        flash("Sluit uw browser om ook bij uw organisatie uitgelogd te zijn.", "info")
     flash("U bent uitgelogd.", "info")
     return redirect(url_for("auth.login"))
