@@ -11,6 +11,7 @@ from werkzeug.routing import IntegerConverter
 
 from thuiszitters.errors import DomainError, ValidationFailed
 from thuiszitters.extensions import db, login_manager
+from thuiszitters.redirects import local_target
 
 log = logging.getLogger(__name__)
 
@@ -53,6 +54,11 @@ def register_blueprints(app: Flask) -> None:
 
 def is_api_request() -> bool:
     return request.path.startswith("/api/")
+
+
+def _back() -> str:
+    """The page the user came from (the Referer, only when it is a page of this site), else the start page."""
+    return local_target(request.referrer, own_host=request.host) or url_for("main.index")
 
 
 def register_hooks(app: Flask) -> None:
@@ -136,12 +142,12 @@ def register_hooks(app: Flask) -> None:
         if isinstance(exc, ValidationFailed):
             for param in exc.params:
                 flash(param.reason, "error")
-            return redirect(request.referrer or url_for("main.index"))
+            return redirect(_back())
         if exc.status in (403, 404):
             return render_template("errors/error.html", status=exc.status, title=exc.title,
                                    detail=exc.detail), exc.status
         flash(exc.detail, "error")
-        return redirect(request.referrer or url_for("main.index"))
+        return redirect(_back())
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):

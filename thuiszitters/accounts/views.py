@@ -13,6 +13,7 @@ from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.clock import now_utc, real_now_utc
 from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
+from thuiszitters.redirects import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -28,10 +29,8 @@ ENROLMENT_ENDPOINTS = frozenset({"auth.mfa_setup", "auth.resend_enrolment_code",
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: never redirect to another site after login.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.index")
+    # Only paths on this site, as the browser will read them: never to another site after login.
+    return local_target(target) or url_for("main.index")
 
 
 def _complete_login(user: User, method: str) -> None:
