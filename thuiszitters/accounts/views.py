@@ -13,6 +13,7 @@ from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.clock import now_utc, real_now_utc
 from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
+from thuiszitters.parsing import record_id
 from thuiszitters.redirects import local_target
 
 bp = Blueprint("auth", __name__)
@@ -90,7 +91,7 @@ def _pending_user() -> tuple[User | None, str]:
     if real_now_utc().timestamp() - float(pending.get("at", 0)) > PENDING_SECONDS:
         return None, ""
     user_id, _, epoch = str(pending.get("user", "")).partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, key) if (key := record_id(user_id)) is not None else None
     if user is None or not user.active or str(user.session_epoch) != epoch:
         return None, ""
     return user, str(pending.get("next") or url_for("main.index"))
