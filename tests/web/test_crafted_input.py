@@ -227,10 +227,16 @@ def _numeric_and_date_fields(schema: dict, prefix: str = "") -> list[str]:
 
 
 def _body_schema(path: str, method: str, kind: str | None = None) -> dict:
-    schema = document()["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
+    doc = document()
+
+    def resolved(schema: dict) -> dict:
+        ref = schema.get("$ref", "")
+        return doc["components"]["schemas"][ref.rsplit("/", 1)[1]] if ref else schema
+
+    schema = doc["paths"][path][method]["requestBody"]["content"]["application/json"]["schema"]
     if "oneOf" in schema:
-        schema = next(s for s in schema["oneOf"] if s["properties"]["kind"]["const"] == kind)
-    return schema
+        schema = next(s for s in map(resolved, schema["oneOf"]) if s["properties"]["kind"].get("const") == kind)
+    return resolved(schema)
 
 
 def _targets(world) -> list[tuple[str, str, dict, str]]:
