@@ -9,7 +9,7 @@ from flask import Flask
 from flask.cli import AppGroup
 
 from thuiszitters import security_cli
-from thuiszitters.clitools import fail
+from thuiszitters.clitools import ISO_DATE, fail
 from thuiszitters.clock import today
 from thuiszitters.exports.cli import export_cli
 from thuiszitters.extensions import db
@@ -73,13 +73,12 @@ def users_token(email: str, name: str, days: int | None):
 
 
 @seed_cli.command("demo")
-@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
-def seed_demo(today_text: str | None):
+@click.option("--today", "day", type=ISO_DATE, default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
+def seed_demo(day: date | None):
     """Load the demo dataset and users (idempotent)."""
     from thuiszitters.seed.demo import DEMO_PASSWORD, demo_logins, load_demo
 
-    day = date.fromisoformat(today_text) if today_text else today()
-    loaded = load_demo(day)
+    loaded = load_demo(day or today())
     db.session.commit()
     click.echo("Demogegevens geladen." if loaded else "Demogegevens waren er al.")
     click.echo(f"Demo-logins (wachtwoord: {DEMO_PASSWORD}):")

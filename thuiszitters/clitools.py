@@ -2,11 +2,13 @@
 from __future__ import annotations
 
 import sys
-from typing import NoReturn
+from datetime import date
+from typing import Any, NoReturn
 
 import click
 
 from thuiszitters.extensions import db
+from thuiszitters.parsing import ParseError, parse_date
 
 
 def fail(message: str) -> NoReturn:
@@ -14,3 +16,20 @@ def fail(message: str) -> NoReturn:
     db.session.rollback()
     click.echo(f"Fout: {message}", err=True)
     sys.exit(1)
+
+
+class IsoDate(click.ParamType):
+    """A date option (``--today``): exactly YYYY-MM-DD, as in the API (thuiszitters.parsing)."""
+
+    name = "JJJJ-MM-DD"
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> date:
+        if isinstance(value, date):
+            return value
+        try:
+            return parse_date(value)
+        except ParseError as exc:
+            self.fail(f"{value!r}: {exc.reason}", param, ctx)
+
+
+ISO_DATE = IsoDate()

@@ -10,6 +10,7 @@ from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, has_app_context
 
+from thuiszitters.parsing import ParseError, parse_date
 from thuiszitters.text import AMSTERDAM
 
 
@@ -48,9 +49,9 @@ def parse_fixed_today(value: str | None) -> date | None:
     if not value:
         return None
     try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise RuntimeError(f"FIXED_TODAY must be YYYY-MM-DD, got {value!r}") from exc
+        return parse_date(value)
+    except ParseError as exc:
+        raise RuntimeError(f"FIXED_TODAY must be YYYY-MM-DD (1900 or later), got {value!r}") from exc
 
 
 def get_clock() -> Clock:

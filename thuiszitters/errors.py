@@ -74,6 +74,19 @@ class StaleVersion(DomainError):
         self.changes = changes or []
 
 
+class ConcurrentWrite(DomainError):
+    """The database refused a write because someone else wrote the same rows at that moment, and their version
+    did not move (for instance a lock conflict that was resolved by rolling the other one back). Nothing was
+    saved; trying again is safe."""
+
+    code = "concurrent_write"
+    title = "Gelijktijdige wijziging"
+
+    def __init__(self) -> None:
+        super().__init__("Iemand anders sloeg op hetzelfde moment dezelfde gegevens op. Uw wijziging is niet "
+                         "opgeslagen; probeer het opnieuw.")
+
+
 class VersionRequired(DomainError):
     status = 428
     code = "version_required"

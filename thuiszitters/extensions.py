@@ -12,6 +12,8 @@ from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
 
+from thuiszitters.versioning import VersionedSession
+
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -50,7 +52,8 @@ class UTCDateTime(TypeDecorator[datetime]):
         return value.astimezone(UTC)
 
 
-db = SQLAlchemy(model_class=Base)
+# The session's flush turns a lost race on a versioned row into StaleVersion (thuiszitters/versioning.py).
+db = SQLAlchemy(model_class=Base, session_options={"class_": VersionedSession})
 migrate = Migrate()
 csrf = CSRFProtect()
 login_manager = LoginManager()

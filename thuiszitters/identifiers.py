@@ -19,6 +19,8 @@ from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.nl import brin as stdnum_brin
 from stdnum.nl import bsn as stdnum_bsn
 
+from thuiszitters.parsing import ascii_digits
+
 __all__ = [
     "InvalidIdentifier",
     "is_valid_brin",
@@ -63,7 +65,7 @@ def normalize_bsn(value: str) -> str:
     checked with python-stdnum so this module does not carry its own copy of the weights.
     """
     text = _BSN_SEPARATORS.sub("", _text(value, "bsn", "BSN"))
-    if not text.isdigit():
+    if not ascii_digits(text):
         raise InvalidIdentifier("bsn.invalid_format", "Een BSN bestaat alleen uit cijfers.")
     if len(text) not in (8, 9):
         raise InvalidIdentifier("bsn.invalid_length", "Een BSN bestaat uit 9 cijfers.")

@@ -8,6 +8,7 @@ import click
 from flask import Flask, current_app
 from flask.cli import AppGroup
 
+from thuiszitters.clitools import ISO_DATE
 from thuiszitters.extensions import db
 
 audit_cli = AppGroup("audit", help="De audittrail (verwerkingenlogboek).")
@@ -32,13 +33,13 @@ def audit_verify():
 
 
 @retention_cli.command("run")
-@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
-def retention_run(today_text: str | None):
+@click.option("--today", "day", type=ISO_DATE, default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
+def retention_run(day: date | None):
     """Anonymise closed cases whose retention period has passed."""
     from thuiszitters.clock import today
     from thuiszitters.retention import anonymise_expired_cases, retention_cutoff
 
-    day = date.fromisoformat(today_text) if today_text else today()
+    day = day or today()
     count = anonymise_expired_cases(day)
     db.session.commit()
     cutoff = retention_cutoff(day, int(current_app.config["RETENTION_YEARS"]))

@@ -15,8 +15,7 @@ AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 DATE_FORMAT = "%d-%m-%Y"
 # A moment shown to a user, in Amsterdam time: 07-03-2025 14:05.
 DATETIME_FORMAT = f"{DATE_FORMAT} %H:%M"
-# What a date box accepts: dd-mm-yyyy first, then ISO and the slashed variant people also type.
-DATE_INPUT_FORMATS = (DATE_FORMAT, "%Y-%m-%d", "%d/%m/%Y")
+# What a date box or the API accepts is read by thuiszitters.parsing (exact shapes, ASCII digits, 1900-2999).
 # A moment in the API, logs and files: ISO 8601 in UTC with Z.
 UTC_TIMESTAMP_FORMAT = "%Y-%m-%dT%H:%M:%SZ"
 

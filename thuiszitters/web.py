@@ -1,16 +1,22 @@
 """Blueprint registration, request hooks and error pages: the app's edge."""
 from __future__ import annotations
 
+import json
 import logging
+import math
+from typing import Any
 
-from flask import Flask, flash, g, redirect, render_template, request, url_for
+from flask import Flask, flash, g, make_response, redirect, render_template, request, url_for
+from flask.json.provider import DefaultJSONProvider
 from flask_login import current_user
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import BadRequest, HTTPException
 from werkzeug.routing import IntegerConverter
 
 from thuiszitters.errors import DomainError, ValidationFailed
 from thuiszitters.extensions import db, login_manager
+from thuiszitters.parsing import ParseError, page_number, record_id
+from thuiszitters.redirects import local_target
 
 log = logging.getLogger(__name__)
 
@@ -59,6 +65,44 @@ def is_api_request() -> bool:
     return request.path.startswith("/api/")
 
 
+class StrictJSONProvider(DefaultJSONProvider):
+    """Request bodies are RFC 8259 JSON: no NaN or Infinity, no number beyond a float, no endless nesting.
+
+    Each of these is a ValueError, which Flask's get_json() turns into "not JSON" (a 400 problem), where
+    Python's json module would have let NaN through or raised RecursionError (a 500) at 5,000 levels deep.
+    """
+
+    def loads(self, s: str | bytes, **kwargs: Any) -> Any:
+        kwargs.setdefault("parse_constant", _refuse_constant)
+        kwargs.setdefault("parse_float", _finite_float)
+        try:
+            return json.loads(s, **kwargs)
+        except RecursionError:
+            raise ValueError("JSON nested too deeply") from None
+
+
+def _refuse_constant(name: str) -> float:
+    raise ValueError(f"{name} is not JSON")
+
+
+def _finite_float(text: str) -> float:
+    value = float(text)
+    if not math.isfinite(value):
+        raise ValueError("number out of range")
+    return value
+
+
+class InvalidPage(BadRequest):
+    """A `?page=` (or Flask-SQLAlchemy's `?per_page=`) that is no page number: the Dutch 400 page, not a 500."""
+
+    description = "Het paginanummer in het adres klopt niet. Gebruik de knoppen onder de lijst om te bladeren."
+
+
+def _back() -> str:
+    """The page the user came from (the Referer, only when it is a page of this site), else the start page."""
+    return local_target(request.referrer, own_host=request.host) or url_for("main.index")
+
+
 def register_hooks(app: Flask) -> None:
     proxies = int(app.config.get("TRUSTED_PROXY_COUNT") or 0)
     if proxies:
@@ -67,16 +111,16 @@ def register_hooks(app: Flask) -> None:
         # The client's address (for login throttling) and scheme, as told by our own reverse proxy only.
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)  # type: ignore[method-assign]
 
+    app.json = StrictJSONProvider(app)
+
     @login_manager.user_loader
     def load_user(session_id: str):
         from thuiszitters.accounts.models import User
 
         user_id, _, epoch = session_id.partition(":")
-        if not user_id.isdigit() or not epoch.isdigit():
-            return None
-        user = db.session.get(User, int(user_id))
+        user = db.session.get(User, key) if (key := record_id(user_id)) is not None else None
         # A bumped epoch (deactivation, password or scope change) ends every existing session.
-        if user is None or not user.active or user.session_epoch != int(epoch):
+        if user is None or not user.active or str(user.session_epoch) != epoch:
             return None
         return user
 
@@ -90,6 +134,22 @@ def register_hooks(app: Flask) -> None:
             from flask import abort
 
             abort(400)
+        return None
+
+    @app.before_request
+    def check_page_arguments():
+        # Flask-SQLAlchemy's paginate() reads ?page= and ?per_page= itself, with int() and no upper bound (a huge
+        # page overflowed the database OFFSET). Checked here once for every page, also the lists still to come.
+        # The API reads its own page and pageSize and names them with its other invalid fields.
+        if is_api_request():
+            return None
+        for name in ("page", "per_page"):
+            raw = request.args.get(name)
+            if raw is not None:
+                try:
+                    page_number(raw, name)
+                except ParseError:
+                    raise InvalidPage() from None
         return None
 
     @app.before_request
@@ -140,12 +200,12 @@ def register_hooks(app: Flask) -> None:
         if isinstance(exc, ValidationFailed):
             for param in exc.params:
                 flash(param.reason, "error")
-            return redirect(request.referrer or url_for("main.index"))
+            return redirect(_back())
         if exc.status in (403, 404):
             return render_template("errors/error.html", status=exc.status, title=exc.title,
                                    detail=exc.detail), exc.status
         flash(exc.detail, "error")
-        return redirect(request.referrer or url_for("main.index"))
+        return redirect(_back())
 
     @app.errorhandler(CSRFError)
     def csrf_error(exc: CSRFError):
@@ -159,13 +219,19 @@ def register_hooks(app: Flask) -> None:
         if is_api_request():
             from thuiszitters.api.problems import problem
 
-            return problem(exc.code or 500, exc.name, exc.description or exc.name)
-        titles = {404: "Pagina niet gevonden", 403: "Geen toegang", 405: "Niet toegestaan",
-                  400: "Ongeldig verzoek", 413: "Bestand te groot"}
-        return render_template(
-            "errors/error.html", status=exc.code, title=titles.get(exc.code or 0, exc.name),
-            detail="",
-        ), exc.code
+            response = problem(exc.code or 500, exc.name, exc.description or exc.name)
+        else:
+            titles = {404: "Pagina niet gevonden", 403: "Geen toegang", 405: "Niet toegestaan",
+                      400: "Ongeldig verzoek", 413: "Bestand te groot"}
+            response = make_response(render_template(
+                "errors/error.html", status=exc.code, title=titles.get(exc.code or 0, exc.name),
+                detail=exc.description if isinstance(exc, InvalidPage) else "",
+            ), exc.code)
+        # What the exception says about itself beyond the body: Allow on a 405, WWW-Authenticate on a 401, ...
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response
 
     @app.errorhandler(Exception)
     def unexpected_error(exc: Exception):

@@ -21,6 +21,7 @@ from thuiszitters.accounts.services import (
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
+from thuiszitters.parsing import record_id
 from thuiszitters.reference.models import Gemeente, School, Swv
 from thuiszitters.reference.services import COLUMNS, OPTIONAL, ImportRefused, import_csv
 from thuiszitters.reminders.mailer import outbox_overview, retry_failed
@@ -163,10 +164,11 @@ def mail_outbox():
 def retry_mail():
     """Send failed mail again: one (``message_id`` in the form) or every failed one."""
     raw = (request.form.get("message_id") or "").strip()
-    if raw and not raw.isdigit():
+    message_id = record_id(raw) if raw else None
+    if raw and message_id is None:
         abort(400)
     if ConfirmForm().validate_on_submit():
-        count = retry_failed(now_utc(), actor_id=current_user.id, message_id=int(raw) if raw else None)
+        count = retry_failed(now_utc(), actor_id=current_user.id, message_id=message_id)
         db.session.commit()
         if count:
             flash(f"{count} mail(s) opnieuw in de wachtrij gezet; de verzender probeert het binnen een minuut.",

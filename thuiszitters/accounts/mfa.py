@@ -21,6 +21,7 @@ from thuiszitters.accounts.sessions import end_sessions
 from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.errors import InvalidParam, ValidationFailed
 from thuiszitters.extensions import db
+from thuiszitters.parsing import ascii_digits
 
 ISSUER = "Thuiszitters"
 RECOVERY_CODE_COUNT = 10
@@ -46,13 +47,15 @@ def qr_data_uri(uri: str) -> str:
 
 
 def _normalise_code(code: str) -> str:
-    return "".join(ch for ch in code.lower() if ch.isalnum())
+    # ASCII letters and digits only: "²" is alphanumeric to Python, and hmac.compare_digest refuses non-ASCII text
+    # with a TypeError (a 500 for a typed code).
+    return "".join(ch for ch in code.lower() if ch.isascii() and ch.isalnum())
 
 
 def matching_counter(secret: str, code: str, now: datetime, last_counter: int | None) -> int | None:
     """The time step a code belongs to, if it is valid now and newer than the last one used (no replay)."""
     code = _normalise_code(code)
-    if len(code) != 6 or not code.isdigit():
+    if len(code) != 6 or not ascii_digits(code):
         return None
     totp = pyotp.TOTP(secret)
     current = totp.timecode(now)

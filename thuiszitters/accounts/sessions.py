@@ -24,6 +24,7 @@ from werkzeug.datastructures import CallbackDict
 from thuiszitters.accounts.models import UserSession
 from thuiszitters.clock import real_now_utc
 from thuiszitters.extensions import db
+from thuiszitters.parsing import record_id
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +70,7 @@ def _user_id(session: ServerSession) -> int | None:
     # Flask-Login stores User.get_id(), which is "id:epoch".
     raw = str(session.get("_user_id") or "")
     user_id = raw.partition(":")[0]
-    return int(user_id) if user_id.isdigit() else None
+    return record_id(user_id)
 
 
 def idle_timeout(app: Flask) -> timedelta:

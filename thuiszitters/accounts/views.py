@@ -27,6 +27,8 @@ from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.clock import now_utc, real_now_utc
 from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
+from thuiszitters.parsing import record_id
+from thuiszitters.redirects import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -45,10 +47,8 @@ ENROLMENT_ENDPOINTS = frozenset({"auth.mfa_setup", "auth.resend_enrolment_code",
 
 
 def _safe_next(target: str | None) -> str:
-    # Only local paths: never redirect to another site after login.
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return url_for("main.index")
+    # Only paths on this site, as the browser will read them: never to another site after login.
+    return local_target(target) or url_for("main.index")
 
 
 def complete_login(user: User, method: str, sign_in: dict | None = None) -> None:
@@ -122,7 +122,7 @@ def _pending_user() -> tuple[User | None, str, dict | None]:
     if real_now_utc().timestamp() - float(pending.get("at", 0)) > PENDING_SECONDS:
         return None, "", None
     user_id, _, epoch = str(pending.get("user", "")).partition(":")
-    user = db.session.get(User, int(user_id)) if user_id.isdigit() else None
+    user = db.session.get(User, key) if (key := record_id(user_id)) is not None else None
     if user is None or not user.active or str(user.session_epoch) != epoch:
         return None, "", None
     sign_in = pending.get("sign_in")

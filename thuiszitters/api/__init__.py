@@ -30,9 +30,12 @@ def authenticate():
     return None
 
 
-@bp.after_request
+@bp.after_app_request
 def version_header(response):
-    response.headers["API-Version"] = API_VERSION
+    # On every answer under /api/v1, also those that never reached this blueprint: a 404 for an unknown path or
+    # a trailing slash, a 405 from routing, a 500.
+    if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
+        response.headers["API-Version"] = API_VERSION
     return response
 
 

@@ -7,7 +7,7 @@ from flask import current_app, g, jsonify, request
 
 from thuiszitters.accounts.scope import CASE_ROLES, require_role
 from thuiszitters.api import bp
-from thuiszitters.api.inputs import page_params
+from thuiszitters.api.inputs import json_body, page_params
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc
@@ -65,11 +65,7 @@ def list_alerts():
 def acknowledge_alert_endpoint(alert_id: int):
     require_role(g.api_user, LEERPLICHT)
     get_visible_alert(g.api_user, alert_id)  # 404 before the body is looked at
-    body = request.get_json(silent=True)
-    if not isinstance(body, dict):
-        raise ValidationFailed([InvalidParam("note", "required", "Stuur een JSON-object met een notitie: "
-                                                                 '{"note": "..."}.')])
-    note = body.get("note")
+    note = json_body().get("note")
     if note is not None and not isinstance(note, str):
         raise ValidationFailed([InvalidParam("note", "invalid_type", "note is tekst.")])
     alert = acknowledge_alert(g.api_user, alert_id, note, now_utc())

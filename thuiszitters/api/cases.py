@@ -66,18 +66,10 @@ def _renamed(exc: ValidationFailed, fields: list[p.Field], prefix_fields: dict[s
 
 
 def _expected_version(required: bool = True) -> int | None:
-    header = request.headers.get("If-Match")
-    if header is None:
-        if required:
-            raise VersionRequired()
-        return None
-    value = header.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    value = value.strip('"')
-    if not value.isdigit():
-        return -1  # never matches: answered with 412
-    return int(value)
+    version = p.if_match_version(request.headers.get("If-Match"))
+    if version is None and required:
+        raise VersionRequired()
+    return version
 
 
 def _case_response(case: Case, status: int = 200):

@@ -9,6 +9,7 @@ from typing import Any
 from flask import request
 
 from thuiszitters.errors import InvalidParam, ValidationFailed
+from thuiszitters.parsing import ParseError, page_number, parse_date, whole_number
 
 
 @dataclass(frozen=True)
@@ -19,13 +20,6 @@ class Field:
     attr: str
     parse: Callable[[Any, str], Any]
     required: bool = False
-
-
-class ParseError(ValueError):
-    def __init__(self, code: str, reason: str) -> None:
-        super().__init__(reason)
-        self.code = code
-        self.reason = reason
 
 
 def text(max_length: int) -> Callable[[Any, str], str | None]:
@@ -42,14 +36,10 @@ def text(max_length: int) -> Callable[[Any, str], str | None]:
 
 
 def iso_date(value: Any, _name: str) -> date | None:
+    """Exactly YYYY-MM-DD, on the calendar, 1900 or later (thuiszitters.parsing)."""
     if value is None:
         return None
-    if not isinstance(value, str) or len(value) != 10:
-        raise ParseError("invalid_date", "Verwacht een datum als JJJJ-MM-DD.")
-    try:
-        return date.fromisoformat(value)
-    except ValueError as exc:
-        raise ParseError("invalid_date", "Deze datum bestaat niet.") from exc
+    return parse_date(value)
 
 
 def boolean(value: Any, _name: str) -> bool | None:
@@ -133,21 +123,40 @@ def camel_name(attr: str, fields: list[Field], prefix: str = "") -> str:
     return prefix + head + "".join(part.title() for part in rest)
 
 
-# Deeper than any real list goes, and far below what a database OFFSET can hold.
-MAX_PAGE = 100_000
-
-
 def page_params(args: Mapping[str, str], max_page_size: int, problems: list[InvalidParam]) -> tuple[int, int]:
     """`page` and `pageSize` from the query string (API.md: default 1 and 50, at most `max_page_size`)."""
 
-    def bounded(name: str, default: int, maximum: int) -> int:
+    def bounded(name: str, default: int, read: Callable[[str], int]) -> int:
         raw = args.get(name)
         if raw is None:
             return default
-        if not raw.isdigit() or not 1 <= int(raw) <= maximum:
-            problems.append(InvalidParam(name, "out_of_range",
-                                         f"{name} moet een geheel getal van 1 tot en met {maximum} zijn."))
+        try:
+            return read(raw)
+        except ParseError as exc:
+            problems.append(InvalidParam(name, exc.code, exc.reason))
             return default
-        return int(raw)
 
-    return bounded("page", 1, MAX_PAGE), bounded("pageSize", 50, max_page_size)
+    return (bounded("page", 1, lambda raw: page_number(raw, "page")),
+            bounded("pageSize", 50, lambda raw: whole_number(raw, minimum=1, maximum=max_page_size,
+                                                             name="pageSize")))
+
+
+# A version is a database integer; its ETag is that number in quotes ("3"), weak (W/"3") accepted.
+_MAX_VERSION = 2**63 - 1
+
+
+def if_match_version(header: str | None) -> int | None:
+    """The version an `If-Match` header names, None without the header; a malformed one is a 400 (never a 500)."""
+    if header is None:
+        return None
+    value = header.strip()
+    if value.startswith("W/"):
+        value = value[2:]
+    if len(value) >= 2 and value[0] == value[-1] == '"':
+        value = value[1:-1]
+    try:
+        return whole_number(value, minimum=0, maximum=_MAX_VERSION, name="If-Match")
+    except ParseError:
+        raise ValidationFailed([InvalidParam(
+            "If-Match", "invalid_version",
+            'Stuur de versie van de casus als ETag, zoals in het antwoord: If-Match: "3".')]) from None

@@ -6,7 +6,7 @@ field of the same name. Field names are therefore the model's attribute names.
 """
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date
 from typing import Any
 
 from flask_wtf import FlaskForm
@@ -26,7 +26,7 @@ from wtforms.widgets import TextInput
 
 from thuiszitters.cases.labels import FIELD_LABELS
 from thuiszitters.escalation import spec
-from thuiszitters.text import DATE_INPUT_FORMATS as DATE_FORMATS
+from thuiszitters.parsing import FORM_DATE, ParseError, parse_date, whole_number
 from thuiszitters.text import format_date_nl
 
 DATE_HINT = "Dag-maand-jaar, bijvoorbeeld 15-09-2026."
@@ -36,8 +36,9 @@ class DutchDateField(DateField):
     """A DateField typed as dd-mm-jjjj in a text box (native date pickers are hard to use with a screen reader and
     cannot show back what was typed).
 
-    An empty box is no date (None); a date that does not exist (31-02) gives a Dutch message, never an exception.
-    What the user typed is shown again as typed.
+    An empty box is no date (None); a date that does not exist (31-02), is written otherwise (week dates, other
+    digits than 0-9) or lies before 1900 gives a Dutch message, never an exception. The shapes and the calendar
+    check are thuiszitters.parsing's, the same as the API's. What the user typed is shown again as typed.
     """
 
     widget = TextInput()
@@ -45,7 +46,7 @@ class DutchDateField(DateField):
     def __init__(self, label: str | None = None, validators: Any = None, **kwargs: Any) -> None:
         kwargs.setdefault("description", DATE_HINT)
         kwargs.setdefault("render_kw", {"inputmode": "numeric", "autocomplete": "off"})
-        super().__init__(label, validators, format=list(DATE_FORMATS), **kwargs)
+        super().__init__(label, validators, **kwargs)
 
     def process_data(self, value: Any) -> None:
         self.data = value if isinstance(value, date) else None
@@ -57,14 +58,10 @@ class DutchDateField(DateField):
         self.data = None
         if not text:
             return
-        for fmt in DATE_FORMATS:
-            try:
-                self.data = datetime.strptime(text, fmt).date()
-                return
-            except ValueError:
-                continue
-        raise ValueError("Deze datum bestaat niet of is niet goed geschreven. Schrijf de datum als dag-maand-jaar, "
-                         "bijvoorbeeld 15-09-2026.")
+        try:
+            self.data = parse_date(text, FORM_DATE)
+        except ParseError as exc:
+            raise ValueError(exc.reason) from None
 
     def _value(self) -> str:
         if self.raw_data:
@@ -87,14 +84,18 @@ class DateRequired:
             raise StopValidation(self.message)
 
 
+# A whole number typed in a form fits the database's integer column; the rules check the real range.
+MAX_FORM_INTEGER = 2**31 - 1
+
+
 class DutchIntegerField(IntegerField):
     def process_formdata(self, valuelist: list[str]) -> None:
         if not valuelist or not valuelist[0].strip():
             self.data = None
             return
         try:
-            self.data = int(valuelist[0].strip())
-        except ValueError:
+            self.data = whole_number(valuelist[0].strip(), minimum=0, maximum=MAX_FORM_INTEGER)
+        except ParseError:
             self.data = None
             raise ValueError("Vul een heel getal in.") from None
 
@@ -144,8 +145,8 @@ class VersionedForm(FlaskForm):
 
     def expected_version(self) -> int | None:
         try:
-            return int(self.version.data)
-        except (TypeError, ValueError):
+            return whole_number(self.version.data, minimum=0, maximum=2**63 - 1)
+        except ParseError:
             return None
 
 

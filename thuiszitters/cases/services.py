@@ -12,7 +12,9 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import select
+from sqlalchemy.orm import Session
 
+from thuiszitters import versioning
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, diff, record
@@ -24,9 +26,7 @@ from thuiszitters.errors import (
     GateRefused,
     InvalidParam,
     NotFound,
-    StaleVersion,
     ValidationFailed,
-    VersionRequired,
 )
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors, stage
@@ -114,16 +114,13 @@ def _require_editor(actor: User) -> None:
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
-    if expected_version is None:
-        raise VersionRequired()
-    if case.version != expected_version:
-        raise StaleVersion(case.version, changes_since(case, expected_version))
+    versioning.check_version(case, expected_version)
 
 
-def changes_since(case: Case, version: int) -> list[dict[str, Any]]:
-    """What others changed after `version`, newest last, for the stale-edit message."""
-    events = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.case_id == case.id).order_by(AuditEvent.id.desc()).limit(50)
+def _case_history(session: Session, identity: tuple[Any, ...], version: int) -> list[dict[str, Any]]:
+    """What others changed in a case after `version`, oldest first, for the stale-edit message."""
+    events = session.scalars(
+        select(AuditEvent).where(AuditEvent.case_id == identity[0]).order_by(AuditEvent.id.desc()).limit(50)
     ).all()
     result = []
     for event in reversed(events):
@@ -136,6 +133,9 @@ def changes_since(case: Case, version: int) -> list[dict[str, Any]]:
                 "changes": {k: v for k, v in (event.changes or {}).items() if k != "version"},
             })
     return result
+
+
+versioning.explain_changes_with(Case, _case_history)
 
 
 def _new_reference(year: int) -> str:

@@ -12,7 +12,6 @@ from typing import Any
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
-from sqlalchemy.orm.exc import StaleDataError
 
 from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, can_edit_case, require_role
 from thuiszitters.audit.services import read_activity, record, record_list_read
@@ -48,7 +47,6 @@ from thuiszitters.cases.queries import (
 from thuiszitters.cases.services import (
     CaseInput,
     add_step,
-    changes_since,
     close_case,
     create_case,
     reopen_case,
@@ -58,7 +56,14 @@ from thuiszitters.cases.services import (
     update_step,
 )
 from thuiszitters.clock import today
-from thuiszitters.errors import CaseClosed, GateRefused, StaleVersion, ValidationFailed, VersionRequired
+from thuiszitters.errors import (
+    CaseClosed,
+    ConcurrentWrite,
+    GateRefused,
+    StaleVersion,
+    ValidationFailed,
+    VersionRequired,
+)
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors
 from thuiszitters.escalation.terms import age_on
@@ -121,8 +126,7 @@ def _attach(form: Any, exc: ValidationFailed) -> None:
             form.form_errors.append(param.reason)
 
 
-def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Callable[[], Any],
-             case: Case | None = None) -> Any:
+def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Callable[[], Any]) -> Any:
     """Run one service call; on a refusal roll back (nothing saved half) and explain it on the form."""
     try:
         result = action()
@@ -137,20 +141,12 @@ def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Calla
         outcome.stale = stale_changes(exc.changes)
         form.version.data = str(exc.current_version)  # the resubmit is deliberate, against what is now stored
         outcome.status = 409
-    except StaleDataError:
-        # Two saves raced past the version check; the database refused the second one.
-        db.session.rollback()
-        expected = form.expected_version() if isinstance(form, VersionedForm) else None
-        if case is not None and expected is not None:
-            outcome.stale = stale_changes(changes_since(case, expected))
-            form.version.data = str(case.version)
-        outcome.status = 409
     except GateRefused as exc:
         db.session.rollback()
         outcome.gate = [spec.STEP_LABELS.get(kind, kind) for kind in exc.missing_steps]
         outcome.gate_detail = exc.detail
         outcome.status = 409
-    except CaseClosed as exc:
+    except (CaseClosed, ConcurrentWrite) as exc:
         db.session.rollback()
         form.form_errors.append(exc.detail)
         outcome.status = exc.status
@@ -292,7 +288,7 @@ def edit(case_id: int):
             "note": _optional(form.note.data),
         }
         done = _attempt(form, outcome, lambda: update_case(
-            case, values, expected_version=form.expected_version(), actor=current_user, today=today()), case)
+            case, values, expected_version=form.expected_version(), actor=current_user, today=today()))
         if done is not None:
             return _saved(case, "De casusgegevens zijn opgeslagen.")
     return _render_form(form, outcome, title=f"Casus {case.reference} bewerken", submit="Opslaan", case=case,
@@ -311,7 +307,7 @@ def transfer(case_id: int):
         done = _attempt(form, outcome, lambda: transfer_case(
             case, swv_code=form.swv_code.data or "", gemeente_code=_optional(form.gemeente_code.data),
             reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
-            today=today()), case)
+            today=today()))
         if done is not None:
             reference, swv_code = case.reference, case.swv.code
             db.session.commit()
@@ -337,7 +333,7 @@ def close(case_id: int):
         done = _attempt(form, outcome, lambda: close_case(
             case, outcome=form.outcome.data or "", offer_started_on=form.offer_started_on.data,
             school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
-            expected_version=form.expected_version(), actor=current_user, today=today()), case)
+            expected_version=form.expected_version(), actor=current_user, today=today()))
         if done is not None:
             return _saved(case, f"Casus {case.reference} is gesloten.")
     return _render_form(form, outcome, title=f"Casus {case.reference} sluiten", submit="Casus sluiten", case=case,
@@ -352,7 +348,7 @@ def reopen(case_id: int):
     if form.validate_on_submit():
         done = _attempt(form, outcome, lambda: reopen_case(
             case, reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
-            today=today()), case)
+            today=today()))
         if done is not None:
             return _saved(case, f"Casus {case.reference} is heropend.")
     return _render_form(form, outcome, title=f"Casus {case.reference} heropenen", submit="Casus heropenen",
@@ -393,7 +389,7 @@ def new_step(case_id: int, kind: str):
     if form.validate_on_submit():
         step = _attempt(form, outcome, lambda: add_step(
             case, kind, _step_values(form, kind), expected_version=form.expected_version(), actor=current_user,
-            today=today()), case)
+            today=today()))
         if step is not None:
             return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
     notices = []
@@ -425,7 +421,7 @@ def edit_step(case_id: int, step_id: int):
     if form.validate_on_submit():
         done = _attempt(form, outcome, lambda: update_step(
             case, step.id, _step_values(form, step.kind), expected_version=form.expected_version(),
-            actor=current_user, today=today()), case)
+            actor=current_user, today=today()))
         if done is not None:
             return _saved(case, f"De stap '{spec.STEP_LABELS[step.kind]}' is opgeslagen.", anchor="keten")
     notices = []

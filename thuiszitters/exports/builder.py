@@ -70,6 +70,7 @@ from typing import IO, TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
+from thuiszitters.parsing import ParseError, parse_month
 from thuiszitters.text import utc_timestamp
 
 GENERATED_FOR = "Inspectie van het Onderwijs"
@@ -122,7 +123,6 @@ NO = "nee"
 Cell: TypeAlias = str | int | None
 Row: TypeAlias = Mapping[str, Cell]
 
-_MONTH = re.compile(r"(\d{4})-(0[1-9]|1[0-2])")
 _ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
 _ESCAPED_FIRST = frozenset(_ESCAPED_STARTS)
 _FOUR_WEEKS = timedelta(days=28)
@@ -184,10 +184,10 @@ class ExportResult:
 
 
 def _parse_month(month: str) -> tuple[int, int]:
-    match = _MONTH.fullmatch(month) if isinstance(month, str) else None
-    if match is None:
-        raise ValueError(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}")
-    return int(match.group(1)), int(match.group(2))
+    try:
+        return parse_month(month)
+    except ParseError:
+        raise ValueError(f"month must be YYYY-MM (e.g. 2026-10), got {month!r}") from None
 
 
 def month_bounds(month: str) -> tuple[date, date]:

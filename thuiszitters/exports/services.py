@@ -9,7 +9,6 @@ Exports are stored under ``EXPORT_DIR/<month>/`` plus an `ExportRun` row with on
 """
 from __future__ import annotations
 
-import re
 import shutil
 from collections import defaultdict, namedtuple
 from collections.abc import Iterator
@@ -20,6 +19,7 @@ from typing import NamedTuple
 from flask import current_app
 from sqlalchemy import Row, or_, select
 
+from thuiszitters import parsing
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_INSPECTIE, record
 from thuiszitters.cases.models import Case, Pupil, Step
@@ -35,7 +35,6 @@ from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 
 BATCH_SIZE = 2000
-MONTH_PATTERN = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 def _export_step_fields() -> tuple[str, ...]:
     """The step columns the export needs, from the spec: each kind's start date and what "done" reads (its dates,
@@ -62,10 +61,12 @@ _STEP_START_INDEX = {kind.name: _StepRow._fields.index(kind.starts_on) for kind 
 
 def parse_month(month: str) -> str:
     """The month ``YYYY-MM`` as given, or ValidationFailed with a Dutch message."""
-    if not isinstance(month, str) or MONTH_PATTERN.fullmatch(month) is None:
+    try:
+        parsing.parse_month(month)
+    except parsing.ParseError as exc:
         raise ValidationFailed([InvalidParam(
-            "month", "invalid_month", f"Ongeldige maand {month!r}: gebruik JJJJ-MM, bijvoorbeeld 2026-10.",
-        )])
+            "month", exc.code, f"Ongeldige maand {month!r}: {exc.reason}",
+        )]) from None
     return month
 
 
@@ -317,8 +318,10 @@ def open_for_download(month: str, file_name: str, *, actor_id: int | None) -> tu
     Both names are checked against the database record, never used as a path on their own: an unknown
     month or a name that is not one of the run's files is NotFound.
     """
-    if not isinstance(month, str) or MONTH_PATTERN.fullmatch(month) is None:
-        raise NotFound()
+    try:
+        parsing.parse_month(month)
+    except parsing.ParseError:
+        raise NotFound() from None
     run = db.session.scalar(select(ExportRun).where(ExportRun.month == month))
     file = next((f for f in run.files if f.name == file_name), None) if run is not None else None
     if run is None or file is None:

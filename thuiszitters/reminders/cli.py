@@ -9,6 +9,7 @@ from flask import Flask, current_app
 from flask.cli import AppGroup
 from sqlalchemy.exc import OperationalError
 
+from thuiszitters.clitools import ISO_DATE
 from thuiszitters.clock import now_utc, today
 from thuiszitters.extensions import db
 
@@ -17,16 +18,12 @@ scheduler_cli = AppGroup("scheduler", help="Het planningsproces (herinneringen, 
 
 
 @reminders_cli.command("run")
-@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
-def reminders_run(today_text: str | None):
+@click.option("--today", "day", type=ISO_DATE, default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
+def reminders_run(day: date | None):
     """One sweep of all reminder rules; safe to repeat. Prints what it queued."""
     from thuiszitters.reminders.services import send_due_reminders
 
-    try:
-        day = date.fromisoformat(today_text) if today_text else today()
-    except ValueError:
-        click.echo("Fout: --today moet de vorm JJJJ-MM-DD hebben.", err=True)
-        sys.exit(2)
+    day = day or today()
     try:
         result = send_due_reminders(day, now_utc())
         db.session.commit()

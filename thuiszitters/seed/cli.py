@@ -6,6 +6,7 @@ from datetime import date
 
 import click
 
+from thuiszitters.clitools import ISO_DATE
 from thuiszitters.clock import today
 from thuiszitters.extensions import db
 
@@ -14,13 +15,13 @@ from thuiszitters.extensions import db
 @click.option("--cases", "cases", type=click.IntRange(min=1, max=2_000_000), default=200_000, show_default=True,
               help="aantal casussen")
 @click.option("--seed", "seed", type=int, default=2026, show_default=True, help="startwaarde van het toeval")
-@click.option("--today", "today_text", default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
+@click.option("--today", "day", type=ISO_DATE, default=None, help="YYYY-MM-DD (standaard: de klok van de app)")
 @click.option("--no-users", is_flag=True, help="geen bench-gebruikers aanmaken")
-def seed_synthetic(cases: int, seed: int, today_text: str | None, no_users: bool) -> None:
+def seed_synthetic(cases: int, seed: int, day: date | None, no_users: bool) -> None:
     """Load synthetic national data: every swv, ten school years of cases (deterministic per seed)."""
     from thuiszitters.seed.synthetic import BENCH_PASSWORD, load_synthetic
 
-    day = date.fromisoformat(today_text) if today_text else today()
+    day = day or today()
     started = time.perf_counter()
     result = load_synthetic(cases, seed, day, with_users=not no_users)
     db.session.commit()
