@@ -353,6 +353,31 @@ def test_transfer_to_another_swv_when_the_pupil_moved(app, auth, client):
     assert client.get(f"/casussen/{case.id}").status_code == 404  # now outside this coordinator's scope
 
 
+def test_a_transfer_sent_after_someone_else_moved_the_case_there_gets_the_stale_page(app, auth, client):
+    # Both loaded the transfer form at version 1 and chose the same swv; the second is stale, not "invalid choice".
+    w = _world()
+    factories.user("coordinator", email="anna@example.nl", name="Anna Aerts", swvs=("PO 27-01", "VO 27-02"))
+    factories.user("coordinator", email="bram@example.nl", name="Bram Bos", swvs=("PO 27-01", "VO 27-02"))
+    db.session.commit()
+    case = _new_case(w)
+    path = f"/casussen/{case.id}/overdragen"
+    anna, bram = auth, Auth(app.test_client())
+    anna.login("anna@example.nl")
+    bram.login("bram@example.nl")
+    pages = [anna.client.get(path).get_data(as_text=True), bram.client.get(path).get_data(as_text=True)]
+
+    def fields(page: str, who: str) -> dict:
+        return {"swv_code": "VO 27-02", "gemeente_code": "", "reason": f"Verhuisd ({who})",
+                "csrf_token": csrf_from(page), "version": VERSION_RE.search(page).group(1)}
+
+    assert anna.client.post(path, data=fields(pages[0], "Anna")).status_code == 302
+    refused = bram.client.post(path, data=fields(pages[1], "Bram"))
+    html = refused.get_data(as_text=True)
+    assert refused.status_code == 409
+    assert "Iemand anders heeft deze casus gewijzigd" in html
+    assert "Anna Aerts" in html.split('id="conflict"')[1].split("</div>")[0]
+
+
 def test_editing_the_case_saves_the_changes(app, auth, client):
     w = _world()
     case = _new_case(w)

@@ -299,7 +299,11 @@ def edit(case_id: int):
 def transfer(case_id: int):
     case = _editable_case(case_id)
     form = TransferCaseForm(data=None if request.method == "POST" else {"version": str(case.version)})
-    others = db.session.scalars(select(Swv).where(Swv.id != case.swv_id).order_by(Swv.code)).all()
+    # The choices must not depend on what another user can change meanwhile: a form posted against an older version
+    # (the case was transferred to the chosen swv in between) must get the stale-edit page, not "not a valid
+    # choice". The service refuses the case's own swv beside the field.
+    query = select(Swv).order_by(Swv.code)
+    others = db.session.scalars(query if request.method == "POST" else query.where(Swv.id != case.swv_id)).all()
     form.swv_code.choices = [("", "Kies een samenwerkingsverband"), *((s.code, f"{s.code} {s.name}") for s in others)]
     form.gemeente_code.choices = _gemeente_choices(f"Ongewijzigd ({case.gemeente.name})")
     outcome = _Outcome()
