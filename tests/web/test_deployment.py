@@ -45,8 +45,8 @@ def _wait_for(condition, timeout: float = 60.0) -> bool:
         try:
             if condition():
                 return True
-        except (urllib.error.URLError, ConnectionError):
-            pass
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            pass  # not up yet, or too busy to answer within the request timeout: ask again
         time.sleep(0.3)
     return False
 
