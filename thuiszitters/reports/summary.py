@@ -25,15 +25,15 @@ from thuiszitters.extensions import db
 from thuiszitters.reference.models import School
 from thuiszitters.reminders.models import Alert
 from thuiszitters.reminders.rules import ALERT_KIND_LABELS
-from thuiszitters.reports.pdf import (
+from thuiszitters.reports.model import (
     CaseSummary,
     SummaryAlert,
     SummaryEvent,
     SummaryParty,
     SummaryPupil,
     SummaryStep,
-    build_case_summary,
 )
+from thuiszitters.reports.pdf import build_case_summary
 from thuiszitters.text import format_date_nl
 
 # Roles that may make a PDF summary (DOMAIN.md: a coordinator action); an admin only within its scope.
@@ -236,7 +236,7 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
 # --- The service ---
 
 
-def case_summary_pdf(case: Case, *, actor: User | None, today: date, now: datetime, deterministic: bool = False,
+def case_summary_pdf(case: Case, *, actor: User | None, today: date, now: datetime,
                      via: str | None = None) -> bytes:
     """The case summary PDF, with its download written to the audit trail in the caller's transaction.
 
@@ -246,7 +246,7 @@ def case_summary_pdf(case: Case, *, actor: User | None, today: date, now: dateti
     if actor is not None and actor.role not in SUMMARY_ROLES:
         raise Forbidden("Alleen een coördinator kan een casusoverzicht (PDF) maken.")
     summary = summary_for_case(case, generated_by=actor, today=today, now=now)
-    pdf = build_case_summary(summary, deterministic=deterministic)
+    pdf = build_case_summary(summary)
     record("case.pdf", actor_id=actor.id if actor is not None else None, activity=ACTIVITY_CASE_MANAGEMENT,
            case_id=case.id, object_type="case", object_id=case.id, changes={"via": via} if via else None)
     return pdf
