@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import ClassVar
 
 from thuiszitters.reports.model import (
     CaseSummary,
@@ -43,12 +44,16 @@ class Value:
 class Facts:
     """Label and value pairs: a description list in HTML, a two-column table in the PDF."""
 
+    kind: ClassVar[str] = "facts"  # how a template tells the blocks apart
+
     rows: tuple[tuple[str, Value], ...]
 
 
 @dataclass(frozen=True)
 class Grid:
     """A data table whose first row names the columns."""
+
+    kind: ClassVar[str] = "grid"
 
     headers: tuple[str, ...]
     rows: tuple[tuple[Value, ...], ...]
@@ -57,6 +62,8 @@ class Grid:
 @dataclass(frozen=True)
 class Items:
     """A list of sentences, numbered when `ordered`; `title` heads it inside its section."""
+
+    kind: ClassVar[str] = "items"
 
     items: tuple[str, ...]
     ordered: bool = False
@@ -67,6 +74,8 @@ class Items:
 @dataclass(frozen=True)
 class Empty:
     """What an empty section says instead of an empty table."""
+
+    kind: ClassVar[str] = "empty"
 
     text: str
 
