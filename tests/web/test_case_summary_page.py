@@ -10,6 +10,7 @@ import pypdf
 from sqlalchemy import select
 
 from tests import factories
+from tests.helpers import assert_nu_valid
 from tests.web.test_case_summary import NOTE, _case_through_services, _world_with_school
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT
@@ -149,3 +150,14 @@ def test_an_empty_case_says_so_in_every_empty_section(app, auth, client):
     assert "Nog geen stappen in de escalatieketen." in text
     assert "Geen gebeurtenissen vastgelegd." in text  # inserted without an audit trail
     assert "Geen openstaande signalen." in text
+
+
+def test_the_print_view_and_the_case_page_that_links_to_it_pass_the_nu_html_checker(app, auth, client, clock):
+    w = _world_with_school()
+    case = _case_through_services(w, clock)
+    auth.login("coord1@example.nl")
+
+    assert_nu_valid({
+        "casusoverzicht": client.get(f"/casussen/{case.id}/samenvatting").get_data(as_text=True),
+        "casus": client.get(f"/casussen/{case.id}").get_data(as_text=True),
+    })
