@@ -30,7 +30,7 @@ def assert_qpdf_clean(pdf: bytes) -> None:
     assert "No syntax or stream encoding errors found" in result.stdout
 
 
-NU_CHECKER = Path(__file__).resolve().parent / "html_checker" / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
+NU_CHECKER = Path(__file__).resolve().parent / "html_checker/node_modules/vnu-jar/build/dist/vnu.jar"
 
 
 def assert_nu_valid(pages: dict[str, str]) -> None:
