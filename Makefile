@@ -5,7 +5,7 @@ PYTHON  ?= python3
 STAMP   := $(VENV)/.installed-stamp
 FLASK   := $(BIN)/flask --app app
 
-.PHONY: install run test test-fast lint bench clean oidc-provider
+.PHONY: install run test test-fast lint bench clean oidc-provider html-checker
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -33,6 +33,10 @@ test-fast: install
 oidc-provider:
 	npm ci --prefix tests/oidc_provider --no-audit --no-fund
 
+## The Nu HTML Checker (needs npm and Java; without it the HTML validity tests skip, except in CI).
+html-checker:
+	npm ci --prefix tests/html_checker --ignore-scripts --no-audit --no-fund
+
 lint: install
 	$(BIN)/ruff check .
 
@@ -40,4 +44,4 @@ bench: install
 	$(BIN)/python bench/run.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache test-artifacts tests/oidc_provider/node_modules
+	rm -rf $(VENV) instance .pytest_cache test-artifacts tests/oidc_provider/node_modules tests/html_checker/node_modules

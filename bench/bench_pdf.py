@@ -22,15 +22,15 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from timing import percentile  # bench/ itself is on the path: these run as scripts
 
-from thuiszitters.reports.pdf import (
+from thuiszitters.reports.model import (
     CaseSummary,
     SummaryAlert,
     SummaryEvent,
     SummaryParty,
     SummaryPupil,
     SummaryStep,
-    build_case_summary,
 )
+from thuiszitters.reports.pdf import build_case_summary
 
 EVENTS = 60
 BUDGET_MS = 150.0

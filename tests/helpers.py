@@ -1,6 +1,7 @@
 """Small checks shared by several test modules."""
 from __future__ import annotations
 
+import json
 import os
 import shutil
 import subprocess
@@ -27,3 +28,31 @@ def assert_qpdf_clean(pdf: bytes) -> None:
                                 check=False)
     assert result.returncode == 0, f"qpdf --check failed ({result.returncode}): {result.stdout}{result.stderr}"
     assert "No syntax or stream encoding errors found" in result.stdout
+
+
+NU_CHECKER = Path(__file__).resolve().parent / "html_checker/node_modules/vnu-jar/build/dist/vnu.jar"
+
+
+def assert_nu_valid(pages: dict[str, str]) -> None:
+    """The Nu HTML Checker (vnu.jar, run by Java) finds no error and no warning in any of the pages.
+
+    The jar comes from npm (`npm ci --ignore-scripts --prefix tests/html_checker`) and Java from the system; CI
+    installs both (.ci/run). Without them the check skips, except in CI (CI=true), so `make test` needs only Python.
+    """
+    java = shutil.which("java")
+    if java is None or not NU_CHECKER.exists():
+        if os.environ.get("CI") == "true":
+            pytest.fail("the Nu HTML Checker is missing; CI must install Java and tests/html_checker (npm ci)")
+        pytest.skip("the Nu HTML Checker (Java and tests/html_checker/node_modules) is not installed")
+    with tempfile.TemporaryDirectory() as folder:
+        paths = []
+        for name, page in pages.items():
+            path = Path(folder) / f"{name}.html"
+            path.write_text(page, encoding="utf-8")
+            paths.append(str(path))
+        result = subprocess.run([java, "-jar", str(NU_CHECKER), "--format", "json", "--stdout", *paths],
+                                capture_output=True, text=True, timeout=180, check=False)
+    messages = json.loads(result.stdout)["messages"] if result.stdout.strip() else []
+    problems = [f"{Path(m.get('url', '')).stem}:{m.get('lastLine')}: {m.get('type')}/{m.get('subType', '')} "
+                f"{m.get('message')} ({m.get('extract', '').strip()[:80]})" for m in messages]
+    assert result.returncode == 0 and problems == [], "\n".join(problems) or result.stderr

@@ -9,15 +9,15 @@ import pypdf
 import pypdfium2 as pdfium
 import pytest
 
-from thuiszitters.reports.pdf import (
+from thuiszitters.reports.model import (
     CaseSummary,
     SummaryAlert,
     SummaryEvent,
     SummaryParty,
     SummaryPupil,
     SummaryStep,
-    build_case_summary,
 )
+from thuiszitters.reports.pdf import build_case_summary
 
 FIRST_EVENT_AT = datetime(2025, 9, 1, 8, 0, tzinfo=UTC)
 
@@ -238,7 +238,12 @@ def test_metadata_names_the_case_the_author_and_the_language() -> None:
     assert reader.metadata.title == "Casusoverzicht TZ-2025-0042"
     assert reader.metadata.author == "Őrs Ærøe"
     assert "TZ-2025-0042" in (reader.metadata.subject or "")
+    assert reader.metadata.creator == "Thuiszitters"
     assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
+    assert reader.trailer["/Root"]["/ViewerPreferences"]["/DisplayDocTitle"] == True  # noqa: E712 - a PDF boolean object
+    # What a file list or a document system shows without opening the file names no pupil.
+    for value in (reader.metadata.title, reader.metadata.subject, reader.metadata.get("/Keywords")):
+        assert "Łukasz" not in value and "Şahin" not in value and "333" not in value
 
 
 def test_font_is_embedded_so_names_render_everywhere() -> None:
@@ -251,10 +256,70 @@ def test_font_is_embedded_so_names_render_everywhere() -> None:
             assert "/FontFile2" in font["/FontDescriptor"], "the TrueType font travels with the file"
 
 
-def test_deterministic_builds_are_byte_identical() -> None:
+def test_the_same_summary_gives_the_same_bytes_and_another_summary_another_file_id() -> None:
     summary = make_summary(events=make_events(40))
+    later = make_summary(events=make_events(40), generated_at=datetime(2025, 12, 5, 13, 31, tzinfo=UTC))
 
-    assert build_case_summary(summary, deterministic=True) == build_case_summary(summary, deterministic=True)
+    first = build_case_summary(summary)
+
+    assert build_case_summary(summary) == first
+    file_id = pypdf.PdfReader(io.BytesIO(first)).trailer["/ID"][0]
+    assert pypdf.PdfReader(io.BytesIO(build_case_summary(later))).trailer["/ID"][0] != file_id
+
+
+def test_creation_and_modification_date_are_the_moment_of_the_summary_in_amsterdam() -> None:
+    winter = pypdf.PdfReader(io.BytesIO(build_case_summary(make_summary(
+        generated_at=datetime(2025, 12, 5, 23, 30, tzinfo=UTC)))))
+    summer = pypdf.PdfReader(io.BytesIO(build_case_summary(make_summary(
+        generated_at=datetime(2026, 7, 1, 8, 15, 9, tzinfo=UTC)))))
+
+    assert winter.metadata["/CreationDate"] == "D:20251206003000+01'00'"  # already the next day in Amsterdam
+    assert winter.metadata.creation_date == datetime(2025, 12, 5, 23, 30, tzinfo=UTC)
+    assert winter.metadata.modification_date == winter.metadata.creation_date
+    assert summer.metadata["/CreationDate"] == "D:20260701101509+02'00'"
+
+
+SECTIONS = ["Leerling", "Status", "Escalatieketen", "Tijdlijn", "Betrokkenen", "Openstaande signalen",
+            "Volgende stappen"]
+
+
+def test_every_section_has_a_bookmark_to_its_page_and_the_outline_shows_on_opening() -> None:
+    pdf = build_case_summary(make_summary(events=make_events(120)))
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    pages = page_texts(pdf)
+
+    assert [entry.title for entry in reader.outline] == SECTIONS
+    for entry in reader.outline:
+        number = reader.get_destination_page_number(entry)
+        assert entry.title in pages[number], f"{entry.title} is not on page {number + 1}"
+    landing = {entry.title: reader.get_destination_page_number(entry) for entry in reader.outline}
+    assert landing["Leerling"] == 0 and landing["Betrokkenen"] > 0, "120 events push the later sections on"
+    assert reader.trailer["/Root"]["/PageMode"] == "/UseOutlines"
+
+
+def test_the_text_reads_in_one_flow_from_header_to_footer() -> None:
+    pages = page_texts(build_case_summary(make_summary(events=make_events(3))))
+
+    for number, page in enumerate(pages, start=1):
+        assert page.startswith("Casus TZ-2025-0042 Vertrouwelijk Gegenereerd op"), "the header is read first"
+        assert page.endswith(f"Vertrouwelijk Pagina {number} van {len(pages)}"), "the footer is read last"
+    text = " ".join(pages)
+    order = ["Casusoverzicht TZ-2025-0042", "Łukasz Şahin ·", *SECTIONS, "Onderwijsconsulent inschakelen"]
+    positions = [text.index(part) for part in order]
+    assert positions == sorted(positions), list(zip(order, positions, strict=True))
+    assert text.index("Gebeurtenis 000") < text.index("Gebeurtenis 001") < text.index("Gebeurtenis 002")
+
+
+def test_all_text_is_real_text_and_the_file_claims_no_tags_it_does_not_have() -> None:
+    reader = pypdf.PdfReader(io.BytesIO(build_case_summary(make_summary())))
+
+    for page in reader.pages:
+        objects = page["/Resources"].get("/XObject", {})
+        assert not [name for name, ref in objects.items() if ref.get_object().get("/Subtype") == "/Image"]
+    root = reader.trailer["/Root"]
+    # ReportLab cannot write a structure tree; a file that said it was tagged without one would mislead a reader.
+    assert "/StructTreeRoot" not in root
+    assert not root.get("/MarkInfo", {}).get("/Marked", False)
 
 
 def test_naive_timestamps_are_refused() -> None:

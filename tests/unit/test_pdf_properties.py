@@ -11,17 +11,15 @@ from hypothesis import strategies as st
 from reportlab.pdfgen.canvas import Canvas
 
 from tests.helpers import assert_qpdf_clean
-from thuiszitters.reports.pdf import (
+from thuiszitters.reports.model import (
     CaseSummary,
     SummaryAlert,
     SummaryEvent,
     SummaryParty,
     SummaryPupil,
     SummaryStep,
-    _ensure_setup,
-    _p,
-    build_case_summary,
 )
+from thuiszitters.reports.pdf import _ensure_setup, _p, build_case_summary
 
 # Any character a browser or a JSON body can carry (lone surrogates cannot be encoded, so they are left out).
 CHARS = st.characters(blacklist_categories=("Cs",))

@@ -88,6 +88,7 @@ RULES: dict[str, Rule] = {
     "api.list_exports": Rule(EXPORT_READERS),
     "api.download_export_file": Rule(EXPORT_READERS),
     "reports.case_summary": Rule(frozenset({"coordinator", "admin"}), scoped=True),
+    "reports.case_summary_page": Rule(frozenset({"coordinator", "admin"}), scoped=True),
     "api.openapi": Rule(EVERYONE),
     "api.list_swvs": Rule(AUTHENTICATED),
     "api.list_gemeenten": Rule(AUTHENTICATED),

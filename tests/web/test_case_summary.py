@@ -10,6 +10,7 @@ import pypdfium2 as pdfium
 from sqlalchemy import event, select
 
 from tests import factories
+from tests.helpers import assert_qpdf_clean
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
@@ -19,6 +20,7 @@ from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
 from thuiszitters.reminders.models import Alert
 from thuiszitters.reports.summary import summary_for_case
+from thuiszitters.text import AMSTERDAM
 
 NOTE = "Moeder belt dagelijks: <b>school & zorg</b> overleggen"
 
@@ -322,3 +324,22 @@ def test_every_demo_case_has_a_summary_for_its_coordinator(app, runner, client):
             assert response.data.startswith(b"%PDF-")
             downloaded += 1
     assert downloaded == 60
+
+
+def test_the_downloaded_file_is_dated_by_the_app_clock_and_has_a_bookmark_per_section(app, auth, client, clock):
+    w = _world_with_school()
+    case = _case_through_services(w, clock)
+    clock.set_today(date(2027, 1, 4))  # a pinned day far from the real one
+    auth.login("coord1@example.nl")
+
+    pdf = client.get(f"/casussen/{case.id}/samenvatting.pdf").data
+
+    assert_qpdf_clean(pdf)
+    reader = pypdf.PdfReader(io.BytesIO(pdf))
+    assert reader.metadata.creation_date.astimezone(AMSTERDAM).date() == date(2027, 1, 4)
+    assert reader.metadata.modification_date == reader.metadata.creation_date
+    assert reader.metadata.title == f"Casusoverzicht {case.reference}"
+    assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
+    assert [entry.title for entry in reader.outline] == [
+        "Leerling", "Status", "Escalatieketen", "Tijdlijn", "Betrokkenen", "Openstaande signalen",
+        "Volgende stappen"]

@@ -15,6 +15,7 @@ ACTION_LABELS = {
     "case.read": "Casus ingezien",
     "case.events.read": "Geschiedenis van de casus ingezien (API)",
     "case.pdf": "PDF-samenvatting gedownload",
+    "case.summary.read": "Casusoverzicht bekeken (printweergave)",
     "pdf.download": "PDF-samenvatting gedownload",
     "export.download": "Export gedownload",
     "case.create": "Casus aangemaakt",
@@ -28,8 +29,8 @@ ACTION_LABELS = {
     "case.search": "Gevonden bij zoeken op BSN",
 }
 # Actions that only read personal data (the rest change it).
-READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "pdf.download", "export.download",
-                          "processing_log.read", "case.list", "case.search"})
+READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "case.summary.read", "pdf.download",
+                          "export.download", "processing_log.read", "case.list", "case.search"})
 
 
 def action_label(action: str) -> str:

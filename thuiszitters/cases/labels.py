@@ -52,6 +52,7 @@ ACTION_LABELS: dict[str, str] = {
     "case.transfer": "Casus overgedragen aan een ander samenwerkingsverband",
     "case.anonymise": "Casus geanonimiseerd (bewaartermijn verstreken)",
     "case.pdf": "Samenvatting (pdf) gedownload",
+    "case.summary.read": "Casusoverzicht bekeken (printweergave)",
     "step.create": "Stap vastgelegd",
     "step.update": "Stap gewijzigd",
     "alert.acknowledge": "Signaal afgehandeld",

@@ -20,7 +20,9 @@ any connection is made, and the run goes on with the next one: one bad row never
 """
 from __future__ import annotations
 
+import ipaddress
 import logging
+import re
 import smtplib
 import ssl
 from dataclasses import dataclass
@@ -28,6 +30,7 @@ from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import current_app
 from sqlalchemy import func, or_, select, update
@@ -106,29 +109,61 @@ class UnsendableMessage(Exception):
         self.reason = reason
 
 
-def build_email(message: OutboxMessage, sender: str) -> EmailMessage:
-    """The mail for an outbox row; raises `UnsendableMessage` when its recipient or a header cannot be sent."""
+# RFC 3834: a mail no person typed. Well-behaved out-of-office and vacation responders do not answer it.
+AUTO_SUBMITTED = "auto-generated"
+# Exchange and Outlook ignore Auto-Submitted; this asks them for no out-of-office or other automatic reply.
+# Not "All": that would also suppress non-delivery reports, which tell the sender's mailbox that an address died.
+AUTO_RESPONSE_SUPPRESS = "OOF, AutoReply"
+# When BASE_URL has no usable host (a reserved name: it can never collide with a real domain).
+FALLBACK_MESSAGE_ID_DOMAIN = "thuiszitters.invalid"
+_DOMAIN = re.compile(r"[a-z0-9](?:[a-z0-9.-]*[a-z0-9])?")
+
+
+def message_id_domain(base_url: str) -> str:
+    """The right-hand side of every Message-ID: the host of THUISZITTERS_BASE_URL, this installation's own name.
+
+    Not the sender's domain: that is often a shared mail domain (or "localhost" in a default set-up), while the
+    app's host names the system that made the mail. An IP address is written as an address literal.
+    """
+    try:
+        host = (urlsplit(base_url.strip()).hostname or "").rstrip(".")
+        host = host.encode("idna").decode("ascii") if host else ""
+    except (ValueError, UnicodeError):
+        return FALLBACK_MESSAGE_ID_DOMAIN
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return host if _DOMAIN.fullmatch(host) else FALLBACK_MESSAGE_ID_DOMAIN
+    return f"[{address}]" if address.version == 6 else str(address)
+
+
+def build_email(message: OutboxMessage, sender: str, domain: str) -> EmailMessage:
+    """The mail for an outbox row; raises `UnsendableMessage` when its recipient or a header cannot be sent.
+
+    `domain` is the right-hand side of its Message-ID (`message_id_domain`).
+    """
     try:
         recipient = normalize_email(message.recipient)
     except InvalidIdentifier as exc:
         raise UnsendableMessage(f"InvalidRecipient {exc.code}") from None
     try:
-        email = _compose(message, recipient, sender)
+        email = _compose(message, recipient, sender, domain)
         email.as_bytes()  # header folding and encoding errors surface here, not halfway through an SMTP dialogue
     except (ValueError, TypeError, LookupError) as exc:
         raise UnsendableMessage(type(exc).__name__) from None
     return email
 
 
-def _compose(message: OutboxMessage, recipient: str, sender: str) -> EmailMessage:
+def _compose(message: OutboxMessage, recipient: str, sender: str, domain: str) -> EmailMessage:
     email = EmailMessage()
     email["From"] = sender
     email["To"] = recipient
     email["Subject"] = message.subject
     email["Date"] = format_datetime(message.created_at)
-    domain = sender.rpartition("@")[2] or "thuiszitters.local"
     # Stable per outbox row, so a re-send after a crash is recognisable as the same mail.
     email["Message-ID"] = f"<outbox-{message.id}-{int(message.created_at.timestamp())}@{domain}>"
+    email["Auto-Submitted"] = AUTO_SUBMITTED
+    email["X-Auto-Response-Suppress"] = AUTO_RESPONSE_SUPPRESS
     email.set_content(message.body)
     return email
 
@@ -175,6 +210,7 @@ def deliver_outbox(now: datetime, *, limit: int = 200) -> DeliveryResult:
     ))
     db.session.commit()
     result = DeliveryResult()
+    domain = message_id_domain(str(config.get("BASE_URL") or ""))
     smtp: smtplib.SMTP | None = None
     try:
         for message_id in due_ids:
@@ -184,7 +220,7 @@ def deliver_outbox(now: datetime, *, limit: int = 200) -> DeliveryResult:
             if message is None:
                 continue
             try:
-                email = build_email(message, config["MAIL_SENDER"])
+                email = build_email(message, config["MAIL_SENDER"], domain)
             except UnsendableMessage as exc:
                 result.failed += 1
                 _mark_unsendable(message, exc)

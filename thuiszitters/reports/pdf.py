@@ -1,20 +1,26 @@
-"""The case summary as a PDF ("casusoverzicht"), built from plain data.
+"""The case summary as a PDF ("casusoverzicht"), drawn from the summary document (`document.py`).
 
 Coordinators send this file to the onderwijsconsulent, the Geschillencommissie passend onderwijs or the
 Interventieteam, so it is a confidential document for third parties: A4, Dutch, the BSN masked, and every
 piece of user text escaped before it reaches reportlab's paragraph markup.
 
-This module knows nothing of Flask or the database. A service turns a case into a `CaseSummary` and calls
-`build_case_summary`, which returns the PDF bytes.
+What this file does for a reader who cannot see it (docs/accessibility.md): real text in an embedded font
+(DejaVu Sans, no text in images), one flow read top to bottom, the document language (nl-NL) and title in the
+catalog, and a bookmark per section, shown when the file opens. ReportLab (4.4, open source) cannot write a
+tagged PDF (no structure tree, no marked content), so the file does not claim to be one; the accessible form of
+the same summary is the HTML print view.
+
+This module knows nothing of Flask or the database. `build_case_summary` takes a `CaseSummary` and returns the
+PDF bytes; the same summary gives the same bytes, because every date in the file is the summary's
+`generated_at` (from the app's clock) and reportlab runs in its invariant mode.
 """
 
 from __future__ import annotations
 
-import re
+import hashlib
 import threading
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date, datetime
 from io import BytesIO
 from pathlib import Path
 from typing import Any
@@ -40,9 +46,23 @@ from reportlab.platypus import (
     TableStyle,
 )
 
-from thuiszitters.text import format_date_nl, format_local_datetime
+from thuiszitters.reports.document import (
+    Block,
+    Empty,
+    Facts,
+    Grid,
+    Items,
+    Section,
+    SummaryDocument,
+    Value,
+    clean,
+    summary_document,
+)
+from thuiszitters.reports.model import CaseSummary
+from thuiszitters.text import AMSTERDAM
 
 LANGUAGE = "nl-NL"
+CREATOR = "Thuiszitters"
 
 FONT_DIR = Path(__file__).resolve().parent / "fonts"
 FONT = "DejaVuSans"
@@ -61,115 +81,53 @@ HEADER_FILL = colors.HexColor("#e6e9ef")
 ALERT = colors.HexColor("#a40000")
 
 
-# --- The summary as plain data ---
-
-
 @dataclass(frozen=True)
-class SummaryPupil:
-    first_name: str
-    last_name: str
-    date_of_birth: date
-    bsn: str | None
-    gemeente: str
+class _GridLayout:
+    """How the PDF draws a section's table: relative column widths, which columns hold only short fixed texts
+    (dates, yes/no: drawn as plain strings, without paragraph layout), and whether a row may split over pages."""
+
+    widths: tuple[float, ...]
+    plain: frozenset[int] = frozenset()
+    split_in_row: bool = False
 
 
-@dataclass(frozen=True)
-class SummaryStep:
-    """One step of the escalation chain; `dates` and `terms` are (label, "dd-mm-yyyy") pairs."""
-
-    kind_label: str
-    dates: list[tuple[str, str]]
-    terms: list[tuple[str, str]]
-    outcome: str
-    done: bool
-
-
-@dataclass(frozen=True)
-class SummaryEvent:
-    """A timeline entry; `at` is an aware datetime (UTC in practice), shown in Europe/Amsterdam."""
-
-    at: datetime
-    actor: str
-    description: str
+# Per section key (document.SECTION_TITLES). Wide enough that the longest step label and outcome word
+# ("Toelaatbaarheidsverklaring") never break; a note longer than a page may split inside its timeline row.
+GRID_LAYOUTS = {
+    "escalatieketen": _GridLayout((0.225, 0.21, 0.225, 0.24, 0.10), plain=frozenset({4})),
+    "tijdlijn": _GridLayout((0.17, 0.21, 0.62), plain=frozenset({0}), split_in_row=True),
+    "betrokkenen": _GridLayout((0.22, 0.28, 0.5)),
+    "signalen": _GridLayout((0.5, 0.2, 0.3), plain=frozenset({1})),
+}
+# Sections that may run over several pages: they start where they are instead of moving whole to a new page.
+LONG_SECTIONS = frozenset({"escalatieketen", "tijdlijn"})
 
 
-@dataclass(frozen=True)
-class SummaryAlert:
-    kind_label: str
-    due_on: date
-    status_label: str
-
-
-@dataclass(frozen=True)
-class SummaryParty:
-    role: str
-    name: str
-    detail: str
-
-
-@dataclass(frozen=True)
-class CaseSummary:
-    reference: str
-    status_label: str
-    absence_kind_label: str
-    out_of_school_since: date
-    return_deadline: date
-    days_out_of_school: int
-    overdue: bool
-    goal_met: bool | None
-    outcome_label: str | None
-    offer_started_on: date | None
-    pupil: SummaryPupil
-    steps: list[SummaryStep]
-    events: list[SummaryEvent]
-    parties: list[SummaryParty]
-    open_alerts: list[SummaryAlert]
-    next_steps: list[str]
-    warnings: list[str]
-    generated_by: str
-    generated_at: datetime
-    # The coordinator's free-text note on the case, shown with the status.
-    note: str | None = None
-
-
-# --- Formatting helpers (pure) ---
-
-# C0 control characters (other than tab and newline) have no glyph and only confuse readers of the file.
-_CONTROL_CHARS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-
-
-def mask_bsn(bsn: str | None) -> str:
-    """The BSN with only its last three digits visible ("******123"); "niet vastgelegd" when there is none."""
-    if bsn is None or not bsn.strip():
-        return "niet vastgelegd"
-    digits = "".join(bsn.split())
-    if len(digits) <= 3:
-        return "*" * len(digits)
-    return "*" * (len(digits) - 3) + digits[-3:]
-
-
-def format_date(value: date | None) -> str:
-    return format_date_nl(value) if value is not None else "—"
-
-
-def _yes_no(value: bool) -> str:
-    return "Ja" if value else "Nee"
+# --- Text helpers (pure) ---
 
 
 def _markup(text: str) -> str:
     """User text made safe for reportlab's paragraph markup: escaped, line breaks kept."""
-    cleaned = _CONTROL_CHARS.sub("", text).replace("\r\n", "\n").replace("\r", "\n")
-    return escape(cleaned).replace("\n", "<br/>")
+    return escape(clean(text)).replace("\n", "<br/>")
 
 
 def _fit(text: str, font: str, size: float, width: float) -> str:
     """Shorten text drawn straight on the canvas (header) so it never runs off the page."""
-    text = _CONTROL_CHARS.sub("", " ".join(text.split()))
+    text = " ".join(clean(text).split())
     if pdfmetrics.stringWidth(text, font, size) <= width:
         return text
     while text and pdfmetrics.stringWidth(text + "…", font, size) > width:
         text = text[:-1]
     return text + "…"
+
+
+def pdf_date(summary: CaseSummary) -> str:
+    """The summary's moment as a PDF date in Amsterdam time ("D:20261102143000+01'00'")."""
+    moment = summary.generated_at.astimezone(AMSTERDAM)
+    offset = int(moment.utcoffset().total_seconds() // 60)  # type: ignore[union-attr] - aware by construction
+    sign = "+" if offset >= 0 else "-"
+    hours, minutes = divmod(abs(offset), 60)
+    return f"D:{moment:%Y%m%d%H%M%S}{sign}{hours:02d}'{minutes:02d}'"
 
 
 # --- Fonts and styles, set up once per process ---
@@ -218,20 +176,31 @@ def _ensure_setup() -> dict[str, ParagraphStyle]:
 
 
 class _NumberedCanvas(Canvas):
-    """Holds every finished page back until `save`, when the page count is known, then adds the footer."""
+    """Holds every finished page back until `save`, when the page count is known, then adds the footer.
+
+    A bookmark names the page it is made on, and a held-back page is numbered only when it is written, so
+    bookmarks are held back with their page and made when it is written.
+    """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self._held_pages: list[dict[str, Any]] = []
+        self._page_bookmarks: list[tuple[str, dict[str, Any]]] = []
+
+    def bookmarkPage(self, key: str, **kwargs: Any) -> None:  # reportlab's name
+        self._page_bookmarks.append((key, kwargs))
 
     def showPage(self) -> None:  # reportlab's name
         self._held_pages.append(dict(self.__dict__))
+        self._page_bookmarks = []
         self._startPage()
 
     def save(self) -> None:
         total = len(self._held_pages)
         for page in self._held_pages:
             self.__dict__.update(page)
+            for key, kwargs in self._page_bookmarks:
+                Canvas.bookmarkPage(self, key, **kwargs)
             self._draw_page_number(total)
             super().showPage()
         super().save()
@@ -240,21 +209,16 @@ class _NumberedCanvas(Canvas):
         self.saveState()
         self.setFont(FONT, 8)
         self.setFillColor(MUTED)
-        self.drawRightString(PAGE_WIDTH - MARGIN_X, 10 * mm, f"Pagina {self.getPageNumber()} van {total}")
         self.drawString(MARGIN_X, 10 * mm, "Vertrouwelijk")
+        self.drawRightString(PAGE_WIDTH - MARGIN_X, 10 * mm, f"Pagina {self.getPageNumber()} van {total}")
         self.restoreState()
 
 
-def _header_painter(summary: CaseSummary) -> Callable[[Canvas, BaseDocTemplate], None]:
+def _header_painter(document: SummaryDocument) -> Callable[[Canvas, BaseDocTemplate], None]:
     """The header of every page: case reference, "Vertrouwelijk", when and by whom it was generated."""
     confidential_width = pdfmetrics.stringWidth("Vertrouwelijk", FONT_BOLD, 10)
-    reference = _fit(f"Casus {summary.reference}", FONT_BOLD, 10, CONTENT_WIDTH - confidential_width - 8 * mm)
-    generated = _fit(
-        f"Gegenereerd op {format_local_datetime(summary.generated_at)} door {summary.generated_by}",
-        FONT,
-        8,
-        CONTENT_WIDTH,
-    )
+    reference = _fit(f"Casus {document.reference}", FONT_BOLD, 10, CONTENT_WIDTH - confidential_width - 8 * mm)
+    generated = _fit(document.generated, FONT, 8, CONTENT_WIDTH)
     top = PAGE_HEIGHT - 12 * mm
 
     def paint(canvas: Canvas, _doc: BaseDocTemplate) -> None:
@@ -314,6 +278,25 @@ def _p(text: str, style: ParagraphStyle) -> Paragraph:
     return _Para(_markup(text), style)
 
 
+def _value(value: Value, style: ParagraphStyle) -> Paragraph:
+    if value.alert:
+        return _Para(f"<b>{_markup(value.text)}</b>", _ensure_setup()["warning"])
+    return _p(value.text, style)
+
+
+class _Heading(Paragraph):
+    """A section heading that bookmarks itself where it is drawn and adds its entry to the outline."""
+
+    def __init__(self, section: Section) -> None:
+        super().__init__(escape(section.title), _ensure_setup()["h2"])
+        self.section = section
+
+    def draw(self) -> None:
+        self.canv.bookmarkHorizontal(self.section.key, 0, self.height)
+        self.canv.addOutlineEntry(self.section.title, self.section.key, level=0)
+        super().draw()
+
+
 def _grid_style(*, header: bool) -> TableStyle:
     commands: list[tuple[Any, ...]] = [
         # Plain-string cells (dates, yes/no: never user text) are drawn directly, without paragraph markup.
@@ -336,175 +319,42 @@ def _grid_style(*, header: bool) -> TableStyle:
     return TableStyle(commands)
 
 
-def _data_table(
-    headers: Sequence[str],
-    rows: list[list[Flowable | str]],
-    widths: Sequence[float],
-    *,
-    split_in_row: bool = False,
-) -> Table:
+def _grid(grid: Grid, layout: _GridLayout) -> Table:
     """A table whose header row repeats on every page it flows onto."""
     styles = _ensure_setup()
-    head = [_Para(escape(h), styles["cell_head"]) for h in headers]
+    small = styles["small"]
+    head = [_Para(escape(h), styles["cell_head"]) for h in grid.headers]
+    rows: list[list[Flowable | str]] = [
+        [value.text if column in layout.plain else _value(value, small) for column, value in enumerate(row)]
+        for row in grid.rows
+    ]
     table = Table(
         [head, *rows],
-        colWidths=[w * CONTENT_WIDTH for w in widths],
+        colWidths=[w * CONTENT_WIDTH for w in layout.widths],
         repeatRows=1,
-        splitInRow=1 if split_in_row else 0,
+        splitInRow=1 if layout.split_in_row else 0,
         hAlign="LEFT",
     )
     table.setStyle(_grid_style(header=True))
     return table
 
 
-def _key_values(pairs: Iterable[tuple[str, Flowable]]) -> Table:
+def _facts(facts: Facts) -> Table:
     styles = _ensure_setup()
-    rows = [[_Para(escape(label), styles["label"]), value] for label, value in pairs]
+    rows = [[_Para(escape(label), styles["label"]), _value(value, styles["body"])] for label, value in facts.rows]
     # A long note may split inside its row rather than fail the document.
     table = Table(rows, colWidths=[0.32 * CONTENT_WIDTH, 0.68 * CONTENT_WIDTH], hAlign="LEFT", splitInRow=1)
     table.setStyle(_grid_style(header=False))
     return table
 
 
-def _heading(text: str) -> Paragraph:
-    return Paragraph(escape(text), _ensure_setup()["h2"])
-
-
-def _section(title: str, *content: Flowable, long: bool = False) -> list[Flowable]:
-    """A heading that never ends up alone at the bottom of a page.
-
-    A short block moves to the next page as a whole. A long one (chain, timeline) starts where it is, provided
-    the heading, the table header and a few rows fit; `KeepTogether` would push it to a fresh page and leave a
-    half-empty one behind.
-    """
-    if long:
-        return [CondPageBreak(40 * mm), _heading(title), *content]
-    return [KeepTogether([_heading(title), *content])]
-
-
-def _empty(text: str) -> Paragraph:
-    return Paragraph(escape(text), _ensure_setup()["empty"])
-
-
-def _title_block(summary: CaseSummary) -> list[Flowable]:
+def _items(items: Items) -> list[Flowable]:
     styles = _ensure_setup()
-    pupil = summary.pupil
-    return [
-        _p(f"Casusoverzicht {summary.reference}", styles["title"]),
-        _p(
-            f"{pupil.first_name} {pupil.last_name} · {summary.absence_kind_label} · {summary.status_label}",
-            styles["subtitle"],
-        ),
-    ]
-
-
-def _pupil_block(pupil: SummaryPupil) -> list[Flowable]:
-    body = _ensure_setup()["body"]
-    details = _key_values(
-        [
-            ("Naam", _p(f"{pupil.first_name} {pupil.last_name}", body)),
-            ("Geboortedatum", _p(format_date(pupil.date_of_birth), body)),
-            ("BSN", _p(mask_bsn(pupil.bsn), body)),
-            ("Gemeente", _p(pupil.gemeente, body)),
-        ]
-    )
-    return _section("Leerling", details)
-
-
-def _status_block(summary: CaseSummary) -> list[Flowable]:
-    styles = _ensure_setup()
-    body = styles["body"]
-    overdue = _Para("<b>Ja</b>", styles["warning"]) if summary.overdue else _Para("Nee", body)
-    goal = "Nog niet bepaald" if summary.goal_met is None else _yes_no(summary.goal_met)
-    pairs: list[tuple[str, Flowable]] = [
-        ("Status", _p(summary.status_label, body)),
-        ("Soort verzuim", _p(summary.absence_kind_label, body)),
-        ("Uit school sinds", _p(format_date(summary.out_of_school_since), body)),
-        ("Terugkeerdatum (doel)", _p(format_date(summary.return_deadline), body)),
-        ("Dagen thuis", _p(str(summary.days_out_of_school), body)),
-        ("Over de termijn", overdue),
-        ("Doel gehaald", _p(goal, body)),
-    ]
-    if summary.outcome_label is not None:
-        pairs.append(("Uitkomst", _p(summary.outcome_label, body)))
-    if summary.offer_started_on is not None:
-        pairs.append(("Passend aanbod gestart op", _p(format_date(summary.offer_started_on), body)))
-    if summary.note:
-        pairs.append(("Notitie", _p(summary.note, body)))
-    content: list[Flowable] = [_key_values(pairs)]
-    if summary.warnings:
-        content.append(Spacer(1, 2 * mm))
-        content.append(Paragraph("<b>Aandachtspunten</b>", styles["warning"]))
-        content.extend(_p(f"• {warning}", styles["warning"]) for warning in summary.warnings)
-    return _section("Status", *content)
-
-
-def _pairs_markup(pairs: Sequence[tuple[str, str]]) -> str:
-    return "<br/>".join(f"{_markup(label)}: {_markup(value)}" for label, value in pairs) or "—"
-
-
-def _chain_block(steps: Sequence[SummaryStep]) -> list[Flowable]:
-    small = _ensure_setup()["small"]
-    if not steps:
-        return _section("Escalatieketen", _empty("Nog geen stappen in de escalatieketen."))
-    rows: list[list[Flowable | str]] = [
-        [
-            _p(step.kind_label, small),
-            _Para(_pairs_markup(step.dates), small),
-            _Para(_pairs_markup(step.terms), small),
-            _p(step.outcome or "—", small),
-            _yes_no(step.done),
-        ]
-        for step in steps
-    ]
-    headers = ("Stap", "Data", "Termijnen", "Uitkomst", "Afgerond")
-    # Wide enough that the longest step label and outcome word ("Toelaatbaarheidsverklaring") never break.
-    table = _data_table(headers, rows, (0.225, 0.21, 0.225, 0.24, 0.10))
-    return _section("Escalatieketen", table, long=True)
-
-
-def _timeline_block(events: Sequence[SummaryEvent]) -> list[Flowable]:
-    small = _ensure_setup()["small"]
-    if not events:
-        return _section("Tijdlijn", _empty("Geen gebeurtenissen vastgelegd."))
-    # Chronological, oldest first; ties keep the order they were given in.
-    ordered = sorted(events, key=lambda event: event.at)
-    rows: list[list[Flowable | str]] = [
-        [format_local_datetime(event.at), _p(event.actor, small), _p(event.description, small)]
-        for event in ordered
-    ]
-    # A note longer than a page may split inside its row instead of failing the whole document.
-    table = _data_table(("Datum en tijd", "Door", "Gebeurtenis"), rows, (0.17, 0.21, 0.62), split_in_row=True)
-    return _section("Tijdlijn", table, long=True)
-
-
-def _parties_block(parties: Sequence[SummaryParty]) -> list[Flowable]:
-    small = _ensure_setup()["small"]
-    if not parties:
-        return _section("Betrokkenen", _empty("Geen betrokkenen vastgelegd."))
-    rows: list[list[Flowable | str]] = [
-        [_p(party.role, small), _p(party.name, small), _p(party.detail or "—", small)] for party in parties
-    ]
-    return _section("Betrokkenen", _data_table(("Rol", "Naam", "Gegevens"), rows, (0.22, 0.28, 0.5)))
-
-
-def _alerts_block(alerts: Sequence[SummaryAlert]) -> list[Flowable]:
-    small = _ensure_setup()["small"]
-    if not alerts:
-        return _section("Openstaande signalen", _empty("Geen openstaande signalen."))
-    rows: list[list[Flowable | str]] = [
-        [_p(alert.kind_label, small), format_date(alert.due_on), _p(alert.status_label, small)]
-        for alert in sorted(alerts, key=lambda alert: alert.due_on)
-    ]
-    table = _data_table(("Signaal", "Vervalt op", "Status"), rows, (0.5, 0.2, 0.3))
-    return _section("Openstaande signalen", table)
-
-
-def _next_steps_block(next_steps: Sequence[str]) -> list[Flowable]:
-    body = _ensure_setup()["body"]
-    if not next_steps:
-        return _section("Volgende stappen", _empty("Geen volgende stappen vastgelegd."))
-    rows = [[f"{index}.", _p(step, body)] for index, step in enumerate(next_steps, start=1)]
+    if not items.ordered:
+        style = styles["warning"] if items.alert else styles["body"]
+        head = [Spacer(1, 2 * mm), Paragraph(f"<b>{escape(items.title)}</b>", style)] if items.title else []
+        return [*head, *(_p(f"• {item}", style) for item in items.items)]
+    rows = [[f"{index}.", _p(item, styles["body"])] for index, item in enumerate(items.items, start=1)]
     table = Table(rows, colWidths=[8 * mm, CONTENT_WIDTH - 8 * mm], hAlign="LEFT")
     table.setStyle(
         TableStyle(
@@ -519,35 +369,76 @@ def _next_steps_block(next_steps: Sequence[str]) -> list[Flowable]:
             ]
         )
     )
-    return _section("Volgende stappen", table)
+    return [table]
+
+
+def _block(block: Block, section: Section) -> list[Flowable]:
+    if isinstance(block, Facts):
+        return [_facts(block)]
+    if isinstance(block, Grid):
+        layout = GRID_LAYOUTS.get(section.key) or _GridLayout((1 / len(block.headers),) * len(block.headers))
+        return [_grid(block, layout)]
+    if isinstance(block, Items):
+        return _items(block)
+    return [Paragraph(escape(block.text), _ensure_setup()["empty"])]
+
+
+def _section(section: Section) -> list[Flowable]:
+    """A heading that never ends up alone at the bottom of a page.
+
+    A short block moves to the next page as a whole. A long one (chain, timeline) starts where it is, provided
+    the heading, the table header and a few rows fit; `KeepTogether` would push it to a fresh page and leave a
+    half-empty one behind.
+    """
+    content = [flowable for block in section.blocks for flowable in _block(block, section)]
+    if section.key in LONG_SECTIONS and not isinstance(section.blocks[0], Empty):
+        return [CondPageBreak(40 * mm), _Heading(section), *content]
+    return [KeepTogether([_Heading(section), *content])]
 
 
 # --- The builder ---
 
 
-def build_case_summary(summary: CaseSummary, *, deterministic: bool = False) -> bytes:
-    """Render the case summary as an A4 PDF and return its bytes.
+class _SummaryDocTemplate(BaseDocTemplate):
+    """Sets what reportlab takes from the real clock or leaves open, before the first page is drawn."""
 
-    With `deterministic=True` the same input gives byte-identical output (reportlab's invariant mode: a fixed
-    creation date and a document id derived from the content), which tests and caching rely on.
-    """
+    def __init__(self, buffer: BytesIO, summary: CaseSummary, **kwargs: Any) -> None:
+        super().__init__(buffer, **kwargs)
+        self._created = pdf_date(summary)
+        # The file identifier: a digest of what the file shows, so two different summaries never share one
+        # (reportlab's invariant mode alone gives every file the same).
+        self._fingerprint = hashlib.sha256(repr(summary).encode("utf-8", "surrogatepass")).hexdigest()
+
+    def beforeDocument(self) -> None:
+        created = self._created
+        self.canv.setDateFormatter(lambda *_real_clock: created)  # CreationDate and ModDate
+        self.canv._doc.updateSignature(self._fingerprint)
+        self.canv.showOutline()  # open with the bookmarks panel
+
+
+def build_case_summary(summary: CaseSummary) -> bytes:
+    """Render the case summary as an A4 PDF and return its bytes; the same summary gives the same bytes."""
     _ensure_setup()
+    document = summary_document(summary)
     buffer = BytesIO()
-    doc = BaseDocTemplate(
+    doc = _SummaryDocTemplate(
         buffer,
+        summary,
         pagesize=A4,
         leftMargin=MARGIN_X,
         rightMargin=MARGIN_X,
         topMargin=MARGIN_TOP,
         bottomMargin=MARGIN_BOTTOM,
-        title=f"Casusoverzicht {summary.reference}",
-        author=summary.generated_by,
-        subject=f"Vertrouwelijk casusoverzicht thuiszitter, casus {summary.reference}",
-        creator="Thuiszitters",
+        # The case reference, never the pupil's name: viewers, mail clients and document systems show these
+        # without opening the file. The author is the professional who made it, as on every page.
+        title=document.title,
+        author=clean(summary.generated_by),
+        subject=f"Vertrouwelijk casusoverzicht thuiszitter, casus {document.reference}",
+        creator=CREATOR,
         keywords=["thuiszitter", "casusoverzicht", "vertrouwelijk"],
         lang=LANGUAGE,
         displayDocTitle=True,
-        invariant=1 if deterministic else 0,
+        invariant=1,
         initialFontName=FONT,
     )
     frame = Frame(
@@ -561,17 +452,13 @@ def build_case_summary(summary: CaseSummary, *, deterministic: bool = False) -> 
         topPadding=0,
         bottomPadding=0,
     )
-    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_header_painter(summary))])
+    doc.addPageTemplates([PageTemplate(id="page", frames=[frame], onPage=_header_painter(document))])
 
+    styles = _ensure_setup()
     story: list[Flowable] = [
-        *_title_block(summary),
-        *_pupil_block(summary.pupil),
-        *_status_block(summary),
-        *_chain_block(summary.steps),
-        *_timeline_block(summary.events),
-        *_parties_block(summary.parties),
-        *_alerts_block(summary.open_alerts),
-        *_next_steps_block(summary.next_steps),
+        _p(document.title, styles["title"]),
+        _p(document.subtitle, styles["subtitle"]),
+        *(flowable for section in document.sections for flowable in _section(section)),
     ]
     doc.build(story, canvasmaker=_NumberedCanvas)
     return buffer.getvalue()

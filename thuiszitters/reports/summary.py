@@ -3,7 +3,8 @@
 `summary_for_case` reads everything the summary shows in a fixed number of queries (the case with its steps
 and schools, the timeline with its actors, the parties, the open alerts), however long the case's history is.
 `case_summary_pdf` is the service every edge (page, API, command line) calls: it builds the PDF and writes
-the "case.pdf" audit event in the caller's transaction.
+the "case.pdf" audit event in the caller's transaction. `case_summary_document` gives the same summary, as the
+sections both renderers draw, to the HTML print view and writes "case.summary.read".
 """
 from __future__ import annotations
 
@@ -25,21 +26,25 @@ from thuiszitters.extensions import db
 from thuiszitters.reference.models import School
 from thuiszitters.reminders.models import Alert
 from thuiszitters.reminders.rules import ALERT_KIND_LABELS
-from thuiszitters.reports.pdf import (
+from thuiszitters.reports.document import SummaryDocument, summary_document
+from thuiszitters.reports.model import (
     CaseSummary,
     SummaryAlert,
     SummaryEvent,
     SummaryParty,
     SummaryPupil,
     SummaryStep,
-    build_case_summary,
 )
+from thuiszitters.reports.pdf import build_case_summary
 from thuiszitters.text import format_date_nl
 
 # Roles that may make a PDF summary (DOMAIN.md: a coordinator action); an admin only within its scope.
 SUMMARY_ROLES = frozenset({"coordinator", "admin"})
 
 SYSTEM_ACTOR = "Systeem"
+
+# The HTML print view of the summary: a read of the case, like every "*.read".
+SUMMARY_VIEW_ACTION = "case.summary.read"
 
 # Reads of the case (and any other "*.read") are logged but are no part of its history.
 READ_ACTIONS = frozenset({"case.read", "case.pdf"})
@@ -233,20 +238,32 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
     )
 
 
-# --- The service ---
+# --- The services: the PDF and the HTML print view, each logged as a read of the case ---
 
 
-def case_summary_pdf(case: Case, *, actor: User | None, today: date, now: datetime, deterministic: bool = False,
+def _summary_for(case: Case, actor: User | None, today: date, now: datetime) -> CaseSummary:
+    if actor is not None and actor.role not in SUMMARY_ROLES:
+        raise Forbidden("Alleen een coördinator kan een casusoverzicht maken.")
+    return summary_for_case(case, generated_by=actor, today=today, now=now)
+
+
+def case_summary_pdf(case: Case, *, actor: User | None, today: date, now: datetime,
                      via: str | None = None) -> bytes:
     """The case summary PDF, with its download written to the audit trail in the caller's transaction.
 
     `actor` None is the system (command line). The caller has loaded the case through the user's scope.
     `via` ("web", "api", "cli") is kept in the audit event so the logboek shows how the file left the system.
     """
-    if actor is not None and actor.role not in SUMMARY_ROLES:
-        raise Forbidden("Alleen een coördinator kan een casusoverzicht (PDF) maken.")
-    summary = summary_for_case(case, generated_by=actor, today=today, now=now)
-    pdf = build_case_summary(summary, deterministic=deterministic)
+    pdf = build_case_summary(_summary_for(case, actor, today, now))
     record("case.pdf", actor_id=actor.id if actor is not None else None, activity=ACTIVITY_CASE_MANAGEMENT,
            case_id=case.id, object_type="case", object_id=case.id, changes={"via": via} if via else None)
     return pdf
+
+
+def case_summary_document(case: Case, *, actor: User, today: date, now: datetime) -> SummaryDocument:
+    """The same summary as the PDF, for the HTML print view, with the read written to the audit trail in the
+    caller's transaction. The caller has loaded the case through the user's scope."""
+    document = summary_document(_summary_for(case, actor, today, now))
+    record(SUMMARY_VIEW_ACTION, actor_id=actor.id, activity=ACTIVITY_CASE_MANAGEMENT, case_id=case.id,
+           object_type="case", object_id=case.id)
+    return document

@@ -1,0 +1,75 @@
+"""The case summary as plain data: what `summary.summary_for_case` reads from the database and what
+`document.summary_document` lays out for both renderers (the PDF and the HTML print view)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+
+@dataclass(frozen=True)
+class SummaryPupil:
+    first_name: str
+    last_name: str
+    date_of_birth: date
+    bsn: str | None
+    gemeente: str
+
+
+@dataclass(frozen=True)
+class SummaryStep:
+    """One step of the escalation chain; `dates` and `terms` are (label, "dd-mm-yyyy") pairs."""
+
+    kind_label: str
+    dates: list[tuple[str, str]]
+    terms: list[tuple[str, str]]
+    outcome: str
+    done: bool
+
+
+@dataclass(frozen=True)
+class SummaryEvent:
+    """A timeline entry; `at` is an aware datetime (UTC in practice), shown in Europe/Amsterdam."""
+
+    at: datetime
+    actor: str
+    description: str
+
+
+@dataclass(frozen=True)
+class SummaryAlert:
+    kind_label: str
+    due_on: date
+    status_label: str
+
+
+@dataclass(frozen=True)
+class SummaryParty:
+    role: str
+    name: str
+    detail: str
+
+
+@dataclass(frozen=True)
+class CaseSummary:
+    reference: str
+    status_label: str
+    absence_kind_label: str
+    out_of_school_since: date
+    return_deadline: date
+    days_out_of_school: int
+    overdue: bool
+    goal_met: bool | None
+    outcome_label: str | None
+    offer_started_on: date | None
+    pupil: SummaryPupil
+    steps: list[SummaryStep]
+    events: list[SummaryEvent]
+    parties: list[SummaryParty]
+    open_alerts: list[SummaryAlert]
+    next_steps: list[str]
+    warnings: list[str]
+    generated_by: str
+    generated_at: datetime
+    # The coordinator's free-text note on the case, shown with the status.
+    note: str | None = None
