@@ -4,36 +4,35 @@ from __future__ import annotations
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
-from thuiszitters.accounts.scope import require_role
+from thuiszitters.alerts import services
+from thuiszitters.alerts.forms import AcknowledgeForm, MarkReadForm
+from thuiszitters.alerts.kinds import ALERT_KIND_LABELS
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc, today
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import stage_label
 from thuiszitters.extensions import db
-from thuiszitters.reminders import services
-from thuiszitters.reminders.forms import AcknowledgeForm, MarkReadForm
+from thuiszitters.permissions import Capability, require
 
 bp = Blueprint("alerts", __name__)
-
-LEERPLICHT = frozenset({"leerplicht"})
 
 
 @bp.route("/signalen")
 def queue():
-    require_role(current_user, LEERPLICHT)
+    require(current_user, Capability.REVIEW_ALERTS)
     page = db.paginate(services.alerts_in_scope(current_user, "open"), per_page=25, max_per_page=100,
                        error_out=False)
     html = render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), spec=spec, stage_label=stage_label,
-                           kind_labels=services.ALERT_KIND_LABELS)
+                           kind_labels=ALERT_KIND_LABELS)
     return _logged(html, [alert.case_id for alert in page.items])
 
 
 @bp.route("/signalen/afgehandeld")
 def history():
-    require_role(current_user, LEERPLICHT)
+    require(current_user, Capability.REVIEW_ALERTS)
     page = db.paginate(services.alerts_in_scope(current_user, "acknowledged"), per_page=25, max_per_page=100,
                        error_out=False)
-    html = render_template("alerts/history.html", page=page, kind_labels=services.ALERT_KIND_LABELS)
+    html = render_template("alerts/history.html", page=page, kind_labels=ALERT_KIND_LABELS)
     return _logged(html, [alert.case_id for alert in page.items])
 
 
@@ -47,7 +46,7 @@ def _logged(html: str, case_ids: list[int]) -> str:
 
 @bp.post("/signalen/<int:alert_id>/afhandelen")
 def acknowledge(alert_id: int):
-    require_role(current_user, LEERPLICHT)
+    require(current_user, Capability.REVIEW_ALERTS)
     services.get_visible_alert(current_user, alert_id)  # 404 before anything else
     form = AcknowledgeForm()
     if not form.validate_on_submit():
@@ -107,7 +106,7 @@ def unread_notifications() -> int:
 
 @bp.app_template_global("alert_kind_label")
 def alert_kind_label(kind: str) -> str:
-    return services.ALERT_KIND_LABELS.get(kind, kind)
+    return ALERT_KIND_LABELS.get(kind, kind)
 
 
 @bp.app_template_global("days_overdue")

@@ -1,29 +1,28 @@
-"""What a user may see. `visible_cases` is the only way any code lists cases."""
+"""What a user may see. `visible_cases` is the only way any code lists cases.
+
+An account sees the cases of its swv's and of its gemeenten, as far as its role lets those count
+(permissions.Capability.CASES_OF_SWV and CASES_OF_GEMEENTE), and only with Capability.READ_CASES at all.
+"""
 from __future__ import annotations
 
 from flask import g, has_request_context
-from sqlalchemy import Select, false, or_, select
+from sqlalchemy import ColumnElement, Select, false, or_, select
 
 from thuiszitters.accounts.models import User
 from thuiszitters.cases.models import Case
-from thuiszitters.errors import Forbidden, NotFound
+from thuiszitters.errors import NotFound
 from thuiszitters.extensions import db
-
-# Roles that work with case content (personal data).
-CASE_ROLES = frozenset({"coordinator", "leerplicht", "admin"})
-# Roles that may change cases (the leerplicht role reads and acknowledges alerts only).
-CASE_EDIT_ROLES = frozenset({"coordinator"})
-EXPORT_ROLES = frozenset({"inspectie", "admin"})
+from thuiszitters.permissions import Capability, can
 
 
-def case_scope_clause(user: User):
+def case_scope_clause(user: User) -> ColumnElement[bool]:
     """A WHERE clause limiting cases to the user's swv's and gemeenten; false when the user has no case access."""
-    if not user.is_active or user.role not in CASE_ROLES:
+    if not user.is_active or not can(user, Capability.READ_CASES):
         return false()
     clauses = []
-    if user.role in {"coordinator", "admin"} and user.swv_ids:
+    if can(user, Capability.CASES_OF_SWV) and user.swv_ids:
         clauses.append(Case.swv_id.in_(user.swv_ids))
-    if user.role in {"leerplicht", "admin"} and user.gemeente_ids:
+    if can(user, Capability.CASES_OF_GEMEENTE) and user.gemeente_ids:
         clauses.append(Case.gemeente_id.in_(user.gemeente_ids))
     if not clauses:
         return false()
@@ -40,15 +39,11 @@ def get_visible_case(user: User, case_id: int) -> Case:
     case = db.session.scalar(visible_cases(user).where(Case.id == case_id))
     if case is None:
         raise NotFound()
-    if has_request_context():
-        g.case_id = case.id  # for the log line of this request
+    note_case_in_log(case)
     return case
 
 
-def require_role(user: User, roles: frozenset[str] | set[str]) -> None:
-    if not user.is_authenticated or user.role not in roles:
-        raise Forbidden()
-
-
-def can_edit_case(user: User) -> bool:
-    return user.role in CASE_EDIT_ROLES
+def note_case_in_log(case: Case) -> None:
+    """Name the case in this request's log line (its id only)."""
+    if has_request_context():
+        g.case_id = case.id

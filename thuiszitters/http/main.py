@@ -1,12 +1,14 @@
-"""Start page, accessibility statement and health check."""
+"""The start page, the accessibility statement and the health check (blueprint `main`)."""
 from __future__ import annotations
 
 from flask import Blueprint, jsonify, redirect, render_template, url_for
 from flask_login import current_user
-from sqlalchemy import select, text
+from sqlalchemy import text
 
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
+from thuiszitters.ops.services import last_heartbeat
+from thuiszitters.permissions import start_page
 from thuiszitters.text import utc_timestamp
 
 bp = Blueprint("main", __name__)
@@ -14,15 +16,7 @@ bp = Blueprint("main", __name__)
 
 @bp.route("/")
 def index():
-    if current_user.role == "admin" and not (current_user.swv_ids or current_user.gemeente_ids):
-        return redirect(url_for("admin.users"))
-    if current_user.role == "inspectie":
-        return redirect(url_for("exports.index"))
-    if current_user.role == "coordinator":
-        return redirect(url_for("dashboard.coordinator"))
-    if current_user.role == "leerplicht":
-        return redirect(url_for("dashboard.leerplicht"))
-    return redirect(url_for("cases.index"))
+    return redirect(url_for(start_page(current_user)))
 
 
 @bp.route("/toegankelijkheid")
@@ -33,13 +27,9 @@ def accessibility():
 @bp.route("/healthz")
 def healthz():
     """Liveness for load balancers: database reachable and the scheduler's last heartbeat. No personal data."""
-    from thuiszitters.reminders.models import SchedulerState
-
     try:
         db.session.execute(text("SELECT 1"))
-        heartbeat = db.session.scalar(
-            select(SchedulerState.heartbeat_at).where(SchedulerState.name == "scheduler")
-        )
+        heartbeat = last_heartbeat()
         database_ok = True
     except Exception:
         db.session.rollback()

@@ -12,7 +12,7 @@ Failures: a connection problem or a temporary SMTP answer (4xx) keeps the messag
 exponential back-off, capped at an hour, for as long as it takes (a mail server down for a day delays mail, it
 does not drop it). A permanent answer (5xx, e.g. an unknown recipient) is retried too, and after
 ``MAIL_MAX_ATTEMPTS`` the message is parked as ``failed``, still in the table: the admin page "Mail" lists it
-(``outbox_overview``) and sends it again on request (``retry_failed``).
+(``services.outbox_overview``) and sends it again on request (``services.retry_failed``).
 
 A message that can never be sent as it is (a recipient that is no valid address, e.g. one with a line break
 stored before addresses were checked, or a header that cannot be written) is parked as ``failed`` at once, before
@@ -33,11 +33,11 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app
-from sqlalchemy import func, or_, select, update
+from sqlalchemy import or_, select, update
 
 from thuiszitters.extensions import db
 from thuiszitters.identifiers import InvalidIdentifier, normalize_email
-from thuiszitters.reminders.models import OutboxMessage
+from thuiszitters.mail.models import OutboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -247,50 +247,3 @@ def deliver_outbox(now: datetime, *, limit: int = 200) -> DeliveryResult:
     finally:
         _close(smtp)
     return result
-
-
-# --- The admin's view of the outbox --------------------------------------------------------------------------
-
-OUTBOX_STATUSES = ("pending", "sending", "sent", "failed")
-
-
-@dataclass(frozen=True)
-class OutboxOverview:
-    counts: dict[str, int]
-    failed: list[OutboxMessage]  # newest first, at most ``limit``
-    delayed: list[OutboxMessage]  # still being retried after at least one failed attempt
-
-
-def outbox_overview(*, limit: int = 100) -> OutboxOverview:
-    """Counts per status and the messages that need a beheerder's eye (failed, or retried after an error)."""
-    counts = dict.fromkeys(OUTBOX_STATUSES, 0)
-    for status, count in db.session.execute(
-            select(OutboxMessage.status, func.count()).group_by(OutboxMessage.status)):
-        counts[status] = count
-    failed = list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == "failed")
-        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))
-    delayed = list(db.session.scalars(
-        select(OutboxMessage).where(OutboxMessage.status == "pending", OutboxMessage.last_error.is_not(None))
-        .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)))
-    return OutboxOverview(counts, failed, delayed)
-
-
-def retry_failed(now: datetime, *, actor_id: int, message_id: int | None = None) -> int:
-    """Put failed mails (all, or one) back in the queue with a fresh count of attempts; returns how many.
-
-    A conditional update: a message that is no longer ``failed`` (retried by someone else meanwhile) is left as it
-    is. The last error stays until the next attempt replaces it. Writes an audit event; does not commit.
-    """
-    from thuiszitters.audit.services import ACTIVITY_ADMIN, record
-
-    query = update(OutboxMessage).where(OutboxMessage.status == "failed")
-    if message_id is not None:
-        query = query.where(OutboxMessage.id == message_id)
-    count = db.session.execute(
-        query.values(status="pending", attempts=0, next_attempt_at=now).execution_options(synchronize_session=False)
-    ).rowcount
-    if count:
-        record("mail.retry", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="outbox_message",
-               object_id=message_id, changes={"status": ["failed", "pending"], "count": [None, count]})
-    return count

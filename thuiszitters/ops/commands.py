@@ -1,4 +1,4 @@
-"""What every command-line module shares."""
+"""What every command shares: a Dutch error that undoes the command's changes, and strict date options."""
 from __future__ import annotations
 
 import sys
@@ -7,6 +7,7 @@ from typing import Any, NoReturn
 
 import click
 
+from thuiszitters.errors import DomainError, ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.parsing import ParseError, parse_date
 
@@ -16,6 +17,11 @@ def fail(message: str) -> NoReturn:
     db.session.rollback()
     click.echo(f"Fout: {message}", err=True)
     sys.exit(1)
+
+
+def refused(exc: DomainError) -> NoReturn:
+    """A service refused the command: every reason on one line (as `fail`)."""
+    fail("; ".join(p.reason for p in exc.params) if isinstance(exc, ValidationFailed) else exc.detail)
 
 
 class IsoDate(click.ParamType):

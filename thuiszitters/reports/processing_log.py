@@ -5,8 +5,11 @@ content, so an admin without a case scope can answer the question without seeing
 """
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from sqlalchemy import Select, or_, select
 
+from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent, AuditEventCase
 from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.extensions import db
@@ -62,3 +65,11 @@ def events_for_case(case_id: int, *, reads_only: bool = False) -> Select[tuple[A
     if reads_only:
         query = query.where(AuditEvent.action.in_(READ_ACTIONS))
     return query.order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+
+
+def actors_of(events: Iterable[AuditEvent]) -> dict[int, User]:
+    """The users who did these events, by id, in one query (the trail names them by id only)."""
+    ids = {event.actor_id for event in events if event.actor_id is not None}
+    if not ids:
+        return {}
+    return {user.id: user for user in db.session.scalars(select(User).where(User.id.in_(ids)))}

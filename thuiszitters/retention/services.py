@@ -15,13 +15,13 @@ from flask import current_app
 from sqlalchemy import delete, select, update
 from sqlalchemy.orm import selectinload
 
+from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditNote
 from thuiszitters.audit.services import ACTIVITY_RETENTION, record
 from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.clock import now_utc
 from thuiszitters.escalation.spec import FREE_TEXT_FIELDS
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert
 
 log = logging.getLogger(__name__)
 

@@ -1,4 +1,4 @@
-"""`make run`: the web server (and, once it exists, the scheduler) as child processes, stopped together."""
+"""`make run`: the web server and the scheduler as child processes, stopped together (development only)."""
 from __future__ import annotations
 
 import os
