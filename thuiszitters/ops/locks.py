@@ -22,7 +22,8 @@ from thuiszitters.ops.models import SchedulerState
 # PostgreSQL advisory lock keys, one per kind of serialised write (any other number is free for a new one).
 AUDIT_CHAIN = 7_263_001
 LOGIN_THROTTLE = 7_263_002
-REMINDER_SWEEP = 7_263_002
+REMINDER_SWEEP = 7_263_003
+LOCK_KEYS = (AUDIT_CHAIN, LOGIN_THROTTLE, REMINDER_SWEEP)
 
 
 def hold_write_lock(session: Session, key: int) -> None:
