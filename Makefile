@@ -19,7 +19,7 @@ install: $(STAMP)
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed demo
-	$(BIN)/python -m thuiszitters.devserver
+	$(BIN)/python -m thuiszitters.ops.devserver
 
 ## The whole suite (SQLite unless DATABASE_URL points at PostgreSQL). Exit code 5 (no tests) fails too.
 test: install

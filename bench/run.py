@@ -220,7 +220,7 @@ def sample_ids(env: dict[str, str], count: int = 100) -> dict:
         "from sqlalchemy import func, select\n"
         "from thuiszitters import create_app\n"
         "from thuiszitters.accounts.models import User\n"
-        "from thuiszitters.accounts.scope import visible_cases\n"
+        "from thuiszitters.cases.scope import visible_cases\n"
         "from thuiszitters.cases.models import Case\n"
         "from thuiszitters.extensions import db\n"
         "app = create_app()\n"

@@ -1,15 +1,31 @@
-"""Test data. Each factory commits nothing: tests commit when other code must see the data."""
+"""Test data: a factory for every model (FACTORIES; tests/web/test_factories.py proves none is missing).
+
+Each factory adds and flushes, and commits nothing: tests commit when other code must see the data. Rows that the
+app writes through a service (users, tokens, audit events) come from that service, so they are what the app makes.
+"""
 from __future__ import annotations
 
 import itertools
-from datetime import date
+from collections.abc import Callable
+from datetime import date, datetime, timedelta
+from types import SimpleNamespace
+from typing import Any
 
+from thuiszitters.accounts.models import ApiToken, LoginAttempt, OidcIdentity, User, UserSession
 from thuiszitters.accounts.services import UserInput, create_user, issue_token
-from thuiszitters.cases.models import Case, Pupil
-from thuiszitters.clock import now_utc
+from thuiszitters.accounts.sessions import token_hash
+from thuiszitters.alerts.models import Alert, Notification
+from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote
+from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record, record_list_read
+from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.clock import now_utc, real_now_utc
 from thuiszitters.escalation.terms import return_deadline
+from thuiszitters.exports.models import ExportFile, ExportRun
 from thuiszitters.extensions import db
+from thuiszitters.mail.models import OutboxMessage
+from thuiszitters.ops.models import SchedulerState
 from thuiszitters.reference.models import Gemeente, School, Swv
+from thuiszitters.reminders.models import Reminder
 
 PASSWORD = "correct-horse-battery-9"
 _seq = itertools.count(1)
@@ -71,8 +87,6 @@ def case(swv_obj: Swv, gemeente_obj: Gemeente, *, out_of_school_since: date, sta
 
 def world():
     """Two swv's in two gemeenten with a coordinator, a leerplicht user, an inspectie user and an admin."""
-    from types import SimpleNamespace
-
     s1, s2 = swv("PO 27-01"), swv("VO 27-02")
     g1, g2 = gemeente("GM0363", "Amsterdam"), gemeente("GM0479", "Zaanstad")
     return SimpleNamespace(
@@ -83,3 +97,108 @@ def world():
         inspectie=user("inspectie", email="insp@example.nl"),
         admin=user("admin", email="admin@example.nl"),
     )
+
+
+def _added(obj: Any) -> Any:
+    db.session.add(obj)
+    db.session.flush()
+    return obj
+
+
+def step(case_obj: Case, kind: str, *, created_at: datetime | None = None, **values: Any) -> Step:
+    """A step of the chain inserted directly (no audit trail, no rules checked): `values` are Step's columns."""
+    obj = Step(kind=kind, created_at=created_at or now_utc(), **values)
+    case_obj.steps.append(obj)
+    return _added(obj)
+
+
+def alert(case_obj: Case, *, due_on: date, kind: str = "overdue", status: str = "open",
+          created_at: datetime | None = None, **values: Any) -> Alert:
+    return _added(Alert(case_id=case_obj.id, kind=kind, due_on=due_on, status=status,
+                        created_at=created_at or now_utc(), **values))
+
+
+def reminder(case_obj: Case, *, rule: str = "overdue", due_on: date) -> Reminder:
+    return _added(Reminder(case_id=case_obj.id, rule=rule, due_on=due_on, created_at=now_utc()))
+
+
+def notification(user_obj: User, case_obj: Case | None = None, *, message: str = "Er is een casus over de termijn.",
+                 **values: Any) -> Notification:
+    return _added(Notification(user_id=user_obj.id, case_id=case_obj.id if case_obj else None, message=message,
+                               created_at=now_utc(), **values))
+
+
+def outbox_message(recipient: str = "ontvanger@example.nl", *, subject: str = "Bericht",
+                   body: str = "Er is een casus over de termijn.", status: str = "pending", **values: Any
+                   ) -> OutboxMessage:
+    now = now_utc()
+    values = {"attempts": 0, "next_attempt_at": now, "created_at": now, **values}
+    return _added(OutboxMessage(recipient=recipient, subject=subject, body=body, status=status, **values))
+
+
+def scheduler_state(name: str = "scheduler", **values: Any) -> SchedulerState:
+    return _added(SchedulerState(name=name, **values))
+
+
+def export_run(month: str = "2026-10", *, files: tuple[str, ...] = ("cases.csv",)) -> ExportRun:
+    """A stored run as the export list shows it (no files on disk: build_month_export makes real ones)."""
+    return _added(ExportRun(month=month, created_at=now_utc(), case_count=0,
+                            files=[ExportFile(name=name, sha256="0" * 64, size=0) for name in files]))
+
+
+def export_file(run: ExportRun, name: str = "summary.csv") -> ExportFile:
+    return _added(ExportFile(run=run, name=name, sha256="0" * 64, size=0))
+
+
+def user_session(user_obj: User | None = None, *, token: str | None = None, age: timedelta = timedelta(0),
+                 idle: timedelta = timedelta(0), data: str = "{}") -> UserSession:
+    """A server-side session row; `age` since it began, `idle` since it was last seen (real time)."""
+    now = real_now_utc()
+    return _added(UserSession(token_hash=token_hash(token or f"session-{next(_seq)}"),
+                              user_id=user_obj.id if user_obj else None, data=data, created_at=now - age,
+                              last_seen_at=now - idle))
+
+
+def login_attempt(*, account_key: str = "a" * 64, address_key: str = "b" * 64, kind: str = "password",
+                  ago: timedelta = timedelta(0)) -> LoginAttempt:
+    return _added(LoginAttempt(occurred_at=real_now_utc() - ago, kind=kind, account_key=account_key,
+                               address_key=address_key))
+
+
+def oidc_identity(user_obj: User, *, issuer: str = "https://idp.example.nl", subject: str | None = None
+                  ) -> OidcIdentity:
+    now = now_utc()
+    return _added(OidcIdentity(user_id=user_obj.id, issuer=issuer, subject=subject or f"sub-{next(_seq)}",
+                               bound_at=now, last_login_at=now))
+
+
+def audit_event(case_obj: Case | None = None, *, action: str = "case.update", actor: User | None = None,
+                changes: dict[str, Any] | None = None, reason: str | None = None) -> AuditEvent:
+    """An event appended to the hash chain as the app appends it (with a reason: its AuditNote)."""
+    return record(action, actor_id=actor.id if actor else None, activity=ACTIVITY_CASE_MANAGEMENT,
+                  case_id=case_obj.id if case_obj else None, object_type="case",
+                  object_id=case_obj.id if case_obj else None, changes=changes, reason=reason)
+
+
+def audit_note(case_obj: Case, reason: str = "Leerling is verhuisd.") -> AuditNote:
+    event = audit_event(case_obj, action="case.reopen", reason=reason)
+    return db.session.get(AuditNote, event.id)
+
+
+def audit_event_case(*cases: Case, actor: User | None = None) -> list[AuditEventCase]:
+    """A list read that showed these cases: one chained event and its index rows."""
+    event = record_list_read("case.list", actor_id=actor.id if actor else None, activity=ACTIVITY_CASE_MANAGEMENT,
+                             case_ids=[c.id for c in cases], listed_on="/casussen")
+    assert event is not None
+    db.session.flush()
+    return list(db.session.scalars(db.select(AuditEventCase).where(AuditEventCase.event_id == event.id)))
+
+
+# Every model and the factory that makes one (tests/web/test_factories.py).
+FACTORIES: dict[type, Callable[..., Any]] = {
+    Swv: swv, Gemeente: gemeente, School: school, User: user, ApiToken: token, Case: case, Pupil: case,
+    Step: step, Alert: alert, Reminder: reminder, Notification: notification, OutboxMessage: outbox_message,
+    SchedulerState: scheduler_state, ExportRun: export_run, ExportFile: export_file, UserSession: user_session,
+    LoginAttempt: login_attempt, OidcIdentity: oidc_identity, AuditEvent: audit_event, AuditNote: audit_note,
+    AuditEventCase: audit_event_case,
+}

@@ -1,14 +1,42 @@
-"""Small checks shared by several test modules."""
+"""What several test modules share: counting queries, checking PDFs."""
 from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
+from sqlalchemy import event
+
+from thuiszitters.extensions import db
+
+_TRANSACTION_CONTROL = re.compile(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)")
+
+
+@contextmanager
+def counted_queries() -> Iterator[list[str]]:
+    """The SQL statements sent to the database inside the block, in order (every connection of the app's engine)."""
+    statements: list[str] = []
+
+    def count(conn, cursor, statement, parameters, context, executemany):
+        statements.append(statement)
+
+    event.listen(db.engine, "before_cursor_execute", count)
+    try:
+        yield statements
+    finally:
+        event.remove(db.engine, "before_cursor_execute", count)
+
+
+def data_queries(statements: list[str]) -> list[str]:
+    """The statements without transaction control (savepoints, rollbacks)."""
+    return [statement for statement in statements if not _TRANSACTION_CONTROL.match(statement)]
 
 
 def assert_qpdf_clean(pdf: bytes) -> None:

@@ -1,4 +1,5 @@
-"""Typed domain exceptions. Services raise them; thuiszitters.web turns them into pages and problem+json."""
+"""Typed domain exceptions. Services raise them; thuiszitters.http.errors turns them into pages, form errors, a flash
+or problem+json."""
 from __future__ import annotations
 
 from dataclasses import dataclass
@@ -7,7 +8,8 @@ from typing import Any
 
 @dataclass(frozen=True)
 class InvalidParam:
-    """One invalid input field: `name` is the API's dotted camelCase name or the form field name."""
+    """One invalid input field. A service names it after the model's attribute (``school_brin``), which is also the
+    form field's name; the API's problem names it as the client sent it (thuiszitters/http/problems.py)."""
 
     name: str
     code: str
@@ -57,6 +59,10 @@ class ValidationFailed(DomainError):
     def __init__(self, params: list[InvalidParam], detail: str = "Controleer de gemarkeerde velden.") -> None:
         super().__init__(detail)
         self.params = params
+
+
+class InvalidRequest(ValidationFailed):
+    """The request itself is malformed (its JSON, a query parameter, a header); the names are the client's own."""
 
 
 class StaleVersion(DomainError):

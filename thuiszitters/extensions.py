@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime
+from pathlib import Path
 
 from flask_login import LoginManager
 from flask_migrate import Migrate
@@ -73,24 +74,19 @@ def _sqlite_pragmas(dbapi_connection, connection_record) -> None:
     cursor.close()
 
 
+MIGRATIONS_DIR = Path(__file__).resolve().parent.parent / "migrations"
+
+
 def init_app(app) -> None:
-    """Bind the extensions to the app (kept here so create_app stays a list of steps)."""
-    # Import every model module so the metadata is complete for Alembic and relationships resolve.
-    from thuiszitters import models  # noqa: F401
+    """Bind the extensions to the app (kept here so create_app stays a list of steps).
 
+    The models are imported by `thuiszitters/__init__.py` (the schema); the server-side session and the user loader
+    by the accounts area, which owns them.
+    """
     db.init_app(app)
-    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR") or _migrations_dir()))
+    migrate.init_app(app, db, directory=str(app.config.get("MIGRATIONS_DIR") or MIGRATIONS_DIR))
     csrf.init_app(app)
-    from thuiszitters.accounts.sessions import DatabaseSessionInterface
-
-    app.session_interface = DatabaseSessionInterface()
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
-
-
-def _migrations_dir():
-    from pathlib import Path
-
-    return Path(__file__).resolve().parent.parent / "migrations"

@@ -1,10 +1,14 @@
-"""Validation and normalisation of the Dutch identifiers the product stores.
+"""Validation and normalisation of the Dutch identifiers, the e-mail addresses and the person names the product
+stores.
 
 Every code is stored in one canonical form (``111222333``, ``07NU00``, ``PO 20-01``, ``GM0363``) so that
 look-ups, scope checks and exports compare like with like, whatever a user or an integration typed. Each
 ``normalize_*`` function returns that canonical form or raises :class:`InvalidIdentifier` with a stable
 ``code`` (for API ``invalidParams``) and a Dutch ``message`` (for forms). Each ``is_valid_*`` answers the same
 question without raising.
+
+Person names have no canonical form, only a clean one: ``clean_person_name`` takes out the invisible characters
+that let one name pose as another.
 
 Pure module: no Flask, no database. Whether a valid code is also *known* (a registered school, an existing
 swv) is a question for the reference data, not for this module.
@@ -13,6 +17,7 @@ swv) is a question for the reference data, not for this module.
 from __future__ import annotations
 
 import re
+import unicodedata
 
 from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import InvalidChecksum, ValidationError
@@ -23,6 +28,7 @@ from thuiszitters.parsing import ascii_digits
 
 __all__ = [
     "InvalidIdentifier",
+    "clean_person_name",
     "is_valid_brin",
     "is_valid_bsn",
     "is_valid_email",
@@ -226,3 +232,28 @@ def is_valid_email(value: object) -> bool:
     except InvalidIdentifier:
         return False
     return True
+
+
+# --- Person names -------------------------------------------------------------------------------------------
+# A right-to-left override (U+202E) makes "Ali\u202eeoJ" display as "AliJoe"; a zero-width space makes two names
+# that look the same differ, so a search or a sort finds the wrong pupil. Names are cleaned once, where they enter
+# (the case and account services, so every form, the API and the command line share it), rather than escaped at
+# every place they are shown (pages, PDF, exports, mails).
+
+# Unicode general categories that never belong in a name: format characters (Cf: bidi embeddings, overrides and
+# isolates, LRM/RLM/ALM, zero-width space/joiners, word joiner, BOM, soft hyphen, tag characters) and control
+# characters (Cc). Line breaks, tabs and other spacing (also U+2028/U+2029) become one plain space.
+_INVISIBLE_CATEGORIES = frozenset({"Cf", "Cc"})
+_WHITESPACE_RUN = re.compile(r"\s+")
+
+
+def clean_person_name(value: str) -> str:
+    """The name without invisible format and control characters, in NFC, with single spaces, trimmed.
+
+    Letters, combining marks, apostrophes, hyphens and spaces of every script stay as typed. An empty result is
+    left to the caller's "required" check, so a name of only invisible characters gets the usual message.
+    """
+    composed = unicodedata.normalize("NFC", value)
+    visible = "".join(char for char in composed
+                      if char.isspace() or unicodedata.category(char) not in _INVISIBLE_CATEGORIES)
+    return _WHITESPACE_RUN.sub(" ", visible).strip()

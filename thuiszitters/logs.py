@@ -8,6 +8,7 @@ import time
 from datetime import UTC, datetime
 
 from flask import Flask, g, has_request_context, request
+from flask_login import current_user
 
 _REQUEST_ID_OK = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_.")
 
@@ -39,8 +40,6 @@ class JsonFormatter(logging.Formatter):
 
 
 def _current_user_id() -> int | None:
-    from flask_login import current_user
-
     try:
         return current_user.id if current_user.is_authenticated else None
     except Exception:  # logging must never fail the request
@@ -56,12 +55,14 @@ def configure_logging(app: Flask) -> None:
     root.propagate = False
     access = logging.getLogger("thuiszitters.access")
 
-    @app.before_request
     def _start() -> None:
         incoming = request.headers.get("X-Request-ID", "")
         valid = 0 < len(incoming) <= 64 and set(incoming) <= _REQUEST_ID_OK
         g.request_id = incoming if valid else secrets.token_hex(8)
         g.request_started = time.perf_counter()
+
+    # Before every other hook (the CSRF check of the extensions too): every answer and log line has its request id.
+    app.before_request_funcs.setdefault(None, []).insert(0, _start)
 
     @app.after_request
     def _access_log(response):

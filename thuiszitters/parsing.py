@@ -54,7 +54,7 @@ def whole_number(text: str, *, minimum: int, maximum: int, name: str = "Dit geta
     return value
 
 
-# Database ids are 32-bit (see web.IdConverter for the same bound on URLs).
+# Database ids are 32-bit (see http.inputs.IdConverter for the same bound on URLs).
 MAX_ID = 2**31 - 1
 
 

@@ -4,10 +4,9 @@ Never started by ``create_app``, the CLI or web workers: only by ``flask schedul
 that beside the web server). A second scheduler started by mistake does no harm: every job takes a database
 lock and the reminder keys are unique, so it only repeats work that then finds nothing to do.
 
-To add a job, append one ``JobSpec`` to ``JOBS`` (see the export and retention lines below). The
-target is a ``module:function`` path; a parameter named ``today`` receives ``clock.today()``, a parameter named
-``now`` receives ``clock.now_utc()``. It runs inside an app context and the wrapper commits after it returns (or
-rolls back if it raises); a returned string is logged.
+The jobs are each area's: its ``jobs.py`` lists them as ``JobSpec``s (thuiszitters/ops/schedule.py says how a job
+is called). To add a job, add a ``JobSpec`` to the ``JOBS`` of its area's ``jobs.py``; an area with its first job
+is added to ``JOBS`` below.
 """
 from __future__ import annotations
 
@@ -17,41 +16,34 @@ import inspect
 import logging
 import signal
 from collections.abc import Callable
-from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Any
 
 from apscheduler.schedulers.blocking import BlockingScheduler
-from flask import Flask
+from flask import Flask, current_app
+from flask.cli import AppGroup
 
-from thuiszitters.clock import AMSTERDAM
+from thuiszitters.accounts import jobs as accounts_jobs
+from thuiszitters.clock import now_utc, today
+from thuiszitters.exports import jobs as exports_jobs
+from thuiszitters.extensions import db
+from thuiszitters.mail import jobs as mail_jobs
+from thuiszitters.ops import jobs as ops_jobs
+from thuiszitters.ops.schedule import JobSpec
+from thuiszitters.reminders import jobs as reminders_jobs
+from thuiszitters.retention import jobs as retention_jobs
+from thuiszitters.text import AMSTERDAM
 
 log = logging.getLogger("thuiszitters.scheduler")
 
-
-@dataclass(frozen=True)
-class JobSpec:
-    id: str
-    target: str  # "module:function", called without arguments inside an app context
-    trigger: dict[str, Any]  # APScheduler trigger arguments, e.g. {"trigger": "cron", "hour": 7}
-    run_at_start: bool = False  # also once right after start (catch-up after downtime)
-    options: dict[str, Any] = field(default_factory=dict)
-
-
+# In this order: at start the jobs run a second apart, so the sweep queues mail before the first delivery.
 JOBS: list[JobSpec] = [
-    JobSpec("reminders_sweep", "thuiszitters.reminders.jobs:sweep",
-            {"trigger": "cron", "hour": 7, "minute": 0}, run_at_start=True),
-    JobSpec("outbox_delivery", "thuiszitters.reminders.jobs:deliver",
-            {"trigger": "interval", "minutes": 1}, run_at_start=True),
-    JobSpec("heartbeat", "thuiszitters.reminders.jobs:heartbeat",
-            {"trigger": "interval", "minutes": 1}, run_at_start=True),
-    # Safe to repeat (a stored, intact month is left alone), so it also runs at start to catch up a missed 1st.
-    JobSpec("inspectie_export", "thuiszitters.exports.services:run_monthly_export",
-            {"trigger": "cron", "day": 1, "hour": 6, "minute": 0}, run_at_start=True),
-    JobSpec("retention", "thuiszitters.retention:anonymise_expired_cases", {"trigger": "cron", "hour": 3, "minute": 0}),
-    # Expired sessions and old login attempts: refused anyway, deleted so the tables stay small.
-    JobSpec("security_purge", "thuiszitters.accounts.housekeeping:purge_security_records",
-            {"trigger": "interval", "hours": 1}, run_at_start=True),
+    *reminders_jobs.JOBS,
+    *mail_jobs.JOBS,
+    *ops_jobs.JOBS,
+    *exports_jobs.JOBS,
+    *retention_jobs.JOBS,
+    *accounts_jobs.JOBS,
 ]
 
 
@@ -62,8 +54,6 @@ def _resolve(target: str) -> Callable[..., Any]:
 
 def _call(function: Callable[..., Any]) -> Any:
     """Call a job function, giving it the clock's today/now if it asks for them (the clock is read at the edge)."""
-    from thuiszitters.clock import now_utc, today
-
     wanted = inspect.signature(function).parameters
     kwargs: dict[str, Any] = {}
     if "today" in wanted:
@@ -75,8 +65,6 @@ def _call(function: Callable[..., Any]) -> Any:
 
 def run_job(app: Flask, spec: JobSpec) -> None:
     """One run of one job: app context, the call, commit; errors are logged by type only (no personal data)."""
-    from thuiszitters.extensions import db
-
     with app.app_context():
         try:
             summary = _call(_resolve(spec.target))
@@ -115,3 +103,17 @@ def run(app: Flask) -> None:
     log.info("scheduler started with jobs: %s", ", ".join(spec.id for spec in JOBS))
     with contextlib.suppress(KeyboardInterrupt, SystemExit):
         scheduler.start()
+
+
+scheduler_cli = AppGroup("scheduler", help="Het planningsproces (herinneringen, mail, export, bewaartermijn).")
+
+
+@scheduler_cli.command("run")
+def scheduler_run():
+    """The long-running scheduler: reminders daily at 07:00 (and once at start), mail every minute."""
+    # Our own logs are JSON lines (thuiszitters.logs); APScheduler's chatter only when something is wrong.
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    run(current_app._get_current_object())  # type: ignore[attr-defined]
+
+
+COMMANDS = [scheduler_cli]

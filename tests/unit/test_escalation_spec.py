@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import Boolean, Date, Integer, String, Text
 from wtforms.fields.core import UnboundField
 
-from thuiszitters import retention, text
+from thuiszitters import text
 from thuiszitters.api import cases as api_cases  # noqa: F401 - registers the case and step paths
 from thuiszitters.api import steps as api_steps
 from thuiszitters.api.inputs import ParseError
@@ -28,6 +28,7 @@ from thuiszitters.cases.presenters import step_summary
 from thuiszitters.escalation import gate, spec, terms, validation
 from thuiszitters.exports import services as exports
 from thuiszitters.reports.summary import _step as pdf_step
+from thuiszitters.retention import services as retention
 
 KINDS = spec.STEP_KINDS
 FIELDS = [(kind, f) for kind in KINDS for f in spec.step_fields(kind)]

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from thuiszitters.redirects import as_browser_reads_it, local_target
+from thuiszitters.http.redirects import as_browser_reads_it, local_target
 
 
 @pytest.mark.parametrize(("sent", "followed"), [

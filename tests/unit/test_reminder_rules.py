@@ -6,6 +6,7 @@ from types import SimpleNamespace
 
 import pytest
 
+from thuiszitters.alerts.kinds import ALERT_KIND_LABELS
 from thuiszitters.reminders import rules
 from thuiszitters.reminders.rules import Due, Offsets
 
@@ -101,3 +102,9 @@ def test_messages_name_the_reference_only():
     for rule in rules.RULES:
         text = rules.message_text(rule, "TZ-2026-0042", date(2026, 6, 3), date(2026, 6, 2))
         assert "TZ-2026-0042" in text
+
+
+def test_the_rules_that_open_an_alert_are_the_kinds_of_alert():
+    """An alert kind is named after the reminder rule that opens it (alerts/kinds.py): the two lists agree."""
+    assert set(ALERT_KIND_LABELS) == rules.ALERT_RULES
+    assert rules.ALERT_RULES.issubset(rules.RULES)

@@ -8,9 +8,9 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.conftest import csrf_from
+from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert, Notification
 from thuiszitters.reminders.services import send_due_reminders
 
 
@@ -135,13 +135,10 @@ def test_the_case_page_include_shows_the_alert_state(app):
 
 
 def test_ten_weeks_without_a_decision_on_an_aanmelding_reaches_the_leerplicht_queue(app, auth, client):
-    from thuiszitters.cases.models import Step
-    from thuiszitters.clock import now_utc
-
     w = factories.world()
     # Out of school since 1 September: not yet overdue on 23 November (deadline 1 December).
     case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 1), reference="TZ-TIJDELIJK")
-    db.session.add(Step(case_id=case.id, kind="aanmelding", received_on=date(2026, 9, 7), created_at=now_utc()))
+    factories.step(case, "aanmelding", received_on=date(2026, 9, 7))
     db.session.commit()
     send_due_reminders(date(2026, 11, 16))  # receipt + 10 weeks = 16 November: the school may still decide today
     db.session.commit()

@@ -1,7 +1,9 @@
 """Every route × every role × own and other scope, from one table.
 
-RULES names, for every endpoint in the URL map, who may use it. A route without a rule fails
-`test_every_route_has_a_rule`: adding a route means deciding who may use it. For each rule the matrix then checks:
+RULES names, for every endpoint in the URL map, who may use it: everyone, every signed-in user, or the roles that
+have a capability in thuiszitters/permissions.py (tests/unit/test_permissions.py holds that table to DOMAIN.md's
+roles). A route without a rule fails `test_every_route_has_a_rule`: adding a route means deciding who may use it. For
+each rule the matrix then checks:
 - a role that is not allowed gets the login page (anonymous, web), 401 (anonymous, API) or 403;
 - an allowed role gets in; for a scoped route (one that names a case) an id from another scope answers 404;
 - every answer carries the security headers;
@@ -19,17 +21,26 @@ from flask.testing import FlaskClient
 
 from tests import factories
 from tests.conftest import Auth, IsolatedClient
-from thuiszitters.cases.models import Step
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, Role, roles_with
 
-ROLES = ("anonymous", "coordinator", "leerplicht", "inspectie", "admin")
+ROLES = ("anonymous", *(role.value for role in Role))
 AUTHENTICATED = frozenset(ROLES) - {"anonymous"}
 EVERYONE = frozenset(ROLES)
-CASE_READERS = frozenset({"coordinator", "leerplicht", "admin"})
-CASE_EDITORS = frozenset({"coordinator"})
-ADMIN = frozenset({"admin"})
-EXPORT_READERS = frozenset({"inspectie", "admin"})
+
+
+def can(capability: Capability) -> frozenset[str]:
+    """The roles that have the capability (thuiszitters/permissions.py)."""
+    return frozenset(role.value for role in roles_with(capability))
+
+
+READ_CASES = can(Capability.READ_CASES)
+EDIT_CASES = can(Capability.EDIT_CASES)
+MANAGE_USERS = can(Capability.MANAGE_USERS)
+READ_EXPORTS = can(Capability.READ_EXPORTS)
+REVIEW_ALERTS = can(Capability.REVIEW_ALERTS)
+DOWNLOAD_SUMMARY = can(Capability.DOWNLOAD_SUMMARY)
 
 
 @dataclass(frozen=True)
@@ -54,64 +65,64 @@ RULES: dict[str, Rule] = {
     "auth.mfa_setup": Rule(AUTHENTICATED),
     "auth.renew_recovery_codes": Rule(AUTHENTICATED),
     "auth.resend_enrolment_code": Rule(AUTHENTICATED),
-    # Public on purpose (web.PUBLIC_ENDPOINTS): the way in through the organisation's provider. Without a provider
-    # they send everyone to the login page; with one, test_oidc.py runs these rules against a real provider.
+    # Public on purpose (http/security.PUBLIC_ENDPOINTS): the way in through the organisation's provider. Without a
+    # provider they send everyone to the login page; with one, test_oidc.py runs these rules against a real provider.
     "oidc.login": Rule(EVERYONE, lands_on_login=True),
     "oidc.callback": Rule(EVERYONE, lands_on_login=True),
-    "oidc.identities": Rule(ADMIN),
-    "oidc.unbind": Rule(ADMIN),
-    "admin.users": Rule(ADMIN),
-    "admin.new_user": Rule(ADMIN),
-    "admin.edit_user": Rule(ADMIN),
-    "admin.revoke": Rule(ADMIN),
-    "admin.end_user_sessions": Rule(ADMIN),
-    "admin.reset_user_mfa": Rule(ADMIN),
-    "audit.processing_log": Rule(ADMIN),
-    "admin.mail_outbox": Rule(ADMIN),
-    "admin.retry_mail": Rule(ADMIN),
-    "admin.reference_data": Rule(ADMIN),
-    "cases.index": Rule(CASE_READERS),
-    "cases.new": Rule(CASE_EDITORS),
-    "cases.show": Rule(CASE_READERS, scoped=True),
-    "cases.edit": Rule(CASE_EDITORS, scoped=True),
-    "cases.transfer": Rule(CASE_EDITORS, scoped=True),
-    "cases.close": Rule(CASE_EDITORS, scoped=True),
-    "cases.reopen": Rule(CASE_EDITORS, scoped=True),
-    "cases.new_step": Rule(CASE_EDITORS, scoped=True),
-    "cases.edit_step": Rule(CASE_EDITORS, scoped=True),
-    "dashboard.coordinator": Rule(frozenset({"coordinator", "admin"})),
-    "dashboard.leerplicht": Rule(frozenset({"leerplicht", "admin"})),
-    "dashboard.inspectie": Rule(EXPORT_READERS),
-    "exports.start": Rule(EXPORT_READERS),
-    "exports.index": Rule(EXPORT_READERS),
-    "exports.download": Rule(EXPORT_READERS),
-    "api.list_exports": Rule(EXPORT_READERS),
-    "api.download_export_file": Rule(EXPORT_READERS),
-    "reports.case_summary": Rule(frozenset({"coordinator", "admin"}), scoped=True),
-    "reports.case_summary_page": Rule(frozenset({"coordinator", "admin"}), scoped=True),
+    "oidc.identities": Rule(MANAGE_USERS),
+    "oidc.unbind": Rule(MANAGE_USERS),
+    "admin.users": Rule(MANAGE_USERS),
+    "admin.new_user": Rule(MANAGE_USERS),
+    "admin.edit_user": Rule(MANAGE_USERS),
+    "admin.revoke": Rule(MANAGE_USERS),
+    "admin.end_user_sessions": Rule(MANAGE_USERS),
+    "admin.reset_user_mfa": Rule(MANAGE_USERS),
+    "reports.processing_log": Rule(can(Capability.READ_PROCESSING_LOG)),
+    "mail.outbox": Rule(can(Capability.MANAGE_MAIL)),
+    "mail.retry": Rule(can(Capability.MANAGE_MAIL)),
+    "reference.index": Rule(can(Capability.MANAGE_REFERENCE_DATA)),
+    "cases.index": Rule(READ_CASES),
+    "cases.new": Rule(EDIT_CASES),
+    "cases.show": Rule(READ_CASES, scoped=True),
+    "cases.edit": Rule(EDIT_CASES, scoped=True),
+    "cases.transfer": Rule(EDIT_CASES, scoped=True),
+    "cases.close": Rule(EDIT_CASES, scoped=True),
+    "cases.reopen": Rule(EDIT_CASES, scoped=True),
+    "cases.new_step": Rule(EDIT_CASES, scoped=True),
+    "cases.edit_step": Rule(EDIT_CASES, scoped=True),
+    "dashboard.coordinator": Rule(can(Capability.COORDINATOR_DASHBOARD)),
+    "dashboard.leerplicht": Rule(can(Capability.LEERPLICHT_DASHBOARD)),
+    "dashboard.inspectie": Rule(can(Capability.INSPECTIE_DASHBOARD)),
+    "exports.start": Rule(READ_EXPORTS),
+    "exports.index": Rule(READ_EXPORTS),
+    "exports.download": Rule(READ_EXPORTS),
+    "api.list_exports": Rule(READ_EXPORTS),
+    "api.download_export_file": Rule(READ_EXPORTS),
+    "reports.case_summary": Rule(DOWNLOAD_SUMMARY, scoped=True),
+    "reports.case_summary_page": Rule(DOWNLOAD_SUMMARY, scoped=True),
     "api.openapi": Rule(EVERYONE),
     "api.list_swvs": Rule(AUTHENTICATED),
     "api.list_gemeenten": Rule(AUTHENTICATED),
     "api.list_schools": Rule(AUTHENTICATED),
-    "api.list_cases": Rule(CASE_READERS),
-    "api.create_case": Rule(CASE_EDITORS),
-    "api.get_case": Rule(CASE_READERS, scoped=True),
-    "api.case_events": Rule(CASE_READERS, scoped=True),
-    "api.get_case_summary": Rule(frozenset({"coordinator", "admin"}), scoped=True),
-    "api.update_case": Rule(CASE_EDITORS, scoped=True),
-    "api.add_step": Rule(CASE_EDITORS, scoped=True),
-    "api.update_step": Rule(CASE_EDITORS, scoped=True),
-    "api.close_case": Rule(CASE_EDITORS, scoped=True),
-    "api.reopen_case": Rule(CASE_EDITORS, scoped=True),
-    "api.transfer_case": Rule(CASE_EDITORS, scoped=True),
-    "alerts.queue": Rule(frozenset({"leerplicht"})),
-    "alerts.history": Rule(frozenset({"leerplicht"})),
-    "alerts.acknowledge": Rule(frozenset({"leerplicht"}), scoped=True),
+    "api.list_cases": Rule(READ_CASES),
+    "api.create_case": Rule(EDIT_CASES),
+    "api.get_case": Rule(READ_CASES, scoped=True),
+    "api.case_events": Rule(READ_CASES, scoped=True),
+    "api.get_case_summary": Rule(DOWNLOAD_SUMMARY, scoped=True),
+    "api.update_case": Rule(EDIT_CASES, scoped=True),
+    "api.add_step": Rule(EDIT_CASES, scoped=True),
+    "api.update_step": Rule(EDIT_CASES, scoped=True),
+    "api.close_case": Rule(EDIT_CASES, scoped=True),
+    "api.reopen_case": Rule(EDIT_CASES, scoped=True),
+    "api.transfer_case": Rule(EDIT_CASES, scoped=True),
+    "alerts.queue": Rule(REVIEW_ALERTS),
+    "alerts.history": Rule(REVIEW_ALERTS),
+    "alerts.acknowledge": Rule(REVIEW_ALERTS, scoped=True),
     "alerts.notifications": Rule(AUTHENTICATED),
     "alerts.mark_read": Rule(AUTHENTICATED),
     "alerts.mark_all_read": Rule(AUTHENTICATED),
-    "api.list_alerts": Rule(CASE_READERS),
-    "api.acknowledge_alert_endpoint": Rule(frozenset({"leerplicht"}), scoped=True),
+    "api.list_alerts": Rule(READ_CASES),
+    "api.acknowledge_alert_endpoint": Rule(REVIEW_ALERTS, scoped=True),
 }
 
 EMAILS = {"coordinator": "coord1@example.nl", "leerplicht": "lp1@example.nl", "inspectie": "insp@example.nl",
@@ -145,15 +156,10 @@ class Scene:
         self.own_case = factories.case(self.w.swv1, self.w.gem1, out_of_school_since=date(2026, 9, 1))
         self.other_case = factories.case(self.w.swv2, self.w.gem2, out_of_school_since=date(2026, 9, 1))
         for case in (self.own_case, self.other_case):
-            case.steps.append(Step(kind="swv_inzet", created_at=now_utc(), started_on=date(2026, 9, 15)))
+            factories.step(case, "swv_inzet", started_on=date(2026, 9, 15))
         # An open overdue alert on each case, for the review-queue routes.
-        from thuiszitters.reminders.models import Alert
-
-        self.alerts = {}
-        for scope, case in (("own", self.own_case), ("other", self.other_case)):
-            self.alerts[scope] = Alert(case_id=case.id, kind="overdue", due_on=date(2026, 10, 2),
-                                       created_at=now_utc(), status="open")
-            db.session.add(self.alerts[scope])
+        self.alerts = {scope: factories.alert(case, due_on=date(2026, 10, 2))
+                       for scope, case in (("own", self.own_case), ("other", self.other_case))}
         self.tokens = {role: factories.token(getattr(self.w, role)) for role in EMAILS}
         self.subject_token = db.session.get(type(self.w.coordinator), self.w.coordinator.id).tokens[0].id
         db.session.commit()

@@ -2,9 +2,9 @@
 from datetime import date
 
 from tests import factories
+from thuiszitters.alerts.models import Alert
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert
 
 
 def test_open_and_acknowledged_alerts_show_on_the_list_and_the_case_page(app, auth, client):

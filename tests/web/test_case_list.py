@@ -2,12 +2,10 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import date, timedelta
 
-from sqlalchemy import event
-
 from tests import factories
+from tests.helpers import counted_queries
 from thuiszitters.cases.services import CaseInput, add_step, create_case
 from thuiszitters.extensions import db
 
@@ -97,21 +95,6 @@ def test_pagination_keeps_the_filters(app, auth, client):
     assert 'aria-current="page"' in second
 
 
-@contextmanager
-def _count_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, parameters, context, executemany):
-        statements.append(statement)
-
-    engine = db.engine
-    event.listen(engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(engine, "before_cursor_execute", count)
-
-
 def test_the_list_costs_the_same_number_of_queries_for_5_or_40_cases(app, auth, client):
     w = _world()
     db.session.commit()
@@ -126,11 +109,11 @@ def test_the_list_costs_the_same_number_of_queries_for_5_or_40_cases(app, auth, 
 
     add(5, 0)
     client.get("/casussen")  # warm up (first request of a session)
-    with _count_queries() as few:
+    with counted_queries() as few:
         html = client.get("/casussen").get_data(as_text=True)
     assert len(_references(html)) == 5
     add(35, 5)
-    with _count_queries() as many:
+    with counted_queries() as many:
         html = client.get("/casussen").get_data(as_text=True)
     assert len(_references(html)) == 25
     assert len(few) == len(many), "\n".join(s[:80] for s in few) + "\n----\n" + "\n".join(s[:80] for s in many)
@@ -162,9 +145,9 @@ def test_the_case_page_costs_the_same_number_of_queries_whatever_its_history(app
     small_id, big_id = small.id, big.id
     auth.login("coord1@example.nl")
     client.get(f"/casussen/{small_id}")
-    with _count_queries() as few:
+    with counted_queries() as few:
         assert client.get(f"/casussen/{small_id}").status_code == 200
-    with _count_queries() as many:
+    with counted_queries() as many:
         html = client.get(f"/casussen/{big_id}").get_data(as_text=True)
     assert "Het Kompas (12AB01)" in html and "De Regenboog (07NU00)" in html
     assert len(few) == len(many), "\n".join(s[:80] for s in few) + "\n----\n" + "\n".join(s[:80] for s in many)

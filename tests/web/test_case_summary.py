@@ -2,23 +2,22 @@
 from __future__ import annotations
 
 import io
-import re
 from datetime import date
 
 import pypdf
 import pypdfium2 as pdfium
-from sqlalchemy import event, select
+from sqlalchemy import select
 
 from tests import factories
-from tests.helpers import assert_qpdf_clean
+from tests.helpers import assert_qpdf_clean, counted_queries, data_queries
 from thuiszitters.accounts.models import User
+from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
 from thuiszitters.cases import services
 from thuiszitters.cases.models import Case
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert
 from thuiszitters.reports.summary import summary_for_case
 from thuiszitters.text import AMSTERDAM
 
@@ -256,17 +255,9 @@ def test_a_case_with_300_events_renders_on_several_pages_and_page_one_renders_to
 
 
 def _count_queries(callable_):
-    statements: list[str] = []
-
-    def before(conn, cursor, statement, *args):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", before)
-    try:
+    with counted_queries() as statements:
         callable_()
-    finally:
-        event.remove(db.engine, "before_cursor_execute", before)
-    return len([s for s in statements if not re.match(r"\s*(SAVEPOINT|RELEASE|ROLLBACK)", s)])
+    return len(data_queries(statements))
 
 
 def test_the_summary_loads_in_a_constant_number_of_queries(app, clock):

@@ -17,12 +17,11 @@ from werkzeug.routing import IntegerConverter
 from tests import factories
 from tests.conftest import Auth, csrf_from
 from thuiszitters import create_app
-from thuiszitters.api import API_VERSION
-from thuiszitters.api.openapi import document
-from thuiszitters.cases.models import Case, Step
+from thuiszitters.api.openapi import API_VERSION, document
+from thuiszitters.cases.models import Case
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert, OutboxMessage
+from thuiszitters.mail.models import OutboxMessage
 
 PROBLEM = "application/problem+json"
 HUGE = "99999999999999999999"
@@ -44,11 +43,8 @@ def world(app):
         "geschillencommissie": {"subject": "toelating", "filed_on": date(2026, 10, 5)},
         "interventieteam": {"reported_on": date(2026, 10, 20)},
     }.items():
-        step = Step(kind=kind, created_at=now_utc(), **values)
-        w.case.steps.append(step)
-        w.steps[kind] = step
-    w.alert = Alert(case=w.case, kind="overdue", due_on=date(2026, 12, 2), created_at=now_utc())
-    db.session.add(w.alert)
+        w.steps[kind] = factories.step(w.case, kind, **values)
+    w.alert = factories.alert(w.case, due_on=date(2026, 12, 2))
     w.tokens = {name: factories.token(getattr(w, name)) for name in ("coordinator", "leerplicht")}
     db.session.commit()
     return w

@@ -2,32 +2,16 @@
 from __future__ import annotations
 
 import re
-from contextlib import contextmanager
 from datetime import UTC, date, datetime, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from tests import factories
-from thuiszitters.cases.models import Step
+from tests.helpers import counted_queries
+from thuiszitters.alerts.models import Alert
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert
 
 TODAY = date(2026, 11, 2)
-
-
-@contextmanager
-def counted_queries():
-    statements: list[str] = []
-
-    def count(conn, cursor, statement, params, context, executemany):
-        statements.append(statement)
-
-    event.listen(db.engine, "before_cursor_execute", count)
-    try:
-        yield statements
-    finally:
-        event.remove(db.engine, "before_cursor_execute", count)
 
 
 def _add_cases(w, count: int, *, start: int = 0) -> None:
@@ -37,8 +21,8 @@ def _add_cases(w, count: int, *, start: int = 0) -> None:
         since = TODAY - timedelta(days=7 + (index * 37) % 400)
         item = factories.case(w.swv1 if own else w.swv2, w.gem1 if own else w.gem2, out_of_school_since=since,
                               first_name="Zebedeus", last_name=f"Quackenbush{index}")
-        item.steps.append(Step(kind="aanmelding", received_on=since + timedelta(days=3),
-                               created_at=datetime(2026, 1, 1, tzinfo=UTC)))
+        factories.step(item, "aanmelding", received_on=since + timedelta(days=3),
+                       created_at=datetime(2026, 1, 1, tzinfo=UTC))
         item.stage = "aanmelding"
         if index % 4 == 0 and since + timedelta(days=60) <= TODAY:
             item.status, item.outcome = "closed", "terug_naar_school"

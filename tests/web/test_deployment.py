@@ -21,7 +21,8 @@ from sqlalchemy import func, select
 from tests import factories
 from tests.smtp_server import SmtpServer, free_port
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import OutboxMessage, Reminder
+from thuiszitters.mail.models import OutboxMessage
+from thuiszitters.reminders.models import Reminder
 
 ROOT = Path(__file__).resolve().parents[2]
 

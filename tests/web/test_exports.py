@@ -18,7 +18,6 @@ from sqlalchemy import func, select
 from tests import factories
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case, Pupil, Step
-from thuiszitters.clock import now_utc
 from thuiszitters.exports import builder
 from thuiszitters.exports.models import ExportFile, ExportRun
 from thuiszitters.exports.services import build_month_export, previous_month, run_monthly_export
@@ -29,12 +28,6 @@ MONTH = "2026-10"
 XLSX = f"thuiszitters-{MONTH}.xlsx"
 BUILT_AT = datetime(2026, 11, 1, 5, 0, tzinfo=UTC)  # 06:00 in Amsterdam on the 1st
 NOTE = "Vader belt elke week, moeder wil geen contact met de school."
-
-
-def _step(case: Case, kind: str, **dates) -> Step:
-    step = Step(case=case, kind=kind, created_at=now_utc(), **dates)
-    db.session.add(step)
-    return step
 
 
 def _close(case: Case, *, closed_on: date, offer_started_on: date, outcome: str = "terug_naar_school") -> None:
@@ -52,14 +45,15 @@ def _seed_cases(w) -> list[Case]:
     chain_case = factories.case(w.swv1, w.gem2, out_of_school_since=date(2026, 5, 4), first_name="Ywein",
                                 last_name="Zuidersloot", bsn="123456782", date_of_birth=date(2011, 2, 28),
                                 absence_kind="relatief_verzuim")
-    _step(chain_case, "aanmelding", received_on=date(2026, 5, 11), decision="afgewezen", decided_on=date(2026, 6, 1))
-    _step(chain_case, "swv_inzet", started_on=date(2026, 6, 3), action="tlv", ended_on=date(2026, 7, 1),
-          description="TLV aangevraagd bij de commissie van Xanthe's broer")
-    _step(chain_case, "consulent", consulent_type="onderwijsconsulent", parental_consent=True,
-          requested_on=date(2026, 9, 14))
+    factories.step(chain_case, "aanmelding", received_on=date(2026, 5, 11), decision="afgewezen",
+                   decided_on=date(2026, 6, 1))
+    factories.step(chain_case, "swv_inzet", started_on=date(2026, 6, 3), action="tlv", ended_on=date(2026, 7, 1),
+                   description="TLV aangevraagd bij de commissie van Xanthe's broer")
+    factories.step(chain_case, "consulent", consulent_type="onderwijsconsulent", parental_consent=True,
+                   requested_on=date(2026, 9, 14))
     closed_case = factories.case(w.swv2, w.gem1, out_of_school_since=date(2026, 8, 24), first_name="Wubbo",
                                  last_name="Vlietstra", date_of_birth=date(2010, 12, 3))
-    _step(closed_case, "aanmelding", received_on=date(2026, 8, 31))
+    factories.step(closed_case, "aanmelding", received_on=date(2026, 8, 31))
     _close(closed_case, closed_on=date(2026, 10, 15), offer_started_on=date(2026, 10, 12))
     old_case = factories.case(w.swv2, w.gem2, out_of_school_since=date(2025, 11, 3), first_name="Ulrike",
                               last_name="Terpstra", date_of_birth=date(2009, 4, 5))

@@ -104,8 +104,8 @@ def _assert_escaped(html: str) -> None:
 def test_metacharacters_in_every_case_text_field_are_stored_as_typed_and_shown_escaped(app, auth, client):
     from datetime import date
 
+    from thuiszitters.alerts.models import Alert
     from thuiszitters.cases.models import Case, Pupil, Step
-    from thuiszitters.reminders.models import Alert
     from thuiszitters.reminders.services import send_due_reminders
 
     factories.world()

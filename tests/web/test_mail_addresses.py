@@ -13,9 +13,9 @@ from thuiszitters.accounts.models import User
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
 from thuiszitters.identifiers import InvalidIdentifier, normalize_email
+from thuiszitters.mail.delivery import deliver_outbox
+from thuiszitters.mail.models import OutboxMessage
 from thuiszitters.reference.models import Swv
-from thuiszitters.reminders.mailer import deliver_outbox
-from thuiszitters.reminders.models import OutboxMessage
 from thuiszitters.reminders.services import send_due_reminders
 
 INJECTED = "lp2@example.nl\r\nBcc: iedereen@example.nl"

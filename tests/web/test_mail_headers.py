@@ -10,8 +10,8 @@ from tests import factories
 from tests.smtp_server import SmtpServer
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.mailer import deliver_outbox, message_id_domain
-from thuiszitters.reminders.models import OutboxMessage
+from thuiszitters.mail.delivery import deliver_outbox, message_id_domain
+from thuiszitters.mail.models import OutboxMessage
 from thuiszitters.reminders.services import send_due_reminders
 
 

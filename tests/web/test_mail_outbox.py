@@ -12,8 +12,8 @@ from tests.smtp_server import SmtpServer
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.mailer import deliver_outbox
-from thuiszitters.reminders.models import OutboxMessage
+from thuiszitters.mail.delivery import deliver_outbox
+from thuiszitters.mail.models import OutboxMessage
 from thuiszitters.reminders.services import send_due_reminders
 
 

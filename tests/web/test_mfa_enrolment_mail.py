@@ -13,7 +13,7 @@ from tests.smtp_server import SmtpServer
 from thuiszitters.accounts import enrolment
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.mailer import deliver_outbox
+from thuiszitters.mail.delivery import deliver_outbox
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from tests.web.test_case_pages import _world as _case_world
 from thuiszitters.accounts.models import User
 from thuiszitters.cases.models import Pupil
 from thuiszitters.extensions import db
-from thuiszitters.names import clean_person_name
+from thuiszitters.identifiers import clean_person_name
 
 RLO, PDF, LRI, PDI, ZWSP, ZWJ, BOM, SHY = "\u202e", "\u202c", "\u2066", "\u2069", "\u200b", "\u200d", "\ufeff", "\u00ad"
 

@@ -16,7 +16,7 @@ from thuiszitters.accounts.models import OidcIdentity, User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.clock import real_now_utc
 from thuiszitters.extensions import db
-from thuiszitters.formatting import format_date
+from thuiszitters.http.templating import format_date
 
 
 @pytest.fixture

@@ -12,10 +12,10 @@ from tests import factories
 from tests.conftest import Auth, IsolatedClient, csrf_from
 from thuiszitters import create_app
 from thuiszitters.accounts import mfa
+from thuiszitters.alerts.models import Alert
 from thuiszitters.clock import now_utc, real_now_utc
 from thuiszitters.extensions import db
-from thuiszitters.redirects import as_browser_reads_it
-from thuiszitters.reminders.models import Alert
+from thuiszitters.http.redirects import as_browser_reads_it
 
 # As they appear in the query string: percent-encoded the way an attacker would put them in a link.
 HOSTILE_NEXT = [

@@ -26,7 +26,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from tests import factories
-from thuiszitters.api import API_VERSION
+from thuiszitters.api.openapi import API_VERSION
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases import services
 from thuiszitters.cases.models import Case, Step

@@ -18,7 +18,9 @@ from tests.smtp_server import SmtpServer
 from thuiszitters import create_app
 from thuiszitters.exports.models import ExportRun
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import OutboxMessage, Reminder, SchedulerState
+from thuiszitters.mail.models import OutboxMessage
+from thuiszitters.ops.models import SchedulerState
+from thuiszitters.reminders.models import Reminder
 
 ROOT = Path(__file__).resolve().parents[2]
 

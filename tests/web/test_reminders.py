@@ -9,12 +9,14 @@ from sqlalchemy import func, select
 
 from tests import factories
 from tests.smtp_server import SmtpServer
-from thuiszitters.cases.models import Step
+from thuiszitters.alerts.models import Alert, Notification
+from thuiszitters.alerts.services import acknowledge_alert
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.mailer import deliver_outbox
-from thuiszitters.reminders.models import Alert, Notification, OutboxMessage, Reminder
-from thuiszitters.reminders.services import acknowledge_alert, send_due_reminders
+from thuiszitters.mail.delivery import deliver_outbox
+from thuiszitters.mail.models import OutboxMessage
+from thuiszitters.reminders.models import Reminder
+from thuiszitters.reminders.services import send_due_reminders
 
 
 @pytest.fixture
@@ -35,21 +37,14 @@ def live_day(clock, day: date) -> None:
     deliver_outbox(now_utc())
 
 
-def _step(case, **values) -> Step:
-    step = Step(case_id=case.id, created_at=now_utc(), **values)
-    db.session.add(step)
-    db.session.flush()
-    return step
-
-
 def test_a_case_lived_day_by_day_for_five_months_gets_each_reminder_once_on_its_date(app, clock, smtp):
     w = factories.world()
     since = date(2026, 3, 2)
     case = factories.case(w.swv1, w.gem1, out_of_school_since=since, first_name="Fenna", last_name="Bakker",
                           bsn="111222333", reference="TZ-2026-0001")
     case.coordinator_id = w.coordinator.id
-    _step(case, kind="aanmelding", received_on=date(2026, 3, 9))  # no decision: the zorgplicht term runs
-    _step(case, kind="geschillencommissie", subject="toelating", filed_on=date(2026, 1, 10),
+    factories.step(case, "aanmelding", received_on=date(2026, 3, 9))  # no decision: the zorgplicht term runs
+    factories.step(case, "geschillencommissie", subject="toelating", filed_on=date(2026, 1, 10),
           verdict="gegrond", verdict_on=date(2026, 3, 22))  # the board's reaction is due 26 April
     db.session.commit()
 

@@ -4,13 +4,11 @@ from datetime import date
 from sqlalchemy import select
 
 from tests import factories
+from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_RETENTION
-from thuiszitters.cases.models import Step
-from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert
-from thuiszitters.retention import anonymise_expired_cases
+from thuiszitters.retention.services import anonymise_expired_cases
 
 
 def _closed_case(w, closed_on: date, **kwargs):
@@ -18,11 +16,8 @@ def _closed_case(w, closed_on: date, **kwargs):
                           date_of_birth=date(2011, 6, 15), **kwargs)
     case.status, case.closed_on = "closed", closed_on
     case.note, case.outcome, case.outcome_note = "Moeder belt vaak", "maatwerk", "Noah gaat 3 dagen naar school"
-    case.steps.append(Step(kind="swv_inzet", created_at=now_utc(), started_on=date(2020, 10, 1),
-                           description="Gesprek met Noah en zijn vader"))
-    db.session.add(Alert(case_id=case.id, kind="overdue", due_on=date(2020, 12, 2), created_at=now_utc(),
-                         note="Vader onbereikbaar"))
-    db.session.flush()
+    factories.step(case, "swv_inzet", started_on=date(2020, 10, 1), description="Gesprek met Noah en zijn vader")
+    factories.alert(case, due_on=date(2020, 12, 2), note="Vader onbereikbaar")
     return case
 
 

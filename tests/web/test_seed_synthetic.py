@@ -4,11 +4,11 @@ from datetime import date
 
 from sqlalchemy import delete, func, select
 
+from thuiszitters.alerts.models import Alert
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.escalation import gate, spec, terms, validation
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
-from thuiszitters.reminders.models import Alert
 from thuiszitters.seed.synthetic import load_synthetic
 
 TODAY = date(2026, 11, 2)

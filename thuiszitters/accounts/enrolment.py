@@ -21,6 +21,7 @@ from flask import current_app
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.extensions import db
+from thuiszitters.mail.models import OutboxMessage
 
 CODE_SECONDS = 30 * 60
 RESEND_SECONDS = 60
@@ -56,8 +57,6 @@ def issue_code(user: User, *, real_now: datetime, outbox_now: datetime) -> dict[
 
     ``real_now`` times the code (the user's real minutes); ``outbox_now`` is the app clock the outbox runs on.
     """
-    from thuiszitters.reminders.models import OutboxMessage
-
     code = f"{secrets.randbelow(1_000_000):06d}"
     minutes = CODE_SECONDS // 60
     body = "\n".join([

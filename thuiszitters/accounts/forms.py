@@ -2,12 +2,11 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 
-from thuiszitters.accounts.models import ROLE_LABELS
 from thuiszitters.identifiers import InvalidIdentifier, normalize_email
+from thuiszitters.permissions import ROLE_LABELS
 
 
 def valid_email(_form: FlaskForm, field: EmailField) -> None:
@@ -29,7 +28,7 @@ class UserForm(FlaskForm):
         validators=[DataRequired("Vul een e-mailadres in."), valid_email, Length(max=254)],
     )
     name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
-    role = SelectField("Rol", choices=list(ROLE_LABELS.items()))
+    role = SelectField("Rol", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
     swvs = SelectMultipleField("Samenwerkingsverbanden", choices=[], validate_choice=True)
     gemeenten = SelectMultipleField("Gemeenten", choices=[], validate_choice=True)
     active = BooleanField("Actief", default=True)
@@ -38,10 +37,6 @@ class UserForm(FlaskForm):
         description="Minstens 12 tekens. Leeg laten om het wachtwoord niet te wijzigen.",
         validators=[Optional(), Length(max=128)],
     )
-
-
-class ConfirmForm(FlaskForm):
-    """A form with only the CSRF token, for POST buttons (logout, revoke)."""
 
 
 class CodeForm(FlaskForm):
@@ -62,14 +57,3 @@ class EnrolmentForm(CodeForm):
         validators=[DataRequired("Vul de code uit de e-mail in."), Length(max=32)],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )
-
-
-class ReferenceImportForm(FlaskForm):
-    """Upload of one CSV file of reference data (docs/reference-data.md)."""
-
-    kind = SelectField("Soort gegevens", choices=[("swv", "Samenwerkingsverbanden"), ("gemeente", "Gemeenten"),
-                                                  ("school", "Scholen")],
-                       description="Importeer eerst samenwerkingsverbanden en gemeenten, dan scholen.")
-    file = FileField("CSV-bestand", validators=[FileRequired("Kies een CSV-bestand.")],
-                     description="UTF-8, met een kopregel; kolommen gescheiden door ; of ,.",
-                     render_kw={"accept": ".csv,text/csv"})

@@ -8,15 +8,8 @@ from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, 
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from thuiszitters.extensions import UTCDateTime, db
+from thuiszitters.permissions import ROLE_LABELS
 from thuiszitters.reference.models import Gemeente, Swv
-
-ROLES = ("coordinator", "leerplicht", "inspectie", "admin")
-ROLE_LABELS = {
-    "coordinator": "Coördinator samenwerkingsverband",
-    "leerplicht": "Leerplichtambtenaar",
-    "inspectie": "Inspectie van het Onderwijs",
-    "admin": "Functioneel beheerder",
-}
 
 user_swv = Table(
     "user_swv",
@@ -39,7 +32,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     email: Mapped[str] = mapped_column(String(254), unique=True)
     name: Mapped[str] = mapped_column(String(200))
-    role: Mapped[str] = mapped_column(String(20))
+    role: Mapped[str] = mapped_column(String(20))  # a permissions.Role
     password_hash: Mapped[str | None] = mapped_column(String(255))
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

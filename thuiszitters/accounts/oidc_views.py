@@ -14,18 +14,17 @@ from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
 
 from thuiszitters.accounts import oidc, oidc_rules, oidc_services
-from thuiszitters.accounts.forms import ConfirmForm
 from thuiszitters.accounts.models import User
-from thuiszitters.accounts.scope import require_role
 from thuiszitters.accounts.views import _safe_next, begin_second_factor, complete_login
 from thuiszitters.clock import now_utc, real_now_utc
 from thuiszitters.extensions import db
+from thuiszitters.http.forms import ConfirmForm
+from thuiszitters.permissions import Capability, require
 
 log = logging.getLogger(__name__)
 
 bp = Blueprint("oidc", __name__)
 
-ADMIN = frozenset({"admin"})
 # Where to go after the sign-in, kept in the session while the browser is at the provider.
 NEXT = "oidc_next"
 
@@ -90,7 +89,7 @@ def callback():
 @bp.get("/beheer/organisatie-accounts")
 def identities():
     """Admin: who is bound to an identity at the provider, since when, and when they last signed in there."""
-    require_role(current_user, ADMIN)
+    require(current_user, Capability.MANAGE_USERS)
     return render_template("admin/oidc_identities.html", rows=oidc_services.identity_overview(),
                            settings=oidc.settings(), form=ConfirmForm())
 
@@ -98,7 +97,7 @@ def identities():
 @bp.post("/beheer/organisatie-accounts/<int:user_id>/ontkoppelen")
 def unbind(user_id: int):
     """Admin: unbind a user's identity at the provider (the next sign-in there matches on e-mail again)."""
-    require_role(current_user, ADMIN)
+    require(current_user, Capability.MANAGE_USERS)
     user = db.session.get(User, user_id) or abort(404)
     if ConfirmForm().validate_on_submit():
         if oidc_services.unbind(user, actor_id=current_user.id):

@@ -12,14 +12,15 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
 
-from thuiszitters.accounts.models import ROLES, ApiToken, User
+from thuiszitters.accounts.common_passwords import is_common
+from thuiszitters.accounts.models import ApiToken, User
 from thuiszitters.accounts.sessions import end_sessions
-from thuiszitters.audit.services import ACTIVITY_ADMIN, record
+from thuiszitters.audit.services import ACTIVITY_ADMIN, diff, record
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
 from thuiszitters.extensions import db
-from thuiszitters.identifiers import InvalidIdentifier, normalize_email
-from thuiszitters.names import clean_person_name
+from thuiszitters.identifiers import InvalidIdentifier, clean_person_name, normalize_email
+from thuiszitters.permissions import is_role, scope_problems
 from thuiszitters.reference.models import Gemeente, Swv
 from thuiszitters.text import utc_timestamp
 
@@ -62,8 +63,6 @@ def password_problem(password: str) -> str | None:
         return f"Een wachtwoord heeft minstens {MIN_PASSWORD_LENGTH} tekens."
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Een wachtwoord heeft hoogstens {MAX_PASSWORD_LENGTH} tekens."
-    from thuiszitters.accounts.common_passwords import is_common
-
     if is_common(password):
         return "Dit wachtwoord komt voor in lijsten van veelgebruikte wachtwoorden. Kies een ander."
     return None
@@ -111,7 +110,7 @@ def _resolve_scope(swv_codes: Iterable[str], gemeente_codes: Iterable[str]) -> t
 def _check_user_input(data: UserInput, existing: User | None) -> str:
     """Every problem with the input at once (ValidationFailed); returns the normalised e-mail address."""
     problems = []
-    if data.role not in ROLES:
+    if not is_role(data.role):
         problems.append(InvalidParam("role", "unknown_role", f"Onbekende rol: {data.role}"))
     email = ""
     try:
@@ -123,19 +122,7 @@ def _check_user_input(data: UserInput, existing: User | None) -> str:
         problems.append(InvalidParam("email", "duplicate_email", "Er is al een gebruiker met dit e-mailadres."))
     if not clean_person_name(data.name):
         problems.append(InvalidParam("name", "required", "Vul een naam in."))
-    if data.role == "coordinator" and not data.swv_codes:
-        problems.append(
-            InvalidParam("swvCodes", "scope_required", "Een coördinator hoort bij minstens één samenwerkingsverband.")
-        )
-    if data.role == "leerplicht" and not data.gemeente_codes:
-        problems.append(
-            InvalidParam("gemeenteCodes", "scope_required", "Een leerplichtambtenaar hoort bij minstens één gemeente.")
-        )
-    if data.role == "inspectie" and (data.swv_codes or data.gemeente_codes):
-        problems.append(
-            InvalidParam("role", "no_scope_for_inspectie",
-                         "De inspectie ziet geen persoonsgegevens en krijgt geen scope.")
-        )
+    problems += scope_problems(data.role, data.swv_codes, data.gemeente_codes)
     if problems:
         raise ValidationFailed(problems)
     return email
@@ -198,8 +185,6 @@ def update_user(user: User, data: UserInput, *, actor_id: int | None) -> User:
         "email": user.email, "name": user.name, "role": user.role, "active": user.active,
         "swvs": list(data.swv_codes), "gemeenten": list(data.gemeente_codes),
     }
-    from thuiszitters.audit.services import diff
-
     record("user.update", actor_id=actor_id, activity=ACTIVITY_ADMIN, object_type="user", object_id=user.id,
            changes=diff(before, after))
     db.session.flush()

@@ -3,6 +3,7 @@
 Why not Flask's signed-cookie session: a cookie cannot be revoked. Here logout deletes the row, an admin can end
 every session of a user, and the idle (SESSION_IDLE_MINUTES) and absolute (PERMANENT_SESSION_LIFETIME) timeouts
 are enforced on the server. Login calls `regenerate()` so a session id known before login is worthless after it.
+`load_user` is Flask-Login's way from the session back to the user.
 
 Rows are read and written through their own connection, not the request's ORM session: the view's transaction
 (committed or not) stays the view's business.
@@ -12,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import logging
 import secrets
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from flask import Flask, Request, Response
@@ -21,9 +22,9 @@ from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
 from werkzeug.datastructures import CallbackDict
 
-from thuiszitters.accounts.models import UserSession
+from thuiszitters.accounts.models import User, UserSession
 from thuiszitters.clock import real_now_utc
-from thuiszitters.extensions import db
+from thuiszitters.extensions import db, login_manager
 from thuiszitters.parsing import record_id
 
 log = logging.getLogger(__name__)
@@ -162,8 +163,6 @@ class DatabaseSessionInterface(SessionInterface):
 
 
 def _aware(moment: datetime) -> datetime:
-    from datetime import UTC
-
     return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
@@ -181,3 +180,14 @@ def purge_expired_sessions(app: Flask, now: datetime) -> int:
         delete(UserSession).where((UserSession.last_seen_at < cutoff_idle) | (UserSession.created_at < cutoff_absolute))
     )
     return int(result.rowcount or 0)
+
+
+@login_manager.user_loader
+def load_user(session_id: str) -> User | None:
+    """The user of a session's "id:epoch" (User.get_id); None ends the session's login."""
+    user_id, _, epoch = session_id.partition(":")
+    user = db.session.get(User, key) if (key := record_id(user_id)) is not None else None
+    # A bumped epoch (deactivation, password or scope change) ends every existing session.
+    if user is None or not user.active or str(user.session_epoch) != epoch:
+        return None
+    return user

@@ -18,8 +18,8 @@ from flask import current_app
 from sqlalchemy import delete, func, select
 
 from thuiszitters.accounts.models import LoginAttempt
-from thuiszitters.dblocks import LOGIN_THROTTLE, hold_write_lock
 from thuiszitters.extensions import db
+from thuiszitters.ops.locks import LOGIN_THROTTLE, hold_write_lock
 
 WINDOW = timedelta(minutes=15)
 MAX_ACCOUNT_FAILURES = 5

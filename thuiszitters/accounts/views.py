@@ -8,12 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, session, url_for
+from flask.blueprints import BlueprintSetupState
 from flask_login import current_user, login_required, login_user, logout_user
 
 from thuiszitters.accounts import enrolment, mfa, oidc
-from thuiszitters.accounts.forms import CodeForm, ConfirmForm, EnrolmentForm, LoginForm
+from thuiszitters.accounts.forms import CodeForm, EnrolmentForm, LoginForm
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import find_user_by_email, verify_password
+from thuiszitters.accounts.sessions import DatabaseSessionInterface
 from thuiszitters.accounts.throttle import (
     THROTTLED_MESSAGE,
     claim_attempt,
@@ -25,10 +27,12 @@ from thuiszitters.accounts.throttle import (
 )
 from thuiszitters.audit.services import ACTIVITY_ADMIN, record
 from thuiszitters.clock import now_utc, real_now_utc
-from thuiszitters.errors import ValidationFailed
 from thuiszitters.extensions import db
+from thuiszitters.http.errors import refusals_shown_on
+from thuiszitters.http.forms import ConfirmForm
+from thuiszitters.http.redirects import local_target
+from thuiszitters.http.security import add_signed_in_check
 from thuiszitters.parsing import record_id
-from thuiszitters.redirects import local_target
 
 bp = Blueprint("auth", __name__)
 
@@ -42,8 +46,16 @@ SIGN_IN = "sign_in"
 PENDING_SECONDS = 5 * 60
 UNKNOWN_COMBINATION = "Onbekende combinatie van e-mailadres en wachtwoord."
 
-# What a logged-in user without MFA may still reach when MFA is required (web.py sends everything else here).
+# What a logged-in user without MFA may still reach when MFA is required (enrolment_redirect sends everything else
+# to the enrolment page).
 ENROLMENT_ENDPOINTS = frozenset({"auth.mfa_setup", "auth.resend_enrolment_code", "auth.logout"})
+
+
+@bp.record_once
+def _set_up(state: BlueprintSetupState) -> None:
+    """Sessions are kept in the database; a signed-in page first checks the second factor's enrolment."""
+    state.app.session_interface = DatabaseSessionInterface()
+    add_signed_in_check(state.app, enrolment_redirect)
 
 
 def _safe_next(target: str | None) -> str:
@@ -174,6 +186,13 @@ def mfa_setup():
         session[SETUP_MAIL_CODE] = enrolment.issue_code(current_user, real_now=now, outbox_now=now_utc())
         db.session.commit()
     status = 400 if form.is_submitted() else 200
+
+    def page(status: int):
+        uri = mfa.provisioning_uri(secret, current_user.email)
+        return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri), secret=secret,
+                               with_mail=with_mail, mail_to=enrolment.masked_address(current_user.email),
+                               resend_form=ConfirmForm()), status
+
     keys = keys_for(current_user.email, request.remote_addr)
     if with_mail and form.is_submitted() and is_throttled(keys, now):
         # Wrong mail codes count towards the login throttle: guessing is as slow as guessing passwords.
@@ -189,21 +208,14 @@ def mfa_setup():
             record_failure(keys, "mfa", now)
             db.session.commit()
         else:
-            try:
-                codes = mfa.enable_mfa(current_user, secret, form.code.data or "", now)
-            except ValidationFailed as exc:
-                db.session.rollback()
-                form.code.errors = [exc.params[0].reason]
-            else:
-                db.session.commit()
-                session.pop(SETUP_SECRET, None)
-                session.pop(SETUP_MAIL_CODE, None)
-                # Shown once, in this answer only (no redirect: the codes are stored nowhere in plain text).
-                return render_template("auth/recovery_codes.html", codes=codes)
-    uri = mfa.provisioning_uri(secret, current_user.email)
-    return render_template("auth/mfa_setup.html", form=form, qr=mfa.qr_data_uri(uri), secret=secret,
-                           with_mail=with_mail, mail_to=enrolment.masked_address(current_user.email),
-                           resend_form=ConfirmForm()), status
+            refusals_shown_on(form, lambda refusal: page(refusal.status))  # a wrong code, beside the field
+            codes = mfa.enable_mfa(current_user, secret, form.code.data or "", now)
+            db.session.commit()
+            session.pop(SETUP_SECRET, None)
+            session.pop(SETUP_MAIL_CODE, None)
+            # Shown once, in this answer only (no redirect: the codes are stored nowhere in plain text).
+            return render_template("auth/recovery_codes.html", codes=codes)
+    return page(status)
 
 
 @bp.post("/account/tweestapsverificatie/nieuwe-code")

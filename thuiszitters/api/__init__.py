@@ -1,47 +1,9 @@
-"""The JSON API (/api/v1): bearer tokens, problem+json errors, camelCase fields."""
-from __future__ import annotations
+"""The JSON API (/api/v1): bearer tokens, problem+json errors, camelCase fields.
 
-from flask import Blueprint, g, request
+`blueprint.py` holds the blueprint and its authentication; each module below adds its routes and its part of the
+OpenAPI document (`openapi.py`). Input is parsed by `inputs.py`; refusals become problem+json in http/errors.py.
+"""
+from thuiszitters.api import alerts, cases, exports, meta, reference, summary  # noqa: F401  (the routes)
+from thuiszitters.api.blueprint import bp
 
-from thuiszitters.extensions import csrf
-
-API_VERSION = "1.0.0"
-
-bp = Blueprint("api", __name__, url_prefix="/api/v1")
-csrf.exempt(bp)  # tokens, not cookies: no CSRF possible
-
-
-@bp.before_request
-def authenticate():
-    from thuiszitters.accounts.services import user_for_token
-    from thuiszitters.api.problems import problem
-
-    if request.endpoint == "api.openapi":
-        return None
-    header = request.headers.get("Authorization", "")
-    scheme, _, token = header.partition(" ")
-    user = user_for_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-    if user is None:
-        response = problem(401, "Niet geauthenticeerd",
-                           "Stuur een geldige API-sleutel mee: Authorization: Bearer <sleutel>.")
-        response.headers["WWW-Authenticate"] = 'Bearer realm="thuiszitters"'
-        return response
-    g.api_user = user
-    return None
-
-
-@bp.after_app_request
-def version_header(response):
-    # On every answer under /api/v1, also those that never reached this blueprint: a 404 for an unknown path or
-    # a trailing slash, a 405 from routing, a 500.
-    if request.path == bp.url_prefix or request.path.startswith(f"{bp.url_prefix}/"):
-        response.headers["API-Version"] = API_VERSION
-    return response
-
-
-from thuiszitters.api import alerts as _alerts  # noqa: E402,F401
-from thuiszitters.api import cases as _cases  # noqa: E402,F401  (registers routes)
-from thuiszitters.api import exports as _exports  # noqa: E402,F401
-from thuiszitters.api import meta as _meta  # noqa: E402,F401
-from thuiszitters.api import reference as _reference  # noqa: E402,F401
-from thuiszitters.api import summary as _summary  # noqa: E402,F401
+__all__ = ["bp"]

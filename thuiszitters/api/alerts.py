@@ -5,20 +5,18 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
-from thuiszitters.accounts.scope import CASE_ROLES, require_role
-from thuiszitters.api import bp
+from thuiszitters.alerts.kinds import ALERT_KIND_LABELS, ALERT_STATUSES
+from thuiszitters.alerts.models import Alert
+from thuiszitters.alerts.services import acknowledge_alert, alerts_in_scope, get_visible_alert
+from thuiszitters.api.blueprint import bp
 from thuiszitters.api.inputs import json_body, page_params
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc
-from thuiszitters.errors import InvalidParam, ValidationFailed
+from thuiszitters.errors import InvalidParam, InvalidRequest
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert
-from thuiszitters.reminders.rules import ALERT_RULES
-from thuiszitters.reminders.services import ALERT_STATUSES, acknowledge_alert, alerts_in_scope, get_visible_alert
+from thuiszitters.permissions import Capability, require
 from thuiszitters.text import utc_timestamp
-
-LEERPLICHT = frozenset({"leerplicht"})
 
 
 def _timestamp(value) -> str | None:
@@ -43,14 +41,14 @@ def alert_json(alert: Alert) -> dict[str, Any]:
 
 @bp.get("/alerts")
 def list_alerts():
-    require_role(g.api_user, CASE_ROLES)
+    require(g.api_user, Capability.READ_CASES)
     status = request.args.get("status", "open")
     if status not in ALERT_STATUSES:
-        raise ValidationFailed([InvalidParam("status", "invalid_choice", "status is 'open' of 'acknowledged'.")])
+        raise InvalidRequest([InvalidParam("status", "invalid_choice", "status is 'open' of 'acknowledged'.")])
     problems: list[InvalidParam] = []
     page, page_size = page_params(request.args, current_app.config["API_MAX_PAGE_SIZE"], problems)
     if problems:
-        raise ValidationFailed(problems)
+        raise InvalidRequest(problems)
     result = db.paginate(alerts_in_scope(g.api_user, status), page=page, per_page=page_size,
                          max_per_page=page_size, error_out=False)
     response = jsonify({"items": [alert_json(a) for a in result.items], "page": page, "pageSize": page_size,
@@ -63,11 +61,11 @@ def list_alerts():
 
 @bp.post("/alerts/<int:alert_id>/acknowledge")
 def acknowledge_alert_endpoint(alert_id: int):
-    require_role(g.api_user, LEERPLICHT)
+    require(g.api_user, Capability.REVIEW_ALERTS)
     get_visible_alert(g.api_user, alert_id)  # 404 before the body is looked at
     note = json_body().get("note")
     if note is not None and not isinstance(note, str):
-        raise ValidationFailed([InvalidParam("note", "invalid_type", "note is tekst.")])
+        raise InvalidRequest([InvalidParam("note", "invalid_type", "note is tekst.")])
     alert = acknowledge_alert(g.api_user, alert_id, note, now_utc())
     db.session.commit()
     return jsonify(alert_json(alert))
@@ -79,7 +77,7 @@ _ALERT_SCHEMA = {
     "properties": {
         "id": {"type": "integer"},
         "caseId": {"type": "integer"},
-        "kind": {"type": "string", "enum": sorted(ALERT_RULES)},
+        "kind": {"type": "string", "enum": sorted(ALERT_KIND_LABELS)},
         "dueOn": {"type": "string", "format": "date"},
         "createdAt": {"type": "string", "format": "date-time"},
         "status": {"type": "string", "enum": list(ALERT_STATUSES)},

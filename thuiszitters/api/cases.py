@@ -1,4 +1,8 @@
-"""Case, step and timeline endpoints: the API face of thuiszitters.cases.services."""
+"""Case, step and timeline endpoints: the API face of thuiszitters.cases.services.
+
+Each endpoint parses its input (api/inputs.py), calls one service and commits; a refusal passes on to
+http/errors.py, which answers problem+json with the fields named as the client sent them.
+"""
 from __future__ import annotations
 
 from typing import Any
@@ -7,23 +11,25 @@ from flask import current_app, g, jsonify, request, url_for
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, get_visible_case, require_role
-from thuiszitters.api import bp
+from thuiszitters.accounts.models import User
 from thuiszitters.api import inputs as p
+from thuiszitters.api.blueprint import bp
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.api.serializers import case_json, case_list_item, event_json, step_json
 from thuiszitters.api.steps import NEW_STEP, STEP, STEP_FIELDS, STEP_PATCH
 from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, ACTIVITY_LEERPLICHT, record, record_list_read
+from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases import services
 from thuiszitters.cases.facts import case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
+from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.clock import today
-from thuiszitters.errors import InvalidParam, ValidationFailed, VersionRequired
+from thuiszitters.errors import InvalidParam, InvalidRequest, NotFound, VersionRequired
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, require
 
 PUPIL_FIELDS = [
     p.Field("firstName", "first_name", p.text(100), required=True),
@@ -53,18 +59,6 @@ TRANSFER_FIELDS = [
 ]
 
 
-def _renamed(exc: ValidationFailed, fields: list[p.Field], prefix_fields: dict[str, str] | None = None):
-    """Point the service's problems (snake_case model fields) at the JSON names the client sent."""
-    renamed = []
-    for param in exc.params:
-        if prefix_fields and param.name in prefix_fields:
-            name = prefix_fields[param.name]
-        else:
-            name = p.camel_name(param.name, fields)
-        renamed.append(InvalidParam(name, param.code, param.reason))
-    return ValidationFailed(renamed, exc.detail)
-
-
 def _expected_version(required: bool = True) -> int | None:
     version = p.if_match_version(request.headers.get("If-Match"))
     if version is None and required:
@@ -81,20 +75,21 @@ def _case_response(case: Case, status: int = 200):
 
 
 def _load(case_id: int, *, edit: bool = False) -> Case:
-    require_role(g.api_user, CASE_ROLES)
+    require(g.api_user, Capability.READ_CASES)
     case = get_visible_case(g.api_user, case_id)  # 404 first: out of scope must not learn it exists
     if edit:
-        require_role(g.api_user, CASE_EDIT_ROLES)  # 403 before the body is validated
+        require(g.api_user, Capability.EDIT_CASES)  # 403 before the body is validated
     return case
 
 
 def _read_activity() -> str:
-    return ACTIVITY_LEERPLICHT if g.api_user.role == "leerplicht" else ACTIVITY_CASE_MANAGEMENT
+    user: User = g.api_user
+    return read_activity(user.role)
 
 
 @bp.post("/cases")
 def create_case():
-    require_role(g.api_user, CASE_EDIT_ROLES)
+    require(g.api_user, Capability.EDIT_CASES)
     body = p.json_body()
     problems: list[InvalidParam] = []
     pupil = body.get("pupil")
@@ -105,14 +100,8 @@ def create_case():
         pupil_values = p.parse(pupil, PUPIL_FIELDS, prefix="pupil.", problems=problems)
     case_values = p.parse({k: v for k, v in body.items() if k != "pupil"}, CASE_FIELDS, problems=problems)
     if problems:
-        raise ValidationFailed(problems)
-    pupil_names = {f.attr: "pupil." + f.name for f in PUPIL_FIELDS}
-    try:
-        case = services.create_case(services.CaseInput(**pupil_values, **case_values), actor=g.api_user,
-                                    today=today())
-    except ValidationFailed as exc:
-        db.session.rollback()
-        raise _renamed(exc, CASE_FIELDS, pupil_names) from None
+        raise InvalidRequest(problems)
+    case = services.create_case(services.CaseInput(**pupil_values, **case_values), actor=g.api_user, today=today())
     db.session.commit()
     response = _case_response(case, 201)
     response.headers["Location"] = url_for("api.get_case", case_id=case.id)
@@ -121,7 +110,7 @@ def create_case():
 
 @bp.get("/cases")
 def list_cases():
-    require_role(g.api_user, CASE_ROLES)
+    require(g.api_user, Capability.READ_CASES)
     args = request.args
     problems = []
     page, page_size = p.page_params(args, current_app.config["API_MAX_PAGE_SIZE"], problems)
@@ -135,7 +124,7 @@ def list_cases():
     if stage is not None and stage not in (*spec.STEP_KINDS, "none"):
         problems.append(InvalidParam("stage", "unknown_value", "Onbekende stap."))
     if problems:
-        raise ValidationFailed(problems)
+        raise InvalidRequest(problems)
     flt = CaseFilter(status=status, overdue=None if overdue_arg is None else overdue_arg == "true", stage=stage,
                      swv_code=args.get("swvCode") or None, gemeente_code=args.get("gemeenteCode") or None,
                      school_brin=args.get("schoolBrin") or None)
@@ -163,21 +152,17 @@ def update_case(case_id: int):
     case = _load(case_id, edit=True)
     body = p.json_body()
     problems: list[InvalidParam] = []
-    values: dict[str, Any] = {}
-    if "pupil" in body:
-        if not isinstance(body["pupil"], dict):
-            problems.append(InvalidParam("pupil", "invalid_type", "Stuur de leerling als object."))
-        else:
-            values |= p.parse(body["pupil"], PUPIL_FIELDS, prefix="pupil.", partial=True, problems=problems)
+    pupil = body.get("pupil", {})
+    if not isinstance(pupil, dict):
+        problems.append(InvalidParam("pupil", "invalid_type", "Stuur de leerling als object."))
+        pupil = {}
+    # Parsed also when absent: a service problem about the pupil (its date of birth) is then named pupil.*.
+    values: dict[str, Any] = p.parse(pupil, PUPIL_FIELDS, prefix="pupil.", partial=True, problems=problems)
     editable = [f for f in CASE_FIELDS if f.attr != "swv_code"]
     values |= p.parse({k: v for k, v in body.items() if k != "pupil"}, editable, partial=True, problems=problems)
     if problems:
-        raise ValidationFailed(problems)
-    try:
-        services.update_case(case, values, expected_version=_expected_version(), actor=g.api_user, today=today())
-    except ValidationFailed as exc:
-        db.session.rollback()
-        raise _renamed(exc, editable, {f.attr: "pupil." + f.name for f in PUPIL_FIELDS}) from None
+        raise InvalidRequest(problems)
+    services.update_case(case, values, expected_version=_expected_version(), actor=g.api_user, today=today())
     db.session.commit()
     return _case_response(case)
 
@@ -188,16 +173,11 @@ def add_step(case_id: int):
     body = p.json_body()
     kind = body.get("kind")
     if kind not in spec.STEP_KINDS:
-        raise ValidationFailed([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(spec.STEP_KINDS)}.")])
-    fields = STEP_FIELDS[kind]
-    values = p.parse({k: v for k, v in body.items() if k != "kind"}, fields)
+        raise InvalidRequest([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(spec.STEP_KINDS)}.")])
+    values = p.parse({k: v for k, v in body.items() if k != "kind"}, STEP_FIELDS[kind])
     expected = _expected_version(required=False)
-    try:
-        step = services.add_step(case, kind, values, expected_version=case.version if expected is None else expected,
-                                 actor=g.api_user, today=today())
-    except ValidationFailed as exc:
-        db.session.rollback()
-        raise _renamed(exc, fields) from None
+    step = services.add_step(case, kind, values, expected_version=case.version if expected is None else expected,
+                             actor=g.api_user, today=today())
     db.session.commit()
     return _step_response(case, step, 201)
 
@@ -216,20 +196,13 @@ def update_step(case_id: int, step_id: int):
     case = _load(case_id, edit=True)
     step = next((s for s in case.steps if s.id == step_id), None)
     if step is None:
-        from thuiszitters.errors import NotFound
-
         raise NotFound()
     body = p.json_body()
     if body.get("kind") == step.kind:
         body.pop("kind")  # echoing the kind back is fine; changing it is not
-    fields = STEP_FIELDS[step.kind]
-    values = p.parse(body, fields, partial=True)
-    try:
-        services.update_step(case, step.id, values, expected_version=_expected_version(), actor=g.api_user,
-                             today=today())
-    except ValidationFailed as exc:
-        db.session.rollback()
-        raise _renamed(exc, fields) from None
+    values = p.parse(body, STEP_FIELDS[step.kind], partial=True)
+    services.update_step(case, step.id, values, expected_version=_expected_version(), actor=g.api_user,
+                         today=today())
     db.session.commit()
     return _step_response(case, step)
 
@@ -238,13 +211,9 @@ def update_step(case_id: int, step_id: int):
 def close_case(case_id: int):
     case = _load(case_id, edit=True)
     values = p.parse(p.json_body(), CLOSE_FIELDS)
-    try:
-        services.close_case(case, outcome=values["outcome"], offer_started_on=values["offer_started_on"],
-                            school_brin=values.get("school_brin"), note=values.get("note"),
-                            expected_version=_expected_version(), actor=g.api_user, today=today())
-    except ValidationFailed as exc:
-        db.session.rollback()
-        raise _renamed(exc, CLOSE_FIELDS) from None
+    services.close_case(case, outcome=values["outcome"], offer_started_on=values["offer_started_on"],
+                        school_brin=values.get("school_brin"), note=values.get("note"),
+                        expected_version=_expected_version(), actor=g.api_user, today=today())
     db.session.commit()
     return _case_response(case)
 
@@ -263,13 +232,9 @@ def reopen_case(case_id: int):
 def transfer_case(case_id: int):
     case = _load(case_id, edit=True)
     values = p.parse(p.json_body(), TRANSFER_FIELDS)
-    try:
-        services.transfer_case(case, swv_code=values["swv_code"], gemeente_code=values.get("gemeente_code"),
-                               reason=values["reason"], expected_version=_expected_version(), actor=g.api_user,
-                               today=today())
-    except ValidationFailed as exc:
-        db.session.rollback()
-        raise _renamed(exc, TRANSFER_FIELDS) from None
+    services.transfer_case(case, swv_code=values["swv_code"], gemeente_code=values.get("gemeente_code"),
+                           reason=values["reason"], expected_version=_expected_version(), actor=g.api_user,
+                           today=today())
     db.session.commit()
     return _case_response(case)
 
@@ -277,14 +242,16 @@ def transfer_case(case_id: int):
 @bp.get("/cases/<int:case_id>/events")
 def case_events(case_id: int):
     case = _load(case_id)
-    events = db.session.scalars(
-        select(AuditEvent).options(selectinload(AuditEvent.actor), selectinload(AuditEvent.note))
+    events = db.session.execute(
+        select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
+        .options(selectinload(AuditEvent.note))
         .where(AuditEvent.case_id == case.id).order_by(AuditEvent.id)
     ).all()
+    items = [event_json(event, actor) for event, actor in events]
     record("case.events.read", actor_id=g.api_user.id, activity=_read_activity(), case_id=case.id,
            object_type="case", object_id=case.id)
     db.session.commit()
-    return jsonify({"items": [event_json(e) for e in events]})
+    return jsonify({"items": items})
 
 
 # --- OpenAPI --------------------------------------------------------------------------------------------

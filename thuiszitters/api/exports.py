@@ -3,12 +3,12 @@ from __future__ import annotations
 
 from flask import g, jsonify, send_file
 
-from thuiszitters.accounts.scope import EXPORT_ROLES, require_role
-from thuiszitters.api import bp
+from thuiszitters.api.blueprint import bp
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.exports import services
 from thuiszitters.exports.models import ExportRun
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, require
 from thuiszitters.text import utc_timestamp
 
 
@@ -22,13 +22,13 @@ def _run_json(run: ExportRun) -> dict:
 
 @bp.get("/exports")
 def list_exports():
-    require_role(g.api_user, EXPORT_ROLES)
+    require(g.api_user, Capability.READ_EXPORTS)
     return jsonify([_run_json(run) for run in services.list_runs()])
 
 
 @bp.get("/exports/<month>/<file_name>")
 def download_export_file(month: str, file_name: str):
-    require_role(g.api_user, EXPORT_ROLES)
+    require(g.api_user, Capability.READ_EXPORTS)
     path, file = services.open_for_download(month, file_name, actor_id=g.api_user.id)
     db.session.commit()
     response = send_file(path, as_attachment=True, download_name=file.name)

@@ -1,4 +1,8 @@
-"""Parsing JSON request bodies into typed values, collecting every problem as an invalidParam."""
+"""Parsing JSON request bodies into typed values, collecting every problem as an invalidParam.
+
+`parse` also tells http/problems.py which JSON name the client used for each attribute, so a service's problem
+about ``school_brin`` is answered as ``schoolBrin`` (or ``pupil.firstName``): the endpoints need no renaming.
+"""
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
@@ -8,7 +12,8 @@ from typing import Any
 
 from flask import request
 
-from thuiszitters.errors import InvalidParam, ValidationFailed
+from thuiszitters.errors import InvalidParam, InvalidRequest
+from thuiszitters.http.problems import name_fields_as_sent
 from thuiszitters.parsing import ParseError, page_number, parse_date, whole_number
 
 
@@ -78,7 +83,7 @@ def json_body() -> dict[str, Any]:
     """The request's JSON object, or a 400 problem for anything else."""
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
-        raise ValidationFailed([InvalidParam("body", "invalid_json", "Stuur een JSON-object (application/json).")])
+        raise InvalidRequest([InvalidParam("body", "invalid_json", "Stuur een JSON-object (application/json).")])
     return body
 
 
@@ -87,8 +92,11 @@ def parse(body: dict[str, Any], fields: list[Field], *, prefix: str = "", partia
     """Typed values for the fields present in `body`, keyed by attribute name.
 
     Unknown keys are refused (a typo must not be silently ignored). With `partial`, missing required fields are
-    allowed (PATCH); an explicit null clears an optional field.
+    allowed (PATCH); an explicit null clears an optional field. The problems found here are the request's own
+    (`InvalidRequest`, raised unless the caller collects them in `problems`); a service's later problems about
+    these fields are named as the client sent them.
     """
+    name_fields_as_sent({f.attr: prefix + f.name for f in fields})
     own_problems = problems if problems is not None else []
     known = {f.name for f in fields}
     for key in body:
@@ -110,17 +118,8 @@ def parse(body: dict[str, Any], fields: list[Field], *, prefix: str = "", partia
             continue
         values[f.attr] = value
     if problems is None and own_problems:
-        raise ValidationFailed(own_problems)
+        raise InvalidRequest(own_problems)
     return values
-
-
-def camel_name(attr: str, fields: list[Field], prefix: str = "") -> str:
-    """The API name for a service's field name, so service problems point at the JSON the client sent."""
-    for f in fields:
-        if f.attr == attr:
-            return prefix + f.name
-    head, *rest = attr.split("_")
-    return prefix + head + "".join(part.title() for part in rest)
 
 
 def page_params(args: Mapping[str, str], max_page_size: int, problems: list[InvalidParam]) -> tuple[int, int]:
@@ -157,6 +156,6 @@ def if_match_version(header: str | None) -> int | None:
     try:
         return whole_number(value, minimum=0, maximum=_MAX_VERSION, name="If-Match")
     except ParseError:
-        raise ValidationFailed([InvalidParam(
+        raise InvalidRequest([InvalidParam(
             "If-Match", "invalid_version",
             'Stuur de versie van de casus als ETag, zoals in het antwoord: If-Match: "3".')]) from None

@@ -3,14 +3,12 @@ from __future__ import annotations
 
 from flask import jsonify
 
-from thuiszitters.api import bp
-from thuiszitters.api.openapi import register
+from thuiszitters.api.blueprint import bp
+from thuiszitters.api.openapi import document, register
 
 
 @bp.get("/openapi.json")
 def openapi():
-    from thuiszitters.api.openapi import document
-
     return jsonify(document())
 
 

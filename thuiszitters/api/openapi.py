@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from typing import Any
 
+API_VERSION = "1.0.0"
+
 _PATHS: dict[str, dict[str, Any]] = {}
 _SCHEMAS: dict[str, Any] = {}
 
@@ -29,8 +31,6 @@ def problem_responses(*statuses: int) -> dict[str, Any]:
 
 
 def document() -> dict[str, Any]:
-    from thuiszitters.api import API_VERSION
-
     return {
         "openapi": "3.1.0",
         "info": {

@@ -5,7 +5,7 @@ from flask import jsonify, request
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from thuiszitters.api import bp
+from thuiszitters.api.blueprint import bp
 from thuiszitters.api.openapi import problem_responses, register
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv

@@ -91,11 +91,12 @@ def case_list_item(case: Case, today: date) -> dict[str, Any]:
     }
 
 
-def event_json(event: AuditEvent) -> dict[str, Any]:
+def event_json(event: AuditEvent, actor_name: str | None) -> dict[str, Any]:
+    """An event of the case's trail; `actor_name` None is the system (the trail names its actor by id only)."""
     return {
         "id": event.id,
         "at": timestamp(event.occurred_at),
-        "actor": event.actor.name if event.actor else None,
+        "actor": actor_name,
         "action": event.action,
         "processingActivity": event.processing_activity,
         "objectType": event.object_type,

@@ -3,18 +3,19 @@ from __future__ import annotations
 
 from flask import Response, g
 
-from thuiszitters.accounts.scope import get_visible_case, require_role
-from thuiszitters.api import bp
+from thuiszitters.api.blueprint import bp
 from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.clock import now_utc, today
 from thuiszitters.extensions import db
-from thuiszitters.reports.summary import SUMMARY_ROLES, case_summary_pdf
+from thuiszitters.permissions import Capability, require
+from thuiszitters.reports.summary import case_summary_pdf
 from thuiszitters.reports.views import pdf_response
 
 
 @bp.get("/cases/<int:case_id>/summary")
 def get_case_summary(case_id: int) -> Response:
-    require_role(g.api_user, SUMMARY_ROLES)
+    require(g.api_user, Capability.DOWNLOAD_SUMMARY)
     case = get_visible_case(g.api_user, case_id)
     pdf = case_summary_pdf(case, actor=g.api_user, today=today(), now=now_utc(), via="api")
     db.session.commit()

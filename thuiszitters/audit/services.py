@@ -11,8 +11,9 @@ from sqlalchemy import insert, select
 
 from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote, reason_digest
 from thuiszitters.clock import now_utc
-from thuiszitters.dblocks import AUDIT_CHAIN, hold_write_lock
 from thuiszitters.extensions import db
+from thuiszitters.ops.locks import AUDIT_CHAIN, hold_write_lock
+from thuiszitters.permissions import Role
 
 # Processing activities (verwerkingsactiviteiten) of the register of processing activities.
 ACTIVITY_CASE_MANAGEMENT = "thuiszitterszorg: casusregie"
@@ -20,6 +21,8 @@ ACTIVITY_LEERPLICHT = "leerplicht: toezicht op verzuim"
 ACTIVITY_INSPECTIE = "inspectie: thuiszittersregistratie"
 ACTIVITY_ADMIN = "beheer: gebruikers en referentiegegevens"
 ACTIVITY_RETENTION = "bewaartermijn: anonimisering"
+# A role that reads case data under another activity than case management.
+READ_ACTIVITIES = {Role.LEERPLICHT: ACTIVITY_LEERPLICHT}
 
 # A list or search page that showed cases: one event per request, naming the cases shown (never the search terms).
 LIST_READ_ACTIONS = frozenset({"case.list", "case.search"})
@@ -105,7 +108,7 @@ def record(
 
 def read_activity(role: str) -> str:
     """The processing activity under which a user of this role reads case data."""
-    return ACTIVITY_LEERPLICHT if role == "leerplicht" else ACTIVITY_CASE_MANAGEMENT
+    return READ_ACTIVITIES.get(role, ACTIVITY_CASE_MANAGEMENT)
 
 
 def record_list_read(

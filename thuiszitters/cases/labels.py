@@ -6,7 +6,7 @@ from datetime import date, datetime
 from typing import Any
 
 from thuiszitters.escalation import spec
-from thuiszitters.formatting import format_date
+from thuiszitters.http.templating import format_date
 
 # The case's own fields; the steps' fields follow from the spec, in chain order.
 _CASE_FIELD_LABELS: dict[str, str] = {

@@ -11,6 +11,7 @@ from typing import Any
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
+from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.facts import StepFacts
 from thuiszitters.cases.labels import (
@@ -98,10 +99,11 @@ def event_text(action: str, changes: dict[str, Any] | None, reason: str | None) 
 
 
 def case_timeline(case: Case, limit: int = 200) -> list[TimelineEntry]:
-    """The case's audit events, newest first, in one query (the actor is joined)."""
-    events = db.session.scalars(
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.note))
+    """The case's audit events, newest first, in one query (the actor's name is joined)."""
+    events = db.session.execute(
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .options(joinedload(AuditEvent.note))
         .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(HIDDEN_ACTIONS))
         .order_by(AuditEvent.id.desc())
         .limit(limit)
@@ -109,12 +111,12 @@ def case_timeline(case: Case, limit: int = 200) -> list[TimelineEntry]:
     return [
         TimelineEntry(
             at=event.occurred_at,
-            actor=event.actor.name if event.actor else "systeem",
+            actor=actor_name or "systeem",
             description=action_label(event.action, event.changes),
             changes=describe_changes(event.changes),
             reason=event.reason_text,
         )
-        for event in events
+        for event, actor_name in events
     ]
 
 

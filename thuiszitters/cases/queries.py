@@ -4,14 +4,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-from flask import g, has_request_context
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from thuiszitters.accounts.models import User
-from thuiszitters.accounts.scope import visible_cases
 from thuiszitters.cases.models import Case, Step
+from thuiszitters.cases.scope import note_case_in_log, visible_cases
 from thuiszitters.errors import NotFound
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
@@ -69,8 +68,7 @@ def get_case_for_page(user: User, case_id: int) -> Case:
     case = db.session.scalar(visible_cases(user).where(Case.id == case_id).options(*case_page_options()))
     if case is None:
         raise NotFound()
-    if has_request_context():
-        g.case_id = case.id  # for the log line of this request, as get_visible_case does
+    note_case_in_log(case)
     return case
 
 

@@ -22,7 +22,6 @@ from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import (
     CaseClosed,
-    Forbidden,
     GateRefused,
     InvalidParam,
     NotFound,
@@ -33,8 +32,8 @@ from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_
 from thuiszitters.escalation.terms import Terms, return_deadline
 from thuiszitters.escalation.validation import Violation, validate_case_dates, validate_step
 from thuiszitters.extensions import db
-from thuiszitters.identifiers import InvalidIdentifier, normalize_brin, normalize_bsn
-from thuiszitters.names import clean_person_name
+from thuiszitters.identifiers import InvalidIdentifier, clean_person_name, normalize_brin, normalize_bsn
+from thuiszitters.permissions import Capability, require
 from thuiszitters.reference.models import Gemeente, School, Swv
 
 CASE_FIELDS = (
@@ -109,8 +108,7 @@ def _school(brin: str | None, problems: Problems, name: str = "school_brin") -> 
 
 
 def _require_editor(actor: User) -> None:
-    if actor.role != "coordinator":
-        raise Forbidden("Alleen een coördinator van het samenwerkingsverband kan casussen wijzigen.")
+    require(actor, Capability.EDIT_CASES, "Alleen een coördinator van het samenwerkingsverband kan casussen wijzigen.")
 
 
 def _check_version(case: Case, expected_version: int | None) -> None:
@@ -119,16 +117,17 @@ def _check_version(case: Case, expected_version: int | None) -> None:
 
 def _case_history(session: Session, identity: tuple[Any, ...], version: int) -> list[dict[str, Any]]:
     """What others changed in a case after `version`, oldest first, for the stale-edit message."""
-    events = session.scalars(
-        select(AuditEvent).where(AuditEvent.case_id == identity[0]).order_by(AuditEvent.id.desc()).limit(50)
+    events = session.execute(
+        select(AuditEvent, User.name).outerjoin(User, User.id == AuditEvent.actor_id)
+        .where(AuditEvent.case_id == identity[0]).order_by(AuditEvent.id.desc()).limit(50)
     ).all()
     result = []
-    for event in reversed(events):
+    for event, actor_name in reversed(events):
         versions = (event.changes or {}).get("version")
         if versions and isinstance(versions, list) and versions[1] is not None and versions[1] > version:
             result.append({
                 "action": event.action,
-                "actor": event.actor.name if event.actor else "systeem",
+                "actor": actor_name or "systeem",
                 "at": event.occurred_at,
                 "changes": {k: v for k, v in (event.changes or {}).items() if k != "version"},
             })

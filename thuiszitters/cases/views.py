@@ -1,19 +1,18 @@
 """Case pages: the list in the user's scope, the case page, and the forms that change a case.
 
 Each view loads (404 outside the scope), authorizes (403 for read-only roles), validates the form and calls one
-service; the service's refusals are shown on the form itself (messages beside the fields, the conflict block on a
-stale edit, the missing steps when the interventieteam gate is shut).
+service. Its refusals are shown on the form itself by thuiszitters.http.errors (messages beside the fields); the
+form page adds what only it draws: the conflict block on a stale edit, the missing steps when the interventieteam
+gate is shut.
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
-from thuiszitters.accounts.scope import CASE_EDIT_ROLES, CASE_ROLES, can_edit_case, require_role
 from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases.facts import case_facts
 from thuiszitters.cases.forms import (
@@ -24,7 +23,6 @@ from thuiszitters.cases.forms import (
     NewCaseForm,
     ReopenCaseForm,
     TransferCaseForm,
-    VersionedForm,
 )
 from thuiszitters.cases.labels import CHAIN_STATE_LABELS
 from thuiszitters.cases.models import Case
@@ -56,27 +54,21 @@ from thuiszitters.cases.services import (
     update_step,
 )
 from thuiszitters.clock import today
-from thuiszitters.errors import (
-    CaseClosed,
-    ConcurrentWrite,
-    GateRefused,
-    StaleVersion,
-    ValidationFailed,
-    VersionRequired,
-)
+from thuiszitters.errors import GateRefused, StaleVersion
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors
 from thuiszitters.escalation.terms import age_on
 from thuiszitters.extensions import db
+from thuiszitters.http.errors import Refusal, refusals_shown_on
+from thuiszitters.permissions import Capability, can, require
 from thuiszitters.reference.models import Gemeente, School, Swv
-from thuiszitters.reports.summary import SUMMARY_ROLES
 
 bp = Blueprint("cases", __name__, url_prefix="/casussen")
 
 
 @bp.before_request
-def only_case_roles():
-    require_role(current_user, CASE_ROLES)
+def only_case_readers():
+    require(current_user, Capability.READ_CASES)
 
 
 # --- helpers -------------------------------------------------------------------------------------------
@@ -85,7 +77,7 @@ def only_case_roles():
 def _editable_case(case_id: int) -> Case:
     """Load (404 outside the scope), then authorize (403 for roles that only read)."""
     case = get_case_for_page(current_user, case_id)
-    require_role(current_user, CASE_EDIT_ROLES)
+    require(current_user, Capability.EDIT_CASES)
     return case
 
 
@@ -106,68 +98,19 @@ def _gemeente_choices(empty: str | None = None) -> list[tuple[str, str]]:
     return [("", empty), *choices] if empty else choices
 
 
-class _Outcome:
-    """What happened to a form submission that a service refused: shown by the form template."""
-
-    def __init__(self) -> None:
-        self.status = 200
-        self.stale: list[Any] | None = None
-        self.gate: list[str] | None = None
-        self.gate_detail = ""
-
-
-def _attach(form: Any, exc: ValidationFailed) -> None:
-    """Put each service message beside the field of the same name, or on top of the form."""
-    for param in exc.params:
-        field = form._fields.get(param.name)
-        if field is not None and field.type not in ("HiddenField", "CSRFTokenField"):
-            field.errors = [*field.errors, param.reason]
-        else:
-            form.form_errors.append(param.reason)
-
-
-def _attempt(form: VersionedForm | NewCaseForm, outcome: _Outcome, action: Callable[[], Any]) -> Any:
-    """Run one service call; on a refusal roll back (nothing saved half) and explain it on the form."""
-    try:
-        result = action()
-        db.session.flush()
-        return result
-    except ValidationFailed as exc:
-        db.session.rollback()
-        _attach(form, exc)
-        outcome.status = 400
-    except StaleVersion as exc:
-        db.session.rollback()
-        outcome.stale = stale_changes(exc.changes)
-        form.version.data = str(exc.current_version)  # the resubmit is deliberate, against what is now stored
-        outcome.status = 409
-    except GateRefused as exc:
-        db.session.rollback()
-        outcome.gate = [spec.STEP_LABELS.get(kind, kind) for kind in exc.missing_steps]
-        outcome.gate_detail = exc.detail
-        outcome.status = 409
-    except (CaseClosed, ConcurrentWrite) as exc:
-        db.session.rollback()
-        form.form_errors.append(exc.detail)
-        outcome.status = exc.status
-    except VersionRequired:
-        db.session.rollback()
-        form.form_errors.append("Het formulier mist de versie van de casus. Laad de pagina opnieuw en probeer het "
-                                "nog eens.")
-        outcome.status = 400
-    return None
-
-
-def _render_form(form: Any, outcome: _Outcome, *, title: str, submit: str, case: Case | None = None,
+def _render_form(form: Any, refusal: Refusal | None, *, title: str, submit: str, case: Case | None = None,
                  intro: str | None = None, current: list[tuple[str, str]] | None = None,
                  notices: list[str] | None = None, missing: list[str] | None = None):
-    status = outcome.status
-    if status == 200 and form.is_submitted():
-        status = 400  # the form itself found problems
+    """The form page; after a refusal with what it says: the other person's changes, or the steps still missing."""
+    error = refusal.error if refusal else None
+    stale = stale_changes(error.changes) if isinstance(error, StaleVersion) else None
+    gate = [spec.STEP_LABELS.get(kind, kind) for kind in error.missing_steps] \
+        if isinstance(error, GateRefused) else None
+    status = refusal.status if refusal else (400 if form.is_submitted() else 200)
     return render_template(
         "cases/form.html", form=form, title=title, submit=submit, case=case, intro=intro,
-        stale=outcome.stale, gate=outcome.gate, gate_detail=outcome.gate_detail,
-        current=current if outcome.stale is not None else None, notices=notices or [], missing=missing or [],
+        stale=stale, gate=gate, gate_detail=error.detail if isinstance(error, GateRefused) else "",
+        current=current if stale is not None else None, notices=notices or [], missing=missing or [],
     ), status
 
 
@@ -224,8 +167,8 @@ def show(case_id: int):
                      for kind in spec.STEP_KINDS}
     page = render_template(
         "cases/show.html", case=case, facts=facts, spec=spec, steps_by_kind=steps_by_kind,
-        timeline=case_timeline(case), can_edit=can_edit_case(current_user),
-        can_download_summary=current_user.role in SUMMARY_ROLES,
+        timeline=case_timeline(case), can_edit=can(current_user, Capability.EDIT_CASES),
+        can_download_summary=can(current_user, Capability.DOWNLOAD_SUMMARY),
         state_labels=CHAIN_STATE_LABELS, age=age_on(case.pupil.date_of_birth, day),
     )
     # Commit the read event after rendering, so the page works on the loaded objects (no reloads).
@@ -238,7 +181,7 @@ def show(case_id: int):
 
 @bp.route("/nieuw", methods=["GET", "POST"])
 def new():
-    require_role(current_user, CASE_EDIT_ROLES)
+    require(current_user, Capability.EDIT_CASES)
     form = NewCaseForm()
     swvs = current_user.swvs
     form.swv_code.choices = [(s.code, f"{s.code} {s.name}") for s in swvs]
@@ -246,7 +189,11 @@ def new():
         form.swv_code.choices.insert(0, ("", "Kies een samenwerkingsverband"))
     form.gemeente_code.choices = _gemeente_choices("Kies een gemeente")
     form.school_brin.choices = _school_choices("Niet ingeschreven of onbekend")
-    outcome = _Outcome()
+
+    def page(refusal: Refusal | None = None):
+        return _render_form(form, refusal, title="Nieuwe casus", submit="Casus registreren",
+                            intro="Registreer een leerling die thuiszit.")
+
     if form.validate_on_submit():
         data = CaseInput(
             first_name=form.first_name.data or "", last_name=form.last_name.data or "",
@@ -255,11 +202,10 @@ def new():
             out_of_school_since=form.out_of_school_since.data, bsn=_optional(form.bsn.data),
             school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
         )
-        case = _attempt(form, outcome, lambda: create_case(data, actor=current_user, today=today()))
-        if case is not None:
-            return _saved(case, f"Casus {case.reference} is geregistreerd.")
-    return _render_form(form, outcome, title="Nieuwe casus", submit="Casus registreren",
-                        intro="Registreer een leerling die thuiszit.")
+        refusals_shown_on(form, page)
+        case = create_case(data, actor=current_user, today=today())
+        return _saved(case, f"Casus {case.reference} is geregistreerd.")
+    return page()
 
 
 def _case_initial(case: Case) -> dict[str, Any]:
@@ -278,7 +224,11 @@ def edit(case_id: int):
     form = EditCaseForm(data=None if request.method == "POST" else _case_initial(case))
     form.gemeente_code.choices = _gemeente_choices()
     form.school_brin.choices = _school_choices("Niet ingeschreven of onbekend")
-    outcome = _Outcome()
+
+    def page(refusal: Refusal | None = None):
+        return _render_form(form, refusal, title=f"Casus {case.reference} bewerken", submit="Opslaan", case=case,
+                            current=current_values(form, lambda name: case_value(case, name)))
+
     if form.validate_on_submit():
         values = {
             "first_name": form.first_name.data or "", "last_name": form.last_name.data or "",
@@ -287,12 +237,10 @@ def edit(case_id: int):
             "absence_kind": form.absence_kind.data, "out_of_school_since": form.out_of_school_since.data,
             "note": _optional(form.note.data),
         }
-        done = _attempt(form, outcome, lambda: update_case(
-            case, values, expected_version=form.expected_version(), actor=current_user, today=today()))
-        if done is not None:
-            return _saved(case, "De casusgegevens zijn opgeslagen.")
-    return _render_form(form, outcome, title=f"Casus {case.reference} bewerken", submit="Opslaan", case=case,
-                        current=current_values(form, lambda name: case_value(case, name)))
+        refusals_shown_on(form, page)
+        update_case(case, values, expected_version=form.expected_version(), actor=current_user, today=today())
+        return _saved(case, "De casusgegevens zijn opgeslagen.")
+    return page()
 
 
 @bp.route("/<int:case_id>/overdragen", methods=["GET", "POST"])
@@ -306,25 +254,28 @@ def transfer(case_id: int):
     others = db.session.scalars(query if request.method == "POST" else query.where(Swv.id != case.swv_id)).all()
     form.swv_code.choices = [("", "Kies een samenwerkingsverband"), *((s.code, f"{s.code} {s.name}") for s in others)]
     form.gemeente_code.choices = _gemeente_choices(f"Ongewijzigd ({case.gemeente.name})")
-    outcome = _Outcome()
+
+    def page(refusal: Refusal | None = None):
+        return _render_form(
+            form, refusal, title=f"Casus {case.reference} overdragen", submit="Overdragen", case=case,
+            intro="Draag de casus over aan een ander samenwerkingsverband als de leerling is verhuisd. De "
+                  "geschiedenis gaat mee; daarna ziet u de casus niet meer, tenzij u ook voor dat "
+                  "samenwerkingsverband werkt.",
+            current=current_values(form, lambda name: case_value(case, name)),
+        )
+
     if form.validate_on_submit():
-        done = _attempt(form, outcome, lambda: transfer_case(
-            case, swv_code=form.swv_code.data or "", gemeente_code=_optional(form.gemeente_code.data),
-            reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
-            today=today()))
-        if done is not None:
-            reference, swv_code = case.reference, case.swv.code
-            db.session.commit()
-            flash(f"Casus {reference} is overgedragen aan {swv_code}.", "success")
-            if case.swv_id in current_user.swv_ids:
-                return redirect(url_for("cases.show", case_id=case.id))
-            return redirect(url_for("cases.index"))
-    return _render_form(
-        form, outcome, title=f"Casus {case.reference} overdragen", submit="Overdragen", case=case,
-        intro="Draag de casus over aan een ander samenwerkingsverband als de leerling is verhuisd. De geschiedenis "
-              "gaat mee; daarna ziet u de casus niet meer, tenzij u ook voor dat samenwerkingsverband werkt.",
-        current=current_values(form, lambda name: case_value(case, name)),
-    )
+        refusals_shown_on(form, page)
+        transfer_case(case, swv_code=form.swv_code.data or "", gemeente_code=_optional(form.gemeente_code.data),
+                      reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
+                      today=today())
+        reference, swv_code = case.reference, case.swv.code
+        db.session.commit()
+        flash(f"Casus {reference} is overgedragen aan {swv_code}.", "success")
+        if case.swv_id in current_user.swv_ids:
+            return redirect(url_for("cases.show", case_id=case.id))
+        return redirect(url_for("cases.index"))
+    return page()
 
 
 @bp.route("/<int:case_id>/sluiten", methods=["GET", "POST"])
@@ -332,32 +283,36 @@ def close(case_id: int):
     case = _editable_case(case_id)
     form = CloseCaseForm(data=None if request.method == "POST" else {"version": str(case.version)})
     form.school_brin.choices = _school_choices("Geen school")
-    outcome = _Outcome()
+
+    def page(refusal: Refusal | None = None):
+        return _render_form(form, refusal, title=f"Casus {case.reference} sluiten", submit="Casus sluiten",
+                            case=case, current=[("Status", spec.STATUS_LABELS[case.status])])
+
     if form.validate_on_submit():
-        done = _attempt(form, outcome, lambda: close_case(
-            case, outcome=form.outcome.data or "", offer_started_on=form.offer_started_on.data,
-            school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
-            expected_version=form.expected_version(), actor=current_user, today=today()))
-        if done is not None:
-            return _saved(case, f"Casus {case.reference} is gesloten.")
-    return _render_form(form, outcome, title=f"Casus {case.reference} sluiten", submit="Casus sluiten", case=case,
-                        current=[("Status", spec.STATUS_LABELS[case.status])])
+        refusals_shown_on(form, page)
+        close_case(case, outcome=form.outcome.data or "", offer_started_on=form.offer_started_on.data,
+                   school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
+                   expected_version=form.expected_version(), actor=current_user, today=today())
+        return _saved(case, f"Casus {case.reference} is gesloten.")
+    return page()
 
 
 @bp.route("/<int:case_id>/heropenen", methods=["GET", "POST"])
 def reopen(case_id: int):
     case = _editable_case(case_id)
     form = ReopenCaseForm(data=None if request.method == "POST" else {"version": str(case.version)})
-    outcome = _Outcome()
+
+    def page(refusal: Refusal | None = None):
+        return _render_form(form, refusal, title=f"Casus {case.reference} heropenen", submit="Casus heropenen",
+                            case=case, intro="De geschiedenis van de casus blijft bewaard.",
+                            current=[("Status", spec.STATUS_LABELS[case.status])])
+
     if form.validate_on_submit():
-        done = _attempt(form, outcome, lambda: reopen_case(
-            case, reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
-            today=today()))
-        if done is not None:
-            return _saved(case, f"Casus {case.reference} is heropend.")
-    return _render_form(form, outcome, title=f"Casus {case.reference} heropenen", submit="Casus heropenen",
-                        case=case, intro="De geschiedenis van de casus blijft bewaard.",
-                        current=[("Status", spec.STATUS_LABELS[case.status])])
+        refusals_shown_on(form, page)
+        reopen_case(case, reason=form.reason.data or "", expected_version=form.expected_version(),
+                    actor=current_user, today=today())
+        return _saved(case, f"Casus {case.reference} is heropend.")
+    return page()
 
 
 # --- steps ---------------------------------------------------------------------------------------------
@@ -389,27 +344,29 @@ def new_step(case_id: int, kind: str):
     if kind not in STEP_FORMS:
         abort(404)
     form = _step_form(kind, {"version": str(case.version)})
-    outcome = _Outcome()
+
+    def page(refusal: Refusal | None = None):
+        notices = []
+        if case.status == "closed" and refusal is None:
+            notices.append("Deze casus is gesloten. Heropen de casus om een stap vast te leggen.")
+        # For the interventieteam the gate, not the order, is what matters (shown below the title).
+        predecessors = missing_predecessors(kind, case.steps) if kind != "interventieteam" else []
+        if predecessors:
+            names = ", ".join(spec.STEP_LABELS[k].lower() for k in predecessors)
+            notices.append(f"Deze stap komt eerder dan verwacht: er is nog geen {names}. Vul bij 'Reden voor de "
+                           f"afwijkende volgorde' in waarom.")
+        missing = []
+        if kind == "interventieteam":
+            missing = [spec.STEP_LABELS[k] for k in interventieteam_missing_steps(case.steps, today(), terms())]
+        return _render_form(form, refusal, title=f"{spec.STEP_LABELS[kind]} vastleggen", submit="Stap vastleggen",
+                            case=case, notices=notices, missing=missing)
+
     if form.validate_on_submit():
-        step = _attempt(form, outcome, lambda: add_step(
-            case, kind, _step_values(form, kind), expected_version=form.expected_version(), actor=current_user,
-            today=today()))
-        if step is not None:
-            return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
-    notices = []
-    if case.status == "closed" and outcome.status == 200:
-        notices.append("Deze casus is gesloten. Heropen de casus om een stap vast te leggen.")
-    # For the interventieteam the gate, not the order, is what matters (shown below the title).
-    predecessors = missing_predecessors(kind, case.steps) if kind != "interventieteam" else []
-    if predecessors:
-        names = ", ".join(spec.STEP_LABELS[k].lower() for k in predecessors)
-        notices.append(f"Deze stap komt eerder dan verwacht: er is nog geen {names}. Vul bij 'Reden voor de "
-                       f"afwijkende volgorde' in waarom.")
-    missing = []
-    if kind == "interventieteam":
-        missing = [spec.STEP_LABELS[k] for k in interventieteam_missing_steps(case.steps, today(), terms())]
-    return _render_form(form, outcome, title=f"{spec.STEP_LABELS[kind]} vastleggen", submit="Stap vastleggen",
-                        case=case, notices=notices, missing=missing)
+        refusals_shown_on(form, page)
+        add_step(case, kind, _step_values(form, kind), expected_version=form.expected_version(), actor=current_user,
+                 today=today())
+        return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
+    return page()
 
 
 @bp.route("/<int:case_id>/stappen/<int:step_id>", methods=["GET", "POST"])
@@ -421,15 +378,19 @@ def edit_step(case_id: int, step_id: int):
     initial = {f.name: _initial(step, f) for f in spec.step_fields(step.kind)}
     initial["version"] = str(case.version)
     form = _step_form(step.kind, initial)
-    outcome = _Outcome()
+    kind = step.kind
+
+    def page(refusal: Refusal | None = None):
+        notices = []
+        if case.status == "closed" and refusal is None:
+            notices.append("Deze casus is gesloten. Heropen de casus om een stap te wijzigen.")
+        return _render_form(form, refusal, title=f"{spec.STEP_LABELS[kind]} bewerken", submit="Opslaan",
+                            case=case, notices=notices,
+                            current=current_values(form, lambda name: step_value(step, name)))
+
     if form.validate_on_submit():
-        done = _attempt(form, outcome, lambda: update_step(
-            case, step.id, _step_values(form, step.kind), expected_version=form.expected_version(),
-            actor=current_user, today=today()))
-        if done is not None:
-            return _saved(case, f"De stap '{spec.STEP_LABELS[step.kind]}' is opgeslagen.", anchor="keten")
-    notices = []
-    if case.status == "closed" and outcome.status == 200:
-        notices.append("Deze casus is gesloten. Heropen de casus om een stap te wijzigen.")
-    return _render_form(form, outcome, title=f"{spec.STEP_LABELS[step.kind]} bewerken", submit="Opslaan",
-                        case=case, notices=notices, current=current_values(form, lambda name: step_value(step, name)))
+        refusals_shown_on(form, page)
+        update_step(case, step.id, _step_values(form, kind), expected_version=form.expected_version(),
+                    actor=current_user, today=today())
+        return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is opgeslagen.", anchor="keten")
+    return page()

@@ -15,13 +15,13 @@ from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import ColumnElement, FunctionElement
 
 from thuiszitters.accounts.models import User
-from thuiszitters.accounts.scope import case_scope_clause, visible_cases
+from thuiszitters.alerts.models import Alert
 from thuiszitters.cases.models import Case
+from thuiszitters.cases.scope import case_scope_clause, visible_cases
 from thuiszitters.clock import to_local
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, Swv
-from thuiszitters.reminders.models import Alert
 from thuiszitters.text import month_abbreviation
 
 # Outcomes that mean the pupil is back in education (or care with education); the rest ends the observation.

@@ -4,29 +4,25 @@ from __future__ import annotations
 from flask import Blueprint, render_template, request
 from flask_login import current_user
 
-from thuiszitters.accounts.scope import require_role
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import today
 from thuiszitters.dashboard import panels, queries
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, require
 
 bp = Blueprint("dashboard", __name__, url_prefix="/dashboard")
-
-COORDINATOR_ROLES = frozenset({"coordinator", "admin"})
-LEERPLICHT_ROLES = frozenset({"leerplicht", "admin"})
-INSPECTIE_ROLES = frozenset({"inspectie", "admin"})
 
 
 @bp.route("")
 def coordinator():
-    require_role(current_user, COORDINATOR_ROLES)
+    require(current_user, Capability.COORDINATOR_DASHBOARD)
     data = queries.coordinator_dashboard(current_user, today())
     return render_template("dashboard/coordinator.html", data=data, panels=panels.coordinator_panels(data))
 
 
 @bp.route("/leerplicht")
 def leerplicht():
-    require_role(current_user, LEERPLICHT_ROLES)
+    require(current_user, Capability.LEERPLICHT_DASHBOARD)
     data = queries.leerplicht_dashboard(current_user, today())
     html = render_template("dashboard/leerplicht.html", data=data, panels=panels.leerplicht_panels(data),
                            limit=queries.OVERDUE_LIST_LIMIT)
@@ -39,6 +35,6 @@ def leerplicht():
 
 @bp.route("/inspectie")
 def inspectie():
-    require_role(current_user, INSPECTIE_ROLES)
+    require(current_user, Capability.INSPECTIE_DASHBOARD)
     data = queries.inspectie_dashboard(today())
     return render_template("dashboard/inspectie.html", data=data, panels=panels.inspectie_panels(data))

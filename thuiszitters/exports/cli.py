@@ -9,7 +9,9 @@ from flask.cli import AppGroup
 
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import ValidationFailed
+from thuiszitters.exports.services import build_month_export, copy_export
 from thuiszitters.extensions import db
+from thuiszitters.ops.commands import refused
 
 export_cli = AppGroup("export", help="Exports voor de inspectie.")
 
@@ -20,14 +22,10 @@ export_cli = AppGroup("export", help="Exports voor de inspectie.")
               help="map waarin de bestanden ook worden geschreven")
 def export_inspectie(month: str, out_dir: Path | None):
     """Build a month's pseudonymised export for the inspectie, store it, and copy it to --out."""
-    from thuiszitters.exports.services import build_month_export, copy_export
-
     try:
         run = build_month_export(month, actor_id=None, now=now_utc())
     except ValidationFailed as exc:
-        db.session.rollback()
-        click.echo("Fout: " + "; ".join(p.reason for p in exc.params), err=True)
-        sys.exit(1)
+        refused(exc)
     db.session.commit()
     click.echo(f"Export {run.month} gemaakt: {run.case_count} casussen.")
     for file in run.files:
@@ -39,3 +37,6 @@ def export_inspectie(month: str, out_dir: Path | None):
             click.echo(f"Fout: de bestanden konden niet naar {out_dir} worden geschreven ({exc.strerror}).", err=True)
             sys.exit(1)
         click.echo(f"Bestanden geschreven naar {out_dir}.")
+
+
+COMMANDS = [export_cli]

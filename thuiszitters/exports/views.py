@@ -4,17 +4,17 @@ from __future__ import annotations
 from flask import Blueprint, Response, redirect, render_template, send_file, url_for
 from flask_login import current_user
 
-from thuiszitters.accounts.scope import EXPORT_ROLES, require_role
 from thuiszitters.exports import services
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, require
 from thuiszitters.text import MONTHS_NL
 
 bp = Blueprint("exports", __name__, url_prefix="/inspectie")
 
 
 @bp.before_request
-def only_export_roles():
-    require_role(current_user, EXPORT_ROLES)
+def only_export_readers():
+    require(current_user, Capability.READ_EXPORTS)
 
 
 @bp.route("")

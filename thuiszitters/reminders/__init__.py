@@ -1,1 +1,4 @@
-"""Reminders, overdue alerts, notifications and the mail outbox."""
+"""Reminders: the rules that say when a reminder is due (pure) and the daily sweep that records and sends them.
+
+The sweep opens alerts (thuiszitters.alerts) and queues mails (thuiszitters.mail) in the same transaction.
+"""

@@ -1,34 +1,18 @@
-"""The scheduler's reminder jobs: each one reads the clock at the edge and calls one service."""
+"""The scheduler's reminder job: it reads the clock at the edge and calls the sweep."""
 from __future__ import annotations
 
-from sqlalchemy import update
+from datetime import date, datetime
 
-from thuiszitters.clock import now_utc, today
-from thuiszitters.extensions import db
-from thuiszitters.reminders.models import SchedulerState
+from thuiszitters.ops.schedule import JobSpec
+from thuiszitters.reminders.services import send_due_reminders
 
 
-def sweep() -> str:
-    from thuiszitters.reminders.services import send_due_reminders
-
-    result = send_due_reminders(today(), now_utc())
+def sweep(today: date, now: datetime) -> str:
+    result = send_due_reminders(today, now)
     return f"{result.total} herinnering(en), {result.mails} mail(s), {result.alerts} signaal/signalen"
 
 
-def deliver() -> str:
-    from thuiszitters.reminders.mailer import deliver_outbox
-
-    result = deliver_outbox(now_utc())
-    return "" if result.skipped or not (result.sent or result.failed) else \
-        f"{result.sent} verzonden, {result.failed} mislukt"
-
-
-def heartbeat() -> str:
-    """Shown by /healthz: when the scheduler last ran a job."""
-    from thuiszitters.reminders.services import dialect_insert
-
-    db.session.execute(dialect_insert(SchedulerState).values(name="scheduler").on_conflict_do_nothing(
-        index_elements=["name"]))
-    db.session.execute(update(SchedulerState).where(SchedulerState.name == "scheduler")
-                       .values(heartbeat_at=now_utc()))
-    return ""
+JOBS = [
+    JobSpec("reminders_sweep", "thuiszitters.reminders.jobs:sweep", {"trigger": "cron", "hour": 7, "minute": 0},
+            run_at_start=True),
+]

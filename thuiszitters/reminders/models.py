@@ -1,13 +1,12 @@
-"""Reminders fire once per (case, rule, due date); alerts wait for a leerplicht acknowledgement."""
+"""Reminders fire once per (case, rule, due date); the sweep probes the steps through two partial indexes."""
 from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column
 
-from thuiszitters.accounts.models import User
-from thuiszitters.cases.models import Case, Step
+from thuiszitters.cases.models import Step
 from thuiszitters.extensions import UTCDateTime, db
 
 
@@ -22,74 +21,6 @@ class Reminder(db.Model):
     rule: Mapped[str] = mapped_column(String(40))
     due_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-
-
-class Alert(db.Model):
-    """An overdue (or other) alert that stays open until a leerplicht user acknowledges it with a note."""
-
-    __tablename__ = "alert"
-    __table_args__ = (
-        UniqueConstraint("case_id", "kind", "due_on", name="uq_alert_case_kind_due"),
-        Index("ix_alert_status_due", "status", "due_on"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    kind: Mapped[str] = mapped_column(String(40))
-    due_on: Mapped[date]
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    status: Mapped[str] = mapped_column(String(20), default="open")
-    acknowledged_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"))
-    acknowledged_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    note: Mapped[str | None] = mapped_column(Text)
-
-    acknowledged_by: Mapped[User | None] = relationship()
-    case: Mapped[Case] = relationship()
-
-
-class Notification(db.Model):
-    """What a user sees in the app for a reminder or alert."""
-
-    __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))
-    case_id: Mapped[int | None] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
-    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminder.id", ondelete="CASCADE"), index=True)
-    message: Mapped[str] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    read_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class OutboxMessage(db.Model):
-    """A mail written in the same transaction as its reminder; a sender delivers it with retries."""
-
-    __tablename__ = "outbox_message"
-    __table_args__ = (Index("ix_outbox_message_status_next", "status", "next_attempt_at"),)
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    reminder_id: Mapped[int | None] = mapped_column(ForeignKey("reminder.id", ondelete="SET NULL"), index=True)
-    recipient: Mapped[str] = mapped_column(String(254))
-    subject: Mapped[str] = mapped_column(String(200))
-    body: Mapped[str] = mapped_column(Text)
-    status: Mapped[str] = mapped_column(String(10), default="pending")
-    attempts: Mapped[int] = mapped_column(default=0)
-    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    last_error: Mapped[str | None] = mapped_column(String(500))
-    created_at: Mapped[datetime] = mapped_column(UTCDateTime())
-    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
-
-
-class SchedulerState(db.Model):
-    """A named lock row (for SQLite) and the scheduler's heartbeat."""
-
-    __tablename__ = "scheduler_state"
-
-    name: Mapped[str] = mapped_column(String(40), primary_key=True)
-    holder: Mapped[str | None] = mapped_column(String(100))
-    locked_until: Mapped[datetime | None] = mapped_column(UTCDateTime())
-    heartbeat_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
 
 
 # Partial indexes on case_step for the sweep's step rules (defined here, with the rules that need them). They hold

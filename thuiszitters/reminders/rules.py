@@ -44,6 +44,7 @@ RULES = (HALFWAY, DEADLINE_APPROACHING, OVERDUE, AANMELDING_DUE_SOON, AANMELDING
          GPO_FOLLOW_UP, STALE)
 # Rules whose reminder also opens an alert for the leerplicht review queue: the return goal missed, and a school
 # that let ten weeks pass without deciding on an aanmelding (the pupil may now claim temporary enrolment there).
+# Each is a kind of alert (alerts.kinds, which names them; tests/unit/test_reminder_rules.py keeps the two equal).
 ALERT_RULES = frozenset({OVERDUE, TEMPORARY_ENROLMENT})
 # Rules that go to the leerplicht of the pupil's gemeente as well as the coordinator.
 LEERPLICHT_RULES = frozenset({OVERDUE, TEMPORARY_ENROLMENT})
@@ -57,11 +58,6 @@ RULE_LABELS = {
     TEMPORARY_ENROLMENT: "Tien weken geen besluit op de aanmelding: tijdelijke inschrijving",
     GPO_FOLLOW_UP: "Reactie schoolbestuur op oordeel Geschillencommissie ontbreekt",
     STALE: "Al twee weken geen activiteit",
-}
-# What an alert of each kind is called on the review queue, the case page and in the PDF.
-ALERT_KIND_LABELS = {
-    OVERDUE: "Terugkeerdoel niet gehaald",
-    TEMPORARY_ENROLMENT: "Geen besluit op de aanmelding na tien weken: recht op tijdelijke inschrijving",
 }
 
 

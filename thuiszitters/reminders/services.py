@@ -1,4 +1,4 @@
-"""The reminder sweep, the leerplicht review of overdue alerts, and in-app notifications.
+"""The reminder sweep: reminders, with their notifications, mails and alerts, in one transaction.
 
 ``send_due_reminders(today)`` is the one sweep. It is idempotent and safe to run in parallel:
 
@@ -18,8 +18,6 @@ up by the next run.
 from __future__ import annotations
 
 import logging
-import os
-import socket
 from collections import Counter, defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -27,25 +25,25 @@ from datetime import date, datetime, timedelta
 from typing import Any
 
 from flask import current_app
-from sqlalchemy import exists, func, insert, select, update
-from sqlalchemy.dialects import postgresql, sqlite
+from sqlalchemy import exists, insert, select
 
 from thuiszitters.accounts.models import User, user_gemeente, user_swv
-from thuiszitters.accounts.scope import case_scope_clause
-from thuiszitters.audit.services import ACTIVITY_LEERPLICHT, record
+from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.services import terms as configured_terms
-from thuiszitters.errors import DomainError, Forbidden, InvalidParam, NotFound, ValidationFailed
+from thuiszitters.clock import now_utc
 from thuiszitters.escalation.spec import GPO_OORDEEL_VERDICTS
 from thuiszitters.escalation.terms import Terms
 from thuiszitters.extensions import db
+from thuiszitters.mail.models import OutboxMessage
+from thuiszitters.ops.locks import REMINDER_SWEEP, dialect_insert, release_lock, take_lock
+from thuiszitters.permissions import Capability, role_can, roles_with
 from thuiszitters.reminders import rules
-from thuiszitters.reminders.models import Alert, Notification, OutboxMessage, Reminder, SchedulerState
+from thuiszitters.reminders.models import Reminder
 
 log = logging.getLogger(__name__)
 
 SWEEP_LOCK_NAME = "reminders.sweep"
-SWEEP_LOCK_KEY = 7_263_002  # PostgreSQL advisory lock key (the audit chain uses 7_263_001)
 SWEEP_LOCK_LEASE = timedelta(minutes=30)
 _CHUNK = 500
 
@@ -66,39 +64,6 @@ class SweepResult:
 
 def offsets() -> rules.Offsets:
     return rules.Offsets.from_config(current_app.config.get("REMINDERS", {}))
-
-
-def dialect_insert(model: type) -> Any:
-    """The dialect's INSERT construct, which knows ON CONFLICT on SQLite and PostgreSQL alike."""
-    dialect = db.session.get_bind().dialect.name
-    module = postgresql if dialect == "postgresql" else sqlite
-    return module.insert(model)
-
-
-def lock_holder() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"[:100]
-
-
-def take_lock(name: str, key: int, now: datetime, lease: timedelta) -> None:
-    """Serialise a job across processes until the current transaction ends.
-
-    PostgreSQL: an advisory transaction lock (a second caller waits for the first to commit). Both databases:
-    a write to the named lock row. On SQLite that write is the lock: it takes the database's write lock before
-    anything is read, and a second caller waits for it (busy timeout) just as on PostgreSQL.
-    """
-    session = db.session
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(select(func.pg_advisory_xact_lock(key)))
-    session.execute(dialect_insert(SchedulerState).values(name=name).on_conflict_do_nothing(index_elements=["name"]))
-    session.execute(
-        update(SchedulerState)
-        .where(SchedulerState.name == name)
-        .values(holder=lock_holder(), locked_until=now + lease)
-    )
-
-
-def _release_marker(name: str) -> None:
-    db.session.execute(update(SchedulerState).where(SchedulerState.name == name).values(locked_until=None))
 
 
 # --- Finding what is due ------------------------------------------------------------------------------------
@@ -248,10 +213,11 @@ class _Addressbook:
         self._by_gemeente: dict[int, list[_Recipient]] = {}
         self._by_id: dict[int, _Recipient | None] = {}
 
-    def _users(self, table: Any, column: Any, key: int, role: str) -> list[_Recipient]:
+    def _users(self, table: Any, column: Any, key: int, capability: Capability) -> list[_Recipient]:
         rows = db.session.execute(
             select(User.id, User.email, User.role).join(table, table.c.user_id == User.id)
-            .where(column == key, User.role == role, User.active.is_(True)).order_by(User.id)
+            .where(column == key, User.role.in_(sorted(roles_with(capability))), User.active.is_(True))
+            .order_by(User.id)
         )
         return [_Recipient(r.id, r.email, r.role) for r in rows]
 
@@ -261,19 +227,19 @@ class _Addressbook:
                 user = db.session.get(User, coordinator_id)
                 self._by_id[coordinator_id] = (
                     _Recipient(user.id, user.email, user.role)
-                    if user is not None and user.active and user.role == "coordinator" else None
+                    if user is not None and user.active and role_can(user.role, Capability.EDIT_CASES) else None
                 )
             own = self._by_id[coordinator_id]
             if own is not None:
                 return [own]
         if swv_id not in self._by_swv:
-            self._by_swv[swv_id] = self._users(user_swv, user_swv.c.swv_id, swv_id, "coordinator")
+            self._by_swv[swv_id] = self._users(user_swv, user_swv.c.swv_id, swv_id, Capability.EDIT_CASES)
         return self._by_swv[swv_id]
 
     def leerplicht(self, gemeente_id: int) -> list[_Recipient]:
         if gemeente_id not in self._by_gemeente:
             self._by_gemeente[gemeente_id] = self._users(user_gemeente, user_gemeente.c.gemeente_id, gemeente_id,
-                                                         "leerplicht")
+                                                         Capability.REVIEW_ALERTS)
         return self._by_gemeente[gemeente_id]
 
 
@@ -339,8 +305,8 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
             seen.add(recipient.user_id)
             notifications.append({"user_id": recipient.user_id, "case_id": case_id, "reminder_id": reminder_id,
                                   "message": text[:500], "created_at": now})
-            review = f"{base_url}/signalen" if recipient.role == "leerplicht" and due.rule in rules.ALERT_RULES \
-                else None
+            review = f"{base_url}/signalen" \
+                if role_can(recipient.role, Capability.REVIEW_ALERTS) and due.rule in rules.ALERT_RULES else None
             mails.append({"reminder_id": reminder_id, "recipient": recipient.email, "subject": subject[:200],
                           "body": _mail_body(text, link, review), "status": "pending", "attempts": 0,
                           "next_attempt_at": now, "created_at": now})
@@ -361,10 +327,8 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
 
 def send_due_reminders(today: date, now: datetime | None = None) -> SweepResult:
     """One sweep of every reminder rule for ``today``. Queues notifications and mails; flushes, never commits."""
-    from thuiszitters.clock import now_utc
-
     now = now or now_utc()
-    take_lock(SWEEP_LOCK_NAME, SWEEP_LOCK_KEY, now, SWEEP_LOCK_LEASE)
+    take_lock(SWEEP_LOCK_NAME, REMINDER_SWEEP, now, SWEEP_LOCK_LEASE)
     offs, terms = offsets(), configured_terms()
     candidates = _case_candidates(today, offs)
     for case_id, dues in _step_candidates(today, offs, terms).items():
@@ -372,131 +336,6 @@ def send_due_reminders(today: date, now: datetime | None = None) -> SweepResult:
     result = SweepResult()
     inserted = _record_reminders(_drop_recorded(candidates), now)
     _queue_messages(inserted, now, result)
-    _release_marker(SWEEP_LOCK_NAME)
+    release_lock(SWEEP_LOCK_NAME)
     db.session.flush()
     return result
-
-
-# --- Alerts: the leerplicht review queue --------------------------------------------------------------------
-
-ALERT_STATUSES = ("open", "acknowledged")
-ALERT_KIND_LABELS = rules.ALERT_KIND_LABELS
-
-
-def alerts_in_scope(user: User, status: str = "open") -> Any:
-    """The alerts on cases the user may see; open ones most overdue first, handled ones newest first."""
-    query = (
-        select(Alert)
-        .join(Case, Case.id == Alert.case_id)
-        .where(case_scope_clause(user), Case.anonymised_at.is_(None), Alert.status == status)
-    )
-    if status == "open":
-        return query.order_by(Case.return_deadline, Alert.due_on, Alert.id)
-    return query.order_by(Alert.acknowledged_at.desc(), Alert.id.desc())
-
-
-def get_visible_alert(user: User, alert_id: int) -> Alert:
-    """The alert if its case is in the user's scope; NotFound otherwise (no leaking that it exists)."""
-    alert = db.session.scalar(
-        select(Alert).join(Case, Case.id == Alert.case_id)
-        .where(Alert.id == alert_id, case_scope_clause(user), Case.anonymised_at.is_(None))
-    )
-    if alert is None:
-        raise NotFound()
-    return alert
-
-
-def acknowledge_alert(user: User, alert_id: int, note: str | None, now: datetime) -> Alert:
-    """A leerplicht user acknowledges an open alert in its scope with a note; writes the audit event."""
-    if user.role != "leerplicht":
-        raise Forbidden("Alleen een leerplichtambtenaar kan een signaal afhandelen.")
-    alert = get_visible_alert(user, alert_id)
-    note = (note or "").strip()
-    if not note:
-        raise ValidationFailed([InvalidParam("note", "required",
-                                             "Vul een notitie in: wat heeft u gedaan of besloten?")])
-    if len(note) > 2000:
-        raise ValidationFailed([InvalidParam("note", "too_long", "De notitie is te lang (ten hoogste 2000 tekens).")])
-    # A conditional update, so two people acknowledging at once cannot both succeed.
-    changed = db.session.execute(
-        update(Alert)
-        .where(Alert.id == alert.id, Alert.status == "open")
-        .values(status="acknowledged", acknowledged_by_id=user.id, acknowledged_at=now, note=note)
-        .execution_options(synchronize_session=False)
-    ).rowcount
-    if changed != 1:
-        raise AlertAlreadyHandled()
-    db.session.refresh(alert)
-    record("alert.acknowledge", actor_id=user.id, activity=ACTIVITY_LEERPLICHT, case_id=alert.case_id,
-           object_type="alert", object_id=alert.id, changes={"status": ["open", "acknowledged"]})
-    return alert
-
-
-class AlertAlreadyHandled(DomainError):
-    code = "alert_acknowledged"
-    title = "Signaal al afgehandeld"
-
-    def __init__(self) -> None:
-        super().__init__("Dit signaal is al afgehandeld door een leerplichtambtenaar.")
-
-
-@dataclass(frozen=True)
-class CaseAlertState:
-    """What a case page shows about its alerts (for coordinators and leerplicht alike)."""
-
-    open_alerts: list[Alert]
-    last_acknowledged: Alert | None
-
-    @property
-    def has_open(self) -> bool:
-        return bool(self.open_alerts)
-
-
-def case_alert_state(case_id: int) -> CaseAlertState:
-    """The alert state of one case; the caller has already loaded the case through ``get_visible_case``."""
-    open_alerts = list(db.session.scalars(
-        select(Alert).where(Alert.case_id == case_id, Alert.status == "open").order_by(Alert.due_on)
-    ))
-    last = db.session.scalar(
-        select(Alert).where(Alert.case_id == case_id, Alert.status == "acknowledged")
-        .order_by(Alert.acknowledged_at.desc()).limit(1)
-    )
-    return CaseAlertState(open_alerts, last)
-
-
-def open_alert_counts(case_ids: Iterable[int]) -> dict[int, int]:
-    """Open alerts per case, for a page of the case list (ids the caller got from ``visible_cases``)."""
-    ids = sorted(set(case_ids))
-    if not ids:
-        return {}
-    rows = db.session.execute(
-        select(Alert.case_id, func.count()).where(Alert.case_id.in_(ids), Alert.status == "open")
-        .group_by(Alert.case_id)
-    )
-    return {case_id: count for case_id, count in rows}
-
-
-# --- Notifications ------------------------------------------------------------------------------------------
-
-
-def notifications_for(user: User) -> Any:
-    return (
-        select(Notification)
-        .where(Notification.user_id == user.id)
-        .order_by(Notification.created_at.desc(), Notification.id.desc())
-    )
-
-
-def unread_count(user: User) -> int:
-    return db.session.scalar(
-        select(func.count()).select_from(Notification)
-        .where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    ) or 0
-
-
-def mark_read(user: User, notification_id: int | None, now: datetime) -> int:
-    """Mark one (or, with None, every) unread notification of the user as read; another user's id changes nothing."""
-    query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
-    if notification_id is not None:
-        query = query.where(Notification.id == notification_id)
-    return db.session.execute(query.values(read_at=now).execution_options(synchronize_session=False)).rowcount

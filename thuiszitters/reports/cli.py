@@ -8,9 +8,10 @@ from flask.cli import AppGroup
 from sqlalchemy import select
 
 from thuiszitters.cases.models import Case
-from thuiszitters.clitools import fail
 from thuiszitters.clock import now_utc, today
 from thuiszitters.extensions import db
+from thuiszitters.ops.commands import fail
+from thuiszitters.reports.summary import case_summary_pdf
 
 case_cli = AppGroup("case", help="Casussen.")
 
@@ -21,8 +22,6 @@ case_cli = AppGroup("case", help="Casussen.")
               help="het PDF-bestand dat wordt geschreven")
 def case_pdf(reference: str, out: Path) -> None:
     """Write the summary PDF of the case REFERENCE (e.g. TZ-2026-ABCDE). Logged as a download by the system."""
-    from thuiszitters.reports.summary import case_summary_pdf
-
     # The command line acts as the system, with access to every case that is not anonymised.
     case = db.session.scalar(
         select(Case).where(Case.reference == reference.strip().upper(), Case.anonymised_at.is_(None))
@@ -39,3 +38,6 @@ def case_pdf(reference: str, out: Path) -> None:
         return
     db.session.commit()
     click.echo(f"Casusoverzicht van {case.reference} geschreven naar {out}.")
+
+
+COMMANDS = [case_cli]

@@ -14,18 +14,18 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload, selectinload
 
 from thuiszitters.accounts.models import User, user_gemeente, user_swv
+from thuiszitters.alerts.kinds import ALERT_KIND_LABELS
+from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
 from thuiszitters.cases.facts import StepFacts, case_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.presenters import event_text
 from thuiszitters.cases.services import terms
-from thuiszitters.errors import Forbidden
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, require, roles_with
 from thuiszitters.reference.models import School
-from thuiszitters.reminders.models import Alert
-from thuiszitters.reminders.rules import ALERT_KIND_LABELS
 from thuiszitters.reports.document import SummaryDocument, summary_document
 from thuiszitters.reports.model import (
     CaseSummary,
@@ -37,9 +37,6 @@ from thuiszitters.reports.model import (
 )
 from thuiszitters.reports.pdf import build_case_summary
 from thuiszitters.text import format_date_nl
-
-# Roles that may make a PDF summary (DOMAIN.md: a coordinator action); an admin only within its scope.
-SUMMARY_ROLES = frozenset({"coordinator", "admin"})
 
 SYSTEM_ACTOR = "Systeem"
 
@@ -70,22 +67,25 @@ def _load_case(case: Case) -> Case:
     return db.session.scalars(statement).unique().one()
 
 
-def _timeline_events(case: Case) -> list[AuditEvent]:
+def _timeline_events(case: Case) -> list[tuple[AuditEvent, str | None]]:
+    """The case's history, oldest first, each event with its actor's name (None: the system)."""
     statement = (
-        select(AuditEvent)
-        .options(joinedload(AuditEvent.actor), joinedload(AuditEvent.note))
+        select(AuditEvent, User.name)
+        .outerjoin(User, User.id == AuditEvent.actor_id)
+        .options(joinedload(AuditEvent.note))
         .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(READ_ACTIONS),
                AuditEvent.action.not_like("%.read"))
         .order_by(AuditEvent.occurred_at, AuditEvent.id)
     )
-    return list(db.session.scalars(statement).unique())
+    return [(event, actor) for event, actor in db.session.execute(statement)]
 
 
 def _coordinators_of_swv(case: Case) -> list[User]:
     statement = (
         select(User)
         .join(user_swv, user_swv.c.user_id == User.id)
-        .where(user_swv.c.swv_id == case.swv_id, User.role == "coordinator", User.active.is_(True))
+        .where(user_swv.c.swv_id == case.swv_id, User.role.in_(sorted(roles_with(Capability.EDIT_CASES))),
+               User.active.is_(True))
         .order_by(User.name, User.id)
     )
     return list(db.session.scalars(statement))
@@ -95,8 +95,8 @@ def _leerplicht_users(case: Case) -> list[User]:
     statement = (
         select(User)
         .join(user_gemeente, user_gemeente.c.user_id == User.id)
-        .where(user_gemeente.c.gemeente_id == case.gemeente_id, User.role == "leerplicht",
-               User.active.is_(True))
+        .where(user_gemeente.c.gemeente_id == case.gemeente_id,
+               User.role.in_(sorted(roles_with(Capability.REVIEW_ALERTS))), User.active.is_(True))
         .order_by(User.name, User.id)
     )
     return list(db.session.scalars(statement))
@@ -161,9 +161,8 @@ def event_description(event: AuditEvent) -> str:
     return event_text(event.action, event.changes, event.reason_text)
 
 
-def _event(event: AuditEvent) -> SummaryEvent:
-    actor = event.actor.name if event.actor is not None else SYSTEM_ACTOR
-    return SummaryEvent(at=event.occurred_at, actor=actor, description=event_description(event))
+def _event(event: AuditEvent, actor: str | None) -> SummaryEvent:
+    return SummaryEvent(at=event.occurred_at, actor=actor or SYSTEM_ACTOR, description=event_description(event))
 
 
 def _user_party(role: str, user: User, detail: str) -> SummaryParty:
@@ -227,7 +226,7 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
                            date_of_birth=pupil.date_of_birth, bsn=pupil.bsn,
                            gemeente=f"{case.gemeente.name} ({case.gemeente.code})"),
         steps=[_step(step) for step in facts.steps],
-        events=[_event(event) for event in _timeline_events(case)],
+        events=[_event(event, actor) for event, actor in _timeline_events(case)],
         parties=_parties(case),
         open_alerts=[_alert(alert) for alert in _open_alerts(case)],
         next_steps=[facts.next_action],
@@ -242,8 +241,8 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
 
 
 def _summary_for(case: Case, actor: User | None, today: date, now: datetime) -> CaseSummary:
-    if actor is not None and actor.role not in SUMMARY_ROLES:
-        raise Forbidden("Alleen een coördinator kan een casusoverzicht maken.")
+    if actor is not None:
+        require(actor, Capability.DOWNLOAD_SUMMARY, "Alleen een coördinator kan een casusoverzicht maken.")
     return summary_for_case(case, generated_by=actor, today=today, now=now)
 
 

@@ -14,6 +14,7 @@ from thuiszitters.cases import services
 from thuiszitters.cases.models import Case
 from thuiszitters.errors import DomainError
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, Role, can
 from thuiszitters.reference.models import Gemeente, School, Swv
 
 DEMO_PASSWORD = "demo-Thuiszitters-2026"  # noqa: S105 - printed for the demo, refused in production
@@ -51,12 +52,12 @@ class DemoLogin:
 
 
 DEMO_USERS = [
-    ("coordinator@demo.thuiszitters.nl", "Carla Coördinator", "coordinator", ("PO 27-01", "PO 27-02"), ()),
-    ("coordinator.vo@demo.thuiszitters.nl", "Victor Voortgezet", "coordinator", ("VO 27-01",), ()),
-    ("leerplicht@demo.thuiszitters.nl", "Lotte Leerplicht", "leerplicht", (), ("GM0363", "GM0384", "GM0437")),
-    ("leerplicht.zaanstad@demo.thuiszitters.nl", "Ziggy Zaanstad", "leerplicht", (), ("GM0479", "GM0415")),
-    ("inspectie@demo.thuiszitters.nl", "Inge Inspectie", "inspectie", (), ()),
-    ("admin@demo.thuiszitters.nl", "Arjen Beheer", "admin", (), ()),
+    ("coordinator@demo.thuiszitters.nl", "Carla Coördinator", Role.COORDINATOR, ("PO 27-01", "PO 27-02"), ()),
+    ("coordinator.vo@demo.thuiszitters.nl", "Victor Voortgezet", Role.COORDINATOR, ("VO 27-01",), ()),
+    ("leerplicht@demo.thuiszitters.nl", "Lotte Leerplicht", Role.LEERPLICHT, (), ("GM0363", "GM0384", "GM0437")),
+    ("leerplicht.zaanstad@demo.thuiszitters.nl", "Ziggy Zaanstad", Role.LEERPLICHT, (), ("GM0479", "GM0415")),
+    ("inspectie@demo.thuiszitters.nl", "Inge Inspectie", Role.INSPECTIE, (), ()),
+    ("admin@demo.thuiszitters.nl", "Arjen Beheer", Role.ADMIN, (), ()),
 ]
 
 
@@ -91,7 +92,8 @@ def load_demo(today: date) -> bool:
     for email, name, role, swv_codes, gemeente_codes in DEMO_USERS:
         users[email] = create_user(UserInput(email=email, name=name, role=role, swv_codes=swv_codes,
                                              gemeente_codes=gemeente_codes), DEMO_PASSWORD, actor_id=None)
-    coordinators = {code: user for user in users.values() if user.role == "coordinator" for code in
+    # Who registers the demo cases of each swv: its coordinator.
+    coordinators = {code: user for user in users.values() if can(user, Capability.EDIT_CASES) for code in
                     (s.code for s in user.swvs)}
     for index in range(60):
         _demo_case(index, rnd, today, swvs, gemeenten, schools, coordinators)

@@ -20,13 +20,14 @@ from sqlalchemy import Table, func, insert, select, text
 
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import UserInput, create_user
+from thuiszitters.alerts.models import Alert
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import stage
 from thuiszitters.escalation.terms import return_deadline
 from thuiszitters.extensions import db
+from thuiszitters.permissions import Role
 from thuiszitters.reference.models import Gemeente, School, Swv
-from thuiszitters.reminders.models import Alert
 
 CHUNK = 5000
 BENCH_PASSWORD = "bench-Thuiszitters-2026"  # noqa: S105 - synthetic load-test users only
@@ -325,11 +326,11 @@ def _users(swvs: list[_Swv], gemeente_codes: dict[int, str],
     busiest_swv = max(swvs, key=lambda s: case_counts.get(s.id, 0))
     top_gemeenten = sorted(gemeente_counts, key=lambda g: -gemeente_counts[g])[:3]
     wanted = [
-        ("coordinator@bench.thuiszitters.nl", "Bench Coördinator", "coordinator", (busiest_swv.code,), ()),
-        ("leerplicht@bench.thuiszitters.nl", "Bench Leerplicht", "leerplicht", (),
+        ("coordinator@bench.thuiszitters.nl", "Bench Coördinator", Role.COORDINATOR, (busiest_swv.code,), ()),
+        ("leerplicht@bench.thuiszitters.nl", "Bench Leerplicht", Role.LEERPLICHT, (),
          tuple(gemeente_codes[g] for g in top_gemeenten)),
-        ("inspectie@bench.thuiszitters.nl", "Bench Inspectie", "inspectie", (), ()),
-        ("admin@bench.thuiszitters.nl", "Bench Beheer", "admin", (), ()),
+        ("inspectie@bench.thuiszitters.nl", "Bench Inspectie", Role.INSPECTIE, (), ()),
+        ("admin@bench.thuiszitters.nl", "Bench Beheer", Role.ADMIN, (), ()),
     ]
     logins = []
     for email, name, role, swv_codes, gemeente_codes_ in wanted:
