@@ -131,6 +131,17 @@ class CaseClosed(DomainError):
         super().__init__("Deze casus is gesloten. Heropen de casus om iets toe te voegen of te wijzigen.")
 
 
+class OtherStepKind(DomainError):
+    """A change meant for another kind of step: the stored step's kind decides which fields it has."""
+
+    code = "other_step_kind"
+    title = "Deze stap is van een andere soort"
+
+    def __init__(self, kind: str, fields: list[str]) -> None:
+        super().__init__(f"Deze stap is een {kind}; {', '.join(fields)} hoort bij een andere soort stap. Een stap "
+                         "verandert niet van soort: voeg een nieuwe stap toe.", stepKind=kind, fields=fields)
+
+
 class GateRefused(DomainError):
     code = "gate_not_met"
     title = "Het interventieteam kan nog niet worden ingeschakeld"

@@ -35,7 +35,14 @@ from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
 from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.clock import today
-from thuiszitters.errors import InvalidParam, InvalidRequest, NotFound, StaleVersion, VersionRequired
+from thuiszitters.errors import (
+    InvalidParam,
+    InvalidRequest,
+    NotFound,
+    OtherStepKind,
+    StaleVersion,
+    VersionRequired,
+)
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.http.problems import client_field_name
@@ -68,6 +75,7 @@ TRANSFER_FIELDS = [
     p.Field("gemeenteCode", "gemeente_code", p.text(10, description="De nieuwe gemeente, als die verandert.")),
     p.Field("reason", "reason", p.text(500, non_blank=True), required=True),
 ]
+STEP_FIELD_NAMES = {f.name for fields in STEP_FIELDS.values() for f in fields}  # of any kind
 UPDATE_FIELDS = [f for f in CASE_FIELDS if f.attr != "swv_code"]  # a move to another swv is a transfer
 
 
@@ -230,8 +238,14 @@ def update_step(case_id: int, step_id: int):
     if step is None:
         raise NotFound()
     body = p.json_body()
-    if body.get("kind") == step.kind:
-        body.pop("kind")  # echoing the kind back is fine; changing it is not
+    kind = body.pop("kind", step.kind)  # echoing the kind back is fine; changing it is not
+    if kind not in spec.STEP_KINDS:
+        raise InvalidRequest([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(spec.STEP_KINDS)}.")])
+    own = {f.name for f in STEP_FIELDS[step.kind]}
+    foreign = sorted(key for key in body if key not in own and key in STEP_FIELD_NAMES)
+    if kind != step.kind or foreign:
+        # A body another kind's PATCH schema allows, sent to this step: a conflict with what the step is (409).
+        raise OtherStepKind(step.kind, ["kind"] if kind != step.kind else foreign)
     values = p.parse(body, STEP_FIELDS[step.kind], partial=True)
     services.update_step(case, step.id, values, expected_version=_expected_version(case), actor=g.api_user,
                          today=today())

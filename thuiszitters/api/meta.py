@@ -18,9 +18,19 @@ register({"/openapi.json": {"get": operation(
     description="De beschrijving van de hele API als OpenAPI 3.1, zonder sleutel op te halen en vanaf elke "
                 "oorsprong (CORS).",
     responses={"200": response(
-        "Het OpenAPI-document", {"type": "object", "required": ["openapi", "info", "paths"],
-                                 "properties": {"openapi": {"type": "string"}, "info": {"type": "object"},
-                                                "paths": {"type": "object"}}},
+        "Het OpenAPI-document", {
+            "type": "object", "required": ["openapi", "info", "servers", "paths", "components"],
+            "properties": {
+                "openapi": {"type": "string", "pattern": "^3\\.1\\."},
+                "info": {"type": "object", "required": ["title", "version", "contact"],
+                         "properties": {"title": {"type": "string"}, "version": {"type": "string"}}},
+                "servers": {"type": "array", "items": {"type": "object", "required": ["url"],
+                                                       "properties": {"url": {"type": "string"}}}},
+                "paths": {"type": "object", "propertyNames": {"pattern": "^/"}},
+                "components": {"type": "object", "required": ["schemas"],
+                               "properties": {"schemas": {"type": "object",
+                                                          "propertyNames": {"pattern": "^[A-Z][A-Za-z0-9]*$"}}}},
+            }},
         headers={"Access-Control-Allow-Origin": {"description": "Elke oorsprong mag het document lezen.",
                                                  "required": True, "schema": {"type": "string", "const": "*"}}})},
 )}})
