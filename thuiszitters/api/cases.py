@@ -315,7 +315,7 @@ _STEP_ID = path_id("stepId", "Het id van de stap (uit steps[].id).")
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
              "description": 'De ETag van de casus zoals u die las ("3"), een lijst daarvan, of *. Een zwakke ETag '
                             "(W/) komt nooit overeen.",
-             "schema": {"type": "string", "minLength": 1, "maxLength": 200, "example": '"3"'}}
+             "schema": {"type": "string", "pattern": p.IF_MATCH_PATTERN, "example": '"3"'}}
 _ETAG = {"ETag": {"description": "De versie van de casus, voor If-Match.", "required": True,
                   "schema": {"type": "string", "pattern": '^"[0-9]+"$'}}}
 _LOCATION = {"Location": {"description": "Het adres van het nieuwe object.", "required": True,
@@ -377,9 +377,12 @@ register(
                      "schema": {"type": "string", "enum": list(spec.CASE_STATUSES)}},
                     {"name": "overdue", "in": "query", "description": "Over de terugkeertermijn heen.",
                      "schema": {"type": "string", "enum": ["true", "false"]}},
-                    {"name": "swvCode", "in": "query", "schema": {"type": "string", "maxLength": 100}},
-                    {"name": "gemeenteCode", "in": "query", "schema": {"type": "string", "maxLength": 100}},
-                    {"name": "schoolBrin", "in": "query", "schema": {"type": "string", "maxLength": 100}},
+                    {"name": "swvCode", "in": "query", "description": "Alleen casussen van dit swv (code).",
+                     "schema": p.QUERY_TEXT},
+                    {"name": "gemeenteCode", "in": "query", "description": "Alleen casussen van deze gemeente.",
+                     "schema": p.QUERY_TEXT},
+                    {"name": "schoolBrin", "in": "query", "description": "Alleen casussen van deze school (BRIN).",
+                     "schema": p.QUERY_TEXT},
                     {"name": "stage", "in": "query", "description": "De verste stap; none: nog geen stap.",
                      "schema": {"type": "string", "enum": [*spec.STEP_KINDS, "none"]}},
                     *p.page_parameters(DEFAULT_MAX_PAGE_SIZE),

@@ -32,6 +32,13 @@ DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date",
 assert (MIN_YEAR, MAX_YEAR) == (1900, 2999), "DATE_SCHEMA's pattern names these years"
 
 
+# Any text, but no U+0000 (http/inputs.py refuses it in every request: no text column can hold it); and one with
+# more than white space in it. JSON schema patterns, also for query parameters (QUERY_TEXT).
+TEXT = r"^[^\x00]*$"
+NON_BLANK_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"
+QUERY_TEXT: dict[str, Any] = {"type": "string", "pattern": TEXT}
+
+
 @dataclass(frozen=True)
 class Parser:
     """How one kind of JSON value is read (`parse(value, name)`, a ParseError when wrong) and its JSON schema,
@@ -79,9 +86,10 @@ def text(max_length: int, *, non_blank: bool = False, description: str | None = 
             raise ParseError("required", "Dit veld is verplicht.")
         return value
 
-    schema: dict[str, Any] = {"type": "string", "maxLength": max_length}
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_length,
+                              "pattern": NON_BLANK_TEXT if non_blank else TEXT}
     if non_blank:
-        schema |= {"minLength": 1, "pattern": r"\S"}
+        schema["minLength"] = 1
     if description:
         schema["description"] = description
     return Parser(parse, schema)
@@ -215,8 +223,11 @@ def page_parameters(max_page_size: int) -> list[dict[str, Any]]:
 
 # RFC 9110 (13.1.1, 8.8.3): If-Match is "*" or a comma-separated list of entity tags, each "opaque" or W/"opaque"
 # (etagc: any visible character but DQUOTE, or obs-text). Our ETag is the case's version in quotes ("3"), strong.
-_ENTITY_TAG = re.compile(r'(W/)?"([\x21\x23-\x7e\x80-\U0010ffff]*)"')
-_LIST_SEPARATOR = re.compile(r"[ \t]*,[ \t]*")
+_TAG = r'(W/)?"([^\x00-\x20"\x7f]*)"'
+_ENTITY_TAG = re.compile(_TAG)
+# The same grammar as a JSON schema pattern, for the OpenAPI document.
+IF_MATCH_PATTERN = rf"^[ \t]*(\*|{_TAG}([ \t]*,[ \t]*{_TAG})*)[ \t]*$"
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
 MALFORMED_IF_MATCH = 'Stuur de versie van de casus als ETag, zoals in het antwoord: If-Match: "3".'
 
 
@@ -242,21 +253,9 @@ def if_match(header: str | None) -> IfMatch | None:
     naming If-Match (never a 500)."""
     if header is None:
         return None
-    value = header.strip(" \t")
-    if value == "*":
-        return IfMatch(any=True)
-    tags: list[tuple[bool, str]] = []
-    position = 0
-    while True:
-        match = _ENTITY_TAG.match(value, position)
-        if match is None:
-            break
-        tags.append((match.group(1) is not None, match.group(2)))
-        position = match.end()
-        separator = _LIST_SEPARATOR.match(value, position)
-        if separator is None:
-            break
-        position = separator.end()
-    if not tags or position != len(value):
+    if _IF_MATCH.fullmatch(header) is None:
         raise InvalidRequest([InvalidParam("If-Match", "invalid_version", MALFORMED_IF_MATCH)])
-    return IfMatch(any=False, tags=tuple(tags))
+    if header.strip(" \t") == "*":
+        return IfMatch(any=True)
+    return IfMatch(any=False, tags=tuple((weak is not None and weak != "", tag)
+                                         for weak, tag in _ENTITY_TAG.findall(header)))

@@ -183,6 +183,7 @@ def document(base_url: str | None = None, *, max_page_size: int | None = None) -
                                            "reason": {"type": "string"}}}},
                         "missingSteps": {"type": "array", "items": {"type": "string"}},
                         "currentVersion": {"type": "integer"},
+                        "stepKind": {"type": "string"}, "fields": {"type": "array", "items": {"type": "string"}},
                     },
                 },
                 **{name: _SCHEMAS[name] for name in sorted(_SCHEMAS)},

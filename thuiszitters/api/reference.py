@@ -8,6 +8,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from thuiszitters.api.blueprint import bp
+from thuiszitters.api.inputs import QUERY_TEXT
 from thuiszitters.api.openapi import operation, ref, register, response
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import SCHOOL_TYPES, SECTORS, Gemeente, School, Swv
@@ -47,7 +48,7 @@ def _code(max_length: int) -> dict[str, Any]:
 
 
 _SWV_CODE = {"name": "swvCode", "in": "query", "description": "Alleen de scholen van dit samenwerkingsverband.",
-             "schema": {"type": "string", "maxLength": 100}}
+             "schema": QUERY_TEXT}
 
 register(
     {

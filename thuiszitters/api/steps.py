@@ -52,9 +52,9 @@ def value_schema(field: spec.Field, *, nullable: bool) -> dict[str, Any]:
     elif isinstance(kind, spec.Choice):
         schema = {"type": "string", "enum": list(kind.values)}
     elif isinstance(kind, spec.Text):
-        schema = {"type": "string", "maxLength": kind.max_length}
+        schema = dict(_parser(kind).schema)
     elif isinstance(kind, spec.SchoolRef):
-        schema = {"type": "string", "maxLength": kind.max_length, "description": "BRIN-code van de school"}
+        schema = {**_parser(kind).schema, "description": "BRIN-code van de school"}
     elif isinstance(kind, spec.Flag):
         schema = {"type": "boolean"}
     elif isinstance(kind, spec.Count):
