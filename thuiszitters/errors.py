@@ -131,6 +131,15 @@ class CaseClosed(DomainError):
         super().__init__("Deze casus is gesloten. Heropen de casus om iets toe te voegen of te wijzigen.")
 
 
+class CaseNotClosed(DomainError):
+    """Reopening a case that is open: a conflict with the case's state, not a wrong field (409)."""
+
+    code = "not_closed"
+
+    def __init__(self) -> None:
+        super().__init__("Deze casus is al open.")
+
+
 class OtherStepKind(DomainError):
     """A change meant for another kind of step: the stored step's kind decides which fields it has."""
 

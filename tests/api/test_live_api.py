@@ -161,3 +161,25 @@ def test_each_answer_is_one_the_document_describes(api, client):
         api.assert_documented(response, method, path)
     assert [r.status_code for r, _, _ in checks] == [200, 400, 403, 401, 200, 404, 428, 412, 200, 412, 200, 200,
                                                       200, 200, 200]
+
+
+def test_reopening_an_open_case_is_a_conflict_not_a_wrong_field(api):
+    case = api.new_case()
+    response = api.call("POST", f"/cases/{case['id']}/reopen", version=case["version"], json={"reason": "Nogmaals"})
+    assert response.status_code == 409 and response.get_json()["code"] == "not_closed"
+    api.assert_documented(response, "POST", "/cases/{caseId}/reopen")
+
+
+def test_an_empty_if_match_is_no_if_match(api):
+    case = api.new_case()
+    response = api.call("PATCH", f"/cases/{case['id']}", json={"note": "x"}, headers={"If-Match": " "})
+    assert response.status_code == 428 and response.get_json()["code"] == "version_required"
+
+
+def test_an_id_beyond_32_bits_is_not_found_for_every_method(api):
+    # Werkzeug answered 405 (Allow: GET) for a PATCH here while the GET itself was a 404.
+    for method in ("GET", "PATCH"):
+        response = api.call(method, "/cases/2147483648", json={"note": "x"}, version=1)
+        assert response.status_code == 404, method
+        assert response.mimetype == PROBLEM and response.headers["API-Version"] == API_VERSION
+    assert api.call("DELETE", "/cases/1").status_code == 405  # a real route without DELETE stays a 405

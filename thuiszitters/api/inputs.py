@@ -251,8 +251,8 @@ class IfMatch:
 def if_match(header: str | None) -> IfMatch | None:
     """The `If-Match` header parsed, None without it; a header that is not `*` or a list of entity tags is a 400
     naming If-Match (never a 500)."""
-    if header is None:
-        return None
+    if header is None or not header.strip(" \t"):
+        return None  # an empty field value lists nothing: as if it were not sent
     if _IF_MATCH.fullmatch(header) is None:
         raise InvalidRequest([InvalidParam("If-Match", "invalid_version", MALFORMED_IF_MATCH)])
     if header.strip(" \t") == "*":
