@@ -60,11 +60,10 @@ class Field:
     parse: Parser
     required: bool = False
 
-    def schema(self, *, nullable: bool | None = None) -> dict[str, Any]:
+    def schema(self) -> dict[str, Any]:
         """Its value's JSON schema; null is allowed for an optional field (it clears it), never for a required
         one (the parser refuses it)."""
-        return nullable_schema(self.parse.schema) if (not self.required if nullable is None else nullable) \
-            else dict(self.parse.schema)
+        return dict(self.parse.schema) if self.required else nullable_schema(self.parse.schema)
 
 
 def nullable_schema(schema: dict[str, Any]) -> dict[str, Any]:
