@@ -30,8 +30,8 @@ from urllib.parse import urlsplit
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
 
-from load import start_gunicorn, stop  # noqa: E402 - bench/load.py: gunicorn as production runs it
 from run import flask, free_port, fresh_postgresql  # noqa: E402 - bench/run.py: the same set-up steps
+from served import audit_verify, start_gunicorn, stop  # noqa: E402 - bench/served.py: gunicorn as in production
 
 ROLES = {
     "coordinator": "coordinator@demo.thuiszitters.nl",
@@ -148,10 +148,9 @@ def main(argv: list[str] | None = None) -> int:
                 failed.append(role)
     finally:
         stop(server)
-    verified = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "audit", "verify"], cwd=ROOT,
-                              env=env, capture_output=True, text=True, check=False)
-    print((verified.stdout + verified.stderr).strip().splitlines()[-1], flush=True)
-    if verified.returncode != 0:
+    verified = audit_verify(env)
+    print("\n".join(verified["output"]), flush=True)
+    if not verified["clean"]:
         failed.append("audit verify")
     print(f"\nfuzz-api: {time.perf_counter() - started:.0f} s; "
           + (f"FAILED: {', '.join(failed)}" if failed else "no failures"), flush=True)
