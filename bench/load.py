@@ -9,7 +9,8 @@ inspectie) for 60 s (`LoadRun`), each in its own thread with its own `requests` 
   PDF, the inspectie's exports page and file downloads;
 * API reads: the case list, a case, its timeline, the exports;
 * step edits with conflicts: the two coordinators of a pair read the same case, wait for each other and both
-  `PATCH` the same step with the same `If-Match`. One must win (200) and the other must get 412;
+  save the same step based on the version they read, through the API (`If-Match`: 200 and 412) or the web form
+  (a redirect and 409). One must win, the other must be refused;
 
 while `flask reminders run` (the sweep) and `flask export inspectie` (the month's export) run again and again
 beside them. Afterwards (`verify_plan`) every accepted edit must be in the audit trail, in order, each built on
@@ -158,9 +159,9 @@ def readme_table(results: dict) -> str:
     row("no answer / other unexpected status",
         lambda b: f"{b['load']['no_answer']} / "
                   f"{b['load']['unexpected'] - b['load']['no_answer'] - b['load']['server_errors']}")
-    row("step edits: rounds, accepted, refused with 412",
+    row("step edit races: rounds, accepted, refused (412/409)",
         lambda b: f"{b['load']['edits']['rounds']}, {b['load']['edits']['accepted']}, "
-                  f"{b['load']['edits']['refused_412']}")
+                  f"{b['load']['edits']['refused']}")
     row("lost updates", lambda b: f"{b['verify']['lost_updates']}"
         + (" ✅" if b["verify"]["lost_updates"] == 0 and not b["verify"]["problems"] else " ❌"))
     row("`flask audit verify` afterwards",

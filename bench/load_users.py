@@ -2,8 +2,9 @@
 (`verify_plan`). Used by `make bench-load` (bench/load.py) and its smoke test (tests/web/test_load_smoke.py).
 
 Every user has a `requests` session in a thread of its own, logs in through `/login` and works until the clock
-runs out. The two coordinators of a pair read the same case, wait for each other and both `PATCH` the same step
-with the same `If-Match`: one must win (200), the other must get 412, and nothing accepted may be lost.
+runs out. The two coordinators of a pair read the same case, wait for each other and both save the same step based
+on the version they read (API `If-Match`, or the web form's hidden version): one must win, the other must be
+refused (412 or 409), and nothing accepted may be lost.
 """
 from __future__ import annotations
 
@@ -14,6 +15,7 @@ import threading
 import time
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from html.parser import HTMLParser
 from pathlib import Path
 
 import requests
@@ -154,6 +156,55 @@ def prepare(mix: Mix, *, password: str = PASSWORD, export_month: str = EXPORT_MO
                 audit_mark=audit_mark)
 
 
+class _FormFields(HTMLParser):
+    """The fields a browser would send with the page's POST form: inputs, the selected options, textareas."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.fields: dict[str, str] = {}
+        self._in_form = False
+        self._select: str | None = None
+        self._textarea: str | None = None
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        a = {k: v or "" for k, v in attrs}
+        if tag == "form" and a.get("method", "").lower() == "post":
+            self._in_form = True
+        if not self._in_form or (not a.get("name") and tag != "option"):
+            return
+        if tag == "input" and a.get("type") not in {"submit", "button", "checkbox", "radio"}:
+            self.fields[a["name"]] = a.get("value", "")
+        elif tag == "input" and a.get("type") in {"checkbox", "radio"} and "checked" in a:
+            self.fields[a["name"]] = a.get("value", "y")
+        elif tag == "select":
+            self._select = a["name"]
+            self.fields.setdefault(a["name"], "")
+        elif tag == "option" and self._select and "selected" in a:
+            self.fields[self._select] = a.get("value", "")
+        elif tag == "textarea":
+            self._textarea = a["name"]
+            self.fields[a["name"]] = ""
+
+    def handle_data(self, data: str) -> None:
+        if self._textarea:
+            self.fields[self._textarea] += data
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "form":
+            self._in_form = False
+        elif tag == "select":
+            self._select = None
+        elif tag == "textarea":
+            self._textarea = None
+
+
+def form_fields(html: str) -> dict[str, str]:
+    parser = _FormFields()
+    parser.feed(html)
+    # A textarea's content starts after the newline that follows its tag (HTML parsing rule).
+    return {name: value[1:] if value.startswith("\n") else value for name, value in parser.fields.items()}
+
+
 # --- The run: one thread per user ---------------------------------------------------------------------------
 
 
@@ -172,6 +223,7 @@ class EditOutcome:
     email: str
     based_on: int
     status: int
+    accepted: bool  # API 200, or the web form's redirect after saving
     new_version: int | None
     description: str
 
@@ -314,39 +366,56 @@ class LoadRun:
         ]
 
     def _contest(self, http: requests.Session, account: Account, round_no: int) -> bool:
-        """Read the pair's case, wait for the partner, then both PATCH the step with the version read.
+        """Read the pair's case, wait for the partner, then both save the same step based on the version read.
 
+        Odd rounds go through the API (`PATCH` with `If-Match`: 200 or 412), even rounds through the web form
+        (the form's hidden version: a redirect when saved, 409 with the other person's change when stale).
         False when the partner has stopped (the run is over).
         """
         assert account.contest is not None
         contest = self.plan.contests[account.contest]
         pair = self._pairs[account.contest]
-        headers = self._bearer(account)
+        through_api = round_no % 2 == 1
+        step_path = f"/casussen/{contest.case_id}/stappen/{contest.step_id}"
         try:
             pair.barrier.wait()  # both finished the previous round: they read the same version
         except threading.BrokenBarrierError:
             return False
-        response = self._request(http, "API: case before edit", "GET", f"/api/v1/cases/{contest.case_id}",
-                                 headers=headers)
-        etag = response.headers.get("ETag", "") if response is not None and response.status_code == 200 else ""
+        based_on, fields = None, {}
+        if through_api:
+            response = self._request(http, "API: case before edit", "GET", f"/api/v1/cases/{contest.case_id}",
+                                     headers=self._bearer(account))
+            if response is not None and response.status_code == 200:
+                based_on = int(response.headers["ETag"].strip('"'))
+        else:
+            response = self._request(http, "web: step form", "GET", step_path)
+            if response is not None and response.status_code == 200:
+                fields = form_fields(response.text)
+                based_on = int(fields["version"])
         try:
-            pair.barrier.wait()  # both hold the same ETag now
+            pair.barrier.wait()  # both hold the same version now
         except threading.BrokenBarrierError:
             return False
-        if not etag:
+        if based_on is None:
             return True  # the read failed (recorded); the partner edits alone this round
-        based_on = int(etag.strip('"'))
         text = f"Load run: {account.email.split('@')[0]} round {round_no}"
-        answer = self._request(http, "API: step edit (PATCH)", "PATCH",
-                               f"/api/v1/cases/{contest.case_id}/steps/{contest.step_id}",
-                               expected=(200, 412), headers={**headers, "If-Match": etag},
-                               json={"description": text})
-        status = answer.status_code if answer is not None else 0
-        new_version = None
-        if answer is not None and answer.status_code == 200:
-            new_version = int(answer.headers.get("ETag", "0").strip('"'))
+        if through_api:
+            answer = self._request(http, "API: step edit (PATCH)", "PATCH",
+                                   f"/api/v1/cases/{contest.case_id}/steps/{contest.step_id}", expected=(200, 412),
+                                   headers={**self._bearer(account), "If-Match": f'"{based_on}"'},
+                                   json={"description": text})
+            accepted = answer is not None and answer.status_code == 200
+            new_version = int(answer.headers["ETag"].strip('"')) if accepted else None
+        else:
+            answer = self._request(http, "web: step edit (form)", "POST", step_path, expected=(302, 409),
+                                   data={**fields, "description": text})
+            accepted = answer is not None and answer.status_code == 302
+            if answer is not None and answer.status_code == 409 and "Iemand anders heeft" not in answer.text:
+                self._record(Sample("web: step edit (form)", 409, 0, False), "a stale form without the conflict")
+            new_version = based_on + 1 if accepted else None  # one save bumps the version once
         with self._lock:
-            self.edits.append(EditOutcome(account.contest, round_no, account.email, based_on, status, new_version,
+            self.edits.append(EditOutcome(account.contest, round_no, account.email, based_on,
+                                          answer.status_code if answer is not None else 0, accepted, new_version,
                                           text))
         return True
 
@@ -419,8 +488,8 @@ class LoadRun:
             "server_errors": sum(1 for s in self.samples if s.status >= 500),
             "no_answer": sum(1 for s in self.samples if s.status == 0),
             "unexpected": sum(1 for s in self.samples if not s.expected),
-            "edits": {"rounds": len(rounds), "accepted": sum(1 for e in self.edits if e.status == 200),
-                      "refused_412": sum(1 for e in self.edits if e.status == 412)},
+            "edits": {"rounds": len(rounds), "accepted": sum(1 for e in self.edits if e.accepted),
+                      "refused": sum(1 for e in self.edits if e.status in (409, 412))},
             "pages": pages,
             "failures": self.failures,
         }
@@ -457,14 +526,14 @@ def verify_plan(plan: Plan, edits: list[EditOutcome]) -> dict:
         for edit in outcomes:
             per_round[edit.round].append(edit)
         for round_no, round_edits in sorted(per_round.items()):
-            winners = [e for e in round_edits if e.status == 200]
+            winners = [e for e in round_edits if e.accepted]
             if len(winners) > 1:
                 lost += len(winners) - 1
                 problems.append(f"case {contest.case_id} round {round_no}: {len(winners)} edits accepted with the "
-                                f"same If-Match")
-            if len(winners) == 1 and any(e.status == 412 for e in round_edits):
+                                f"same version")
+            if len(winners) == 1 and any(e.status in (409, 412) for e in round_edits):
                 conflicts += 1
-        accepted = sorted((e for e in outcomes if e.status == 200), key=lambda e: e.new_version or 0)
+        accepted = sorted((e for e in outcomes if e.accepted), key=lambda e: e.new_version or 0)
         events = db.session.scalars(
             select(AuditEvent).where(AuditEvent.case_id == contest.case_id, AuditEvent.id > plan.audit_mark,
                                      AuditEvent.action == "step.update").order_by(AuditEvent.id)
@@ -495,4 +564,4 @@ def verify_plan(plan: Plan, edits: list[EditOutcome]) -> dict:
             problems.append(f"case {contest.case_id}: the step holds {step.description!r}, the last accepted edit "
                             f"was {accepted[-1].description!r}")
             lost += 1
-    return {"lost_updates": lost, "conflicts_412_with_one_winner": conflicts, "problems": problems[:50]}
+    return {"lost_updates": lost, "conflicts_with_one_winner": conflicts, "problems": problems[:50]}
