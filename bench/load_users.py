@@ -436,7 +436,8 @@ class LoadRun:
         try:
             while time.monotonic() < self.deadline:
                 iteration += 1
-                if account.contest is not None and iteration % self.contest_every == 0:
+                # A pair's first action is a race, then every contest_every-th: even a short run has races.
+                if account.contest is not None and (iteration - 1) % self.contest_every == 0:
                     round_no += 1
                     if not self._contest(http, account, round_no):
                         break
