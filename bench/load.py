@@ -56,7 +56,7 @@ TODAY = "2026-11-02"  # as `make bench`: the seed gives the same data on every r
 
 
 def _machine_load() -> dict:
-    """Load average and the busiest other processes (command names only), to say what else was running."""
+    """Load average and the busiest processes (command names, CPU share over their lifetime as `ps` gives it)."""
     try:
         ps = subprocess.run(["ps", "-eo", "pcpu=,comm=", "--sort=-pcpu"], capture_output=True, text=True,
                             check=False, timeout=10).stdout.splitlines()
@@ -94,11 +94,11 @@ def load_backend(name: str, url: str, args: argparse.Namespace) -> dict:
         plan = prepare(mix, seed=args.seed)
         db.session.remove()
         db.engine.dispose()
+    out["machine_before"] = _machine_load()  # before our own server starts: what else is running
     port = args.port or _free_port()
     server = start_gunicorn(env, port, args.workers, work / f"load-gunicorn-{name}.log")
     stop_event = threading.Event()
     jobs = background_jobs(env, plan.export_month, stop_event)
-    out["machine_before"] = _machine_load()
     try:
         load = LoadRun(f"http://127.0.0.1:{port}", plan, seconds=args.seconds, think=args.think, seed=args.seed)
         for job in jobs:
@@ -180,6 +180,7 @@ def readme_table(results: dict) -> str:
                 return "—"
             return f"{page['requests']}, {page['p50_ms']} / {page['p95_ms']} ms"
         row(f"{label}: requests, p50 / p95", cell)
+    row("busiest processes before the run", lambda b: ", ".join(b["machine_before"]["busiest"][:6]) or "—")
     row("load average before → after", lambda b: f"{b['machine_before']['loadavg'][0]} → "
                                                  f"{b.get('machine_after', {}).get('loadavg', ['?'])[0]}")
     return "\n".join(lines)
