@@ -62,7 +62,7 @@ def _machine_load() -> dict:
                             check=False, timeout=10).stdout.splitlines()
     except OSError:
         ps = []
-    busy = [line.split(None, 1) for line in ps[:12]]
+    busy = [line.split(None, 1) for line in ps[:13] if not line.rstrip().endswith(" ps")]
     return {"loadavg": [round(x, 2) for x in os.getloadavg()],
             "busiest": [f"{name} {cpu}%" for cpu, name in (b for b in busy if len(b) == 2) if float(cpu) >= 5.0]}
 
