@@ -11,7 +11,8 @@ from thuiszitters.reminders.models import SchedulerState
 def sweep() -> str:
     from thuiszitters.reminders.services import send_due_reminders
 
-    result = send_due_reminders(today(), now_utc())
+    # A commit after every batch: users keep saving while a long catch-up sweep runs (SQLite's one write lock).
+    result = send_due_reminders(today(), now_utc(), commit=db.session.commit)
     return f"{result.total} herinnering(en), {result.mails} mail(s), {result.alerts} signaal/signalen"
 
 
