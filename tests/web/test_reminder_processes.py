@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -11,6 +12,7 @@ from collections import Counter
 from datetime import date, datetime, timedelta
 from pathlib import Path
 
+import pytest
 from sqlalchemy import create_engine, event, func, select
 from sqlalchemy.orm import Session
 
@@ -89,6 +91,40 @@ def test_a_catch_up_sweep_holds_the_write_lock_one_batch_at_a_time(app, runner, 
     assert sum(written) == total
     # A batch keeps a case's reminders together, so it may run over by a few.
     assert len(written) >= total // 40 and max(written) <= 40 + len(rules.RULES), written
+
+
+def test_between_two_batches_a_request_waiting_for_the_sqlite_write_lock_gets_it(app, runner, database_url,
+                                                                                   monkeypatch):
+    """Requests waiting for SQLite's write lock poll for it; batches taken back to back starved them (the load test
+    still saw 500s after the sweep was split into batches). The sweep now leaves the lock free after each batch."""
+    if not database_url.startswith("sqlite"):
+        pytest.skip("SQLite only: on PostgreSQL, requests do not wait for the sweep's lock")
+    monkeypatch.setattr(services, "SWEEP_BATCH", 40)
+    _many_cases(200)
+    events: list[str] = []
+
+    def request_that_saves() -> None:  # another worker, as a request that writes an audit event
+        conn = sqlite3.connect(database_url.removeprefix("sqlite:///"), timeout=30, isolation_level=None)
+        conn.execute("BEGIN IMMEDIATE")  # waits while the first batch holds the lock
+        events.append("request")
+        conn.execute("COMMIT")
+        conn.close()
+
+    waiting = threading.Thread(target=request_that_saves)
+    take_lock = services.take_lock
+
+    def take_lock_and_note(*args, **kwargs):
+        take_lock(*args, **kwargs)
+        events.append("batch")
+        if not waiting.is_alive() and events == ["batch"]:
+            waiting.start()
+            time.sleep(0.2)  # the request now waits for the lock this batch holds
+
+    monkeypatch.setattr(services, "take_lock", take_lock_and_note)
+    result = runner.invoke(args=["reminders", "run", "--today", "2026-11-02"])
+    waiting.join(timeout=30)
+    assert result.exit_code == 0, result.output
+    assert events[:3] == ["batch", "request", "batch"], events
 
 
 def _wait_for(condition, timeout: float = 30.0) -> bool:

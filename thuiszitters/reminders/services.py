@@ -11,7 +11,8 @@
   interleave within a transaction. The processes that sweep beside users (``flask reminders run``, the scheduler)
   commit after every batch: SQLite has one write lock for the whole database, which every request that saves
   something (or logs a read) needs, and a request waits for it only up to the busy timeout (10 s). A catch-up
-  sweep over the whole country held it for longer than that when it was one transaction.
+  sweep over the whole country held it for longer than that when it was one transaction. On SQLite the sweep also
+  leaves the lock free between two batches for as long as the batch held it, so waiting requests get their turn.
 * Each reminder is inserted with ``INSERT ... ON CONFLICT DO NOTHING`` on its unique key (case, rule, due date);
   only the rows actually inserted get notifications, outbox mails and alerts, all in the same transaction.
   A reminder is therefore recorded, and mailed, exactly once, whichever sweep gets to its batch first.
@@ -25,6 +26,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -53,6 +55,7 @@ SWEEP_LOCK_NAME = "reminders.sweep"
 SWEEP_LOCK_KEY = 7_263_002  # PostgreSQL advisory lock key (the audit chain uses 7_263_001)
 SWEEP_LOCK_LEASE = timedelta(minutes=30)
 SWEEP_BATCH = 500  # reminders recorded per transaction when the caller commits between batches
+SWEEP_PAUSE_SECONDS = 0.2  # at least this long between two batches on SQLite (see send_due_reminders)
 _CHUNK = 500
 
 
@@ -393,13 +396,19 @@ def send_due_reminders(today: date, now: datetime | None = None, *,
     for case_id, dues in _step_candidates(today, offs, terms).items():
         candidates[case_id] = candidates.get(case_id, set()) | dues
     result = SweepResult()
+    step_aside = commit is not None and db.session.get_bind().dialect.name == "sqlite"
     for batch in _batches(_drop_recorded(candidates), SWEEP_BATCH):
+        started = time.monotonic()
         take_lock(SWEEP_LOCK_NAME, SWEEP_LOCK_KEY, now, SWEEP_LOCK_LEASE)
         _queue_messages(_record_reminders(batch, now), now, result)
         _release_marker(SWEEP_LOCK_NAME)
         db.session.flush()
         if commit is not None:
             commit()
+        if step_aside:
+            # Requests waiting for SQLite's write lock poll for it every few to 100 ms; taken again at once by the
+            # next batch, it would never be theirs. Leave it free as long as the batch held it.
+            time.sleep(max(SWEEP_PAUSE_SECONDS, time.monotonic() - started))
     return result
 
 
