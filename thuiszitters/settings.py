@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from thuiszitters.clock import Clock, parse_fixed_today
+from thuiszitters.escalation.terms import Terms
 from thuiszitters.identifiers import InvalidIdentifier, normalize_email
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
@@ -142,6 +143,10 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigError(f"THUISZITTERS_ENV must be development, testing or production, not {config['ENV']!r}")
     parse_fixed_today(config["FIXED_TODAY"])
     oidc_settings(config)
+    # The legal terms must fit together in every environment: a wrong one silently moves every deadline.
+    term_problems = Terms.config_problems(config.get("TERMS") or {})
+    if term_problems:
+        raise ConfigError("; ".join(term_problems))
     if config["ENV"] != "production":
         return
     problems = []

@@ -42,8 +42,17 @@ def _month_panel(panel_id: str, heading: str, months: list[MonthFlow], scope_tex
         labels, [("Nieuw", [m.new for m in months]), ("Gesloten", [m.closed for m in months])],
         label_every=2,
     )
-    rows = [[month_label(m.month), str(m.new), str(m.closed), _share(m.goal_met, m.closed)] for m in months]
-    return Panel(panel_id, heading, "", svg, ["Maand", "Nieuw", "Gesloten", "Doel gehaald"], rows)
+    # The goal-met rate is over the cases closed with a passend aanbod; the other outcomes are in "Gesloten".
+    rows = [[month_label(m.month), str(m.new), str(m.closed), str(m.closed_with_offer),
+             _share(m.goal_met, m.closed_with_offer)] for m in months]
+    return Panel(panel_id, heading, "", svg,
+                 ["Maand", "Nieuw", "Gesloten", "Gesloten met passend aanbod", "Doel gehaald (van die met aanbod)"],
+                 rows)
+
+
+def outcome_rows(other: dict[str, int]) -> list[tuple[str, int]]:
+    """The outcomes without a passend aanbod with their Dutch labels, in spec order: shown beside the rate."""
+    return [(spec.OUTCOME_LABELS[code], count) for code, count in other.items()]
 
 
 def coordinator_panels(data: CoordinatorDashboard) -> list[Panel]:

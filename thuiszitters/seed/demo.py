@@ -13,6 +13,7 @@ from thuiszitters.accounts.services import UserInput, create_user
 from thuiszitters.cases import services
 from thuiszitters.cases.models import Case
 from thuiszitters.errors import DomainError
+from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.permissions import Capability, Role, can
 from thuiszitters.reference.models import Gemeente, School, Swv
@@ -97,8 +98,43 @@ def load_demo(today: date) -> bool:
                     (s.code for s in user.swvs)}
     for index in range(60):
         _demo_case(index, rnd, today, swvs, gemeenten, schools, coordinators)
+    _demo_other_outcomes(rnd, today, swvs, gemeenten, schools, coordinators)
     db.session.flush()
     return True
+
+
+def _demo_other_outcomes(rnd: random.Random, today: date, swvs: dict, gemeenten: dict, schools: list[School],
+                         coordinators: dict[str, User]) -> None:
+    """The lifecycle beyond a return to school (DOMAIN.md): a signal, an exemption and a pupil who moved."""
+    swv = swvs["PO 27-01"]
+    actor = coordinators[swv.code]
+    po_schools = [s for s in schools if s.school_type == "po"]
+
+    def pupil(age: int, since: date | None) -> dict:
+        born = (since or today) - timedelta(days=age * 365 + rnd.randint(30, 300))
+        return {"first_name": rnd.choice(FIRST_NAMES), "last_name": rnd.choice(LAST_NAMES), "date_of_birth": born,
+                "gemeente_code": rnd.choice(list(gemeenten)), "swv_code": swv.code}
+
+    # A dreigend thuiszitter: in beeld before the absence starts (seed 004 §1.5).
+    services.create_case(services.CaseInput(
+        **pupil(9, None), absence_kind="relatief_verzuim", out_of_school_since=None, status="signaal",
+        school_brin=po_schools[0].brin,
+        note="School meldt oplopend verzuim en buikpijnklachten; ouders zijn in gesprek."),
+        actor=actor, today=today - timedelta(days=10))
+    # An exemption (art. 5 onder a) granted after months at home: closed, but not a passend aanbod.
+    since = today - timedelta(days=150)
+    exempted = services.create_case(services.CaseInput(
+        **pupil(8, since), absence_kind="absoluut_verzuim", out_of_school_since=since), actor=actor,
+        today=since + timedelta(days=2))
+    services.close_case(exempted, outcome="vrijstelling", offer_started_on=None, closed_on=since + timedelta(days=120),
+                        school_brin=None, note=None, expected_version=exempted.version, actor=actor, today=today)
+    # A pupil who moved abroad.
+    since = today - timedelta(days=70)
+    moved = services.create_case(services.CaseInput(
+        **pupil(11, since), absence_kind="relatief_verzuim", out_of_school_since=since,
+        school_brin=po_schools[1].brin), actor=actor, today=since + timedelta(days=3))
+    services.close_case(moved, outcome="verhuisd", offer_started_on=None, closed_on=since + timedelta(days=45),
+                        school_brin=None, note=None, expected_version=moved.version, actor=actor, today=today)
 
 
 def _demo_case(index: int, rnd: random.Random, today: date, swvs: dict, gemeenten: dict,
@@ -107,7 +143,10 @@ def _demo_case(index: int, rnd: random.Random, today: date, swvs: dict, gemeente
     actor = coordinators[swv.code]
     sector_types = {"po", "sbo", "so"} if swv.sector == "po" else {"vo", "vso", "pro", "mbo"}
     own_schools = [s for s in schools if s.school_type in sector_types]
-    age = rnd.randint(6, 11) if swv.sector == "po" else rnd.randint(12, 18)
+    # mbo is outside the chain: no aanmelding there (escalation.validation refuses it).
+    chain_schools = [s for s in own_schools if s.school_type not in spec.SCHOOL_TYPES_OUTSIDE_CHAIN]
+    # 5 to 17 on the first day out of school (DOMAIN.md, who counts).
+    age = rnd.randint(6, 11) if swv.sector == "po" else rnd.randint(12, 17)
     # Spread the start over the last ten months so every state shows: fresh, halfway, overdue, closed.
     days_out = [5, 20, 40, 60, 75, 85, 95, 120, 160, 240, 300][index % 11] + rnd.randint(0, 4)
     since = today - timedelta(days=days_out)
@@ -134,7 +173,7 @@ def _demo_case(index: int, rnd: random.Random, today: date, swvs: dict, gemeente
         # demo shows the temporary-enrolment alert (DOMAIN.md) next to the overdue ones.
         day = min(today, since + timedelta(days=3 if depth == 1 else 7))
         decided = day + timedelta(days=30)
-        values = {"school_brin": rnd.choice(own_schools).brin, "received_on": day}
+        values = {"school_brin": rnd.choice(chain_schools).brin, "received_on": day}
         if decided <= today and depth >= 2:
             values |= {"decision": "afgewezen", "decided_on": decided}
         step("aanmelding", values)
