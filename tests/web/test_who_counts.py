@@ -7,13 +7,15 @@ from datetime import UTC, date, datetime, timedelta
 from sqlalchemy import select
 
 from tests import factories
+from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.clock import now_utc
 from thuiszitters.exports import builder
 from thuiszitters.exports.services import build_month_export
 from thuiszitters.extensions import db
-from thuiszitters.reminders.models import Alert, OutboxMessage, Reminder
+from thuiszitters.mail.models import OutboxMessage
+from thuiszitters.reminders.models import Reminder
 from thuiszitters.reminders.services import send_due_reminders
 
 TODAY = date(2026, 11, 2)
