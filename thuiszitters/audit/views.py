@@ -19,7 +19,8 @@ bp = Blueprint("audit", __name__, url_prefix="/beheer/verwerkingen")
 
 
 class BsnSearchForm(FlaskForm):
-    bsn = StringField("BSN van de leerling", validators=[DataRequired("Vul een BSN in."), Length(max=20)],
+    bsn = StringField("BSN van de leerling",
+                      validators=[DataRequired("Vul een BSN in."), Length(max=20, message="Een BSN heeft 9 cijfers.")],
                       render_kw={"autocomplete": "off", "inputmode": "numeric"})
 
 
