@@ -167,3 +167,15 @@ def test_every_chart_is_named_and_has_a_table_with_its_numbers(w, auth, client, 
             assert f'id="{ref}"' in figure
         assert "<table" in figure and "<th scope=\"row\">" in figure
         assert "style=" not in figure  # the CSP forbids inline styles
+
+
+def test_the_running_month_is_marked_as_running_in_the_chart_and_its_table(w, auth, client):
+    _add_cases(w, 20)
+    auth.login("coord1@example.nl")
+    html = client.get("/dashboard").get_data(as_text=True)
+    figure = re.search(r'<figure.*?id="maanden-desc".*?</figure>', html, re.S).group(0)
+    assert "November 2026 loopt nog: geteld tot en met 2 november 2026." in figure
+    assert "<th scope=\"row\">nov 2026 (lopend, tot en met 2 november 2026)</th>" in figure
+    assert "<th scope=\"row\">okt 2026</th>" in figure  # a finished month is just its name
+    assert "chart-running" in figure and ">lopend<" in figure
+

@@ -18,6 +18,7 @@ from thuiszitters.accounts.models import User
 from thuiszitters.accounts.scope import case_scope_clause, visible_cases
 from thuiszitters.cases.models import Case
 from thuiszitters.clock import to_local
+from thuiszitters.dashboard.charts import running_through
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, Swv
@@ -98,6 +99,7 @@ class MonthFlow:
     new: int
     closed: int
     goal_met: int
+    running_through: date | None = None  # the month is still running: counted up to and including this day
 
 
 @dataclass(frozen=True)
@@ -174,12 +176,12 @@ def _funnel(scope: ColumnElement, today: date, result: CoordinatorDashboard) -> 
 def _month_flow(scope: ColumnElement, today: date, result: CoordinatorDashboard) -> None:
     """New and closed cases per month. ``closed_on`` is set only on closed cases (reopening clears it)."""
     months = _months(today)
-    result.months = _flows(months, scope)
+    result.months = _flows(months, scope, today=today)
     result.closed_12m = sum(m.closed for m in result.months)
     result.goal_met_12m = sum(m.goal_met for m in result.months)
 
 
-def _flows(months: list[date], *where: ColumnElement) -> list[MonthFlow]:
+def _flows(months: list[date], *where: ColumnElement, today: date) -> list[MonthFlow]:
     """New and closed cases (and goal met among the closed) per month since ``months[0]``: two queries."""
     start = _day(months[0])
     new_month = _month_of(Case.out_of_school_since)
@@ -199,7 +201,7 @@ def _flows(months: list[date], *where: ColumnElement) -> list[MonthFlow]:
     for month in months:
         key = month.strftime("%Y-%m")
         count, goal = closed.get(key, (0, 0))
-        flows.append(MonthFlow(month, new.get(key, 0), count, goal))
+        flows.append(MonthFlow(month, new.get(key, 0), count, goal, running_through(month, today)))
     return flows
 
 
@@ -418,4 +420,4 @@ def inspectie_dashboard(today: date) -> InspectieDashboard:
 
 
 def _national_months(today: date) -> list[MonthFlow]:
-    return _flows(_months(today))
+    return _flows(_months(today), today=today)
