@@ -6,7 +6,7 @@ from datetime import date, datetime
 from flask import Flask
 
 from thuiszitters.clock import to_local
-from thuiszitters.text import DATETIME_FORMAT, format_date_nl
+from thuiszitters.text import DATETIME_FORMAT, days_ago, format_date_nl
 from thuiszitters.text import format_date_long as _format_date_long
 
 
@@ -27,3 +27,4 @@ def format_date_long(value: date | None) -> str:
 def register_filters(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["date_long"] = format_date_long
+    app.jinja_env.filters["days_ago"] = days_ago
