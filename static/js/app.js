@@ -17,7 +17,8 @@ document.addEventListener("DOMContentLoaded", () => {
     button.addEventListener("click", () => {
       button.setAttribute("aria-expanded", String(button.getAttribute("aria-expanded") !== "true"));
     });
-    menu.addEventListener("keydown", (event) => {
+    // Escape closes the open menu, from the button or from any link in it, and puts focus back on the button.
+    button.parentElement.addEventListener("keydown", (event) => {
       if (event.key === "Escape" && button.getAttribute("aria-expanded") === "true") {
         button.setAttribute("aria-expanded", "false");
         button.focus();
