@@ -44,6 +44,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "OIDC_LABEL": str,
     "OIDC_MFA_ACR": str,
     "OIDC_TIMEOUT_SECONDS": int,
+    "LOG_LEVEL": str,
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}
@@ -142,6 +143,8 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigError(f"THUISZITTERS_ENV must be development, testing or production, not {config['ENV']!r}")
     parse_fixed_today(config["FIXED_TODAY"])
     oidc_settings(config)
+    if str(config.get("LOG_LEVEL") or "info").lower() not in {"debug", "info", "warning", "error"}:
+        raise ConfigError(f"THUISZITTERS_LOG_LEVEL must be debug, info, warning or error, not {config['LOG_LEVEL']!r}")
     if config["ENV"] != "production":
         return
     problems = []

@@ -1,7 +1,7 @@
 """Admin pages: users, their role and scope, and their API tokens; the mail outbox."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
@@ -24,7 +24,7 @@ from thuiszitters.extensions import db
 from thuiszitters.parsing import record_id
 from thuiszitters.reference.models import Gemeente, School, Swv
 from thuiszitters.reference.services import COLUMNS, OPTIONAL, ImportRefused, import_csv
-from thuiszitters.reminders.mailer import outbox_overview, retry_failed
+from thuiszitters.reminders.mailer import held_messages, outbox_overview, retry_failed
 
 bp = Blueprint("admin", __name__, url_prefix="/beheer")
 
@@ -157,7 +157,10 @@ def reset_user_mfa(user_id: int):
 @bp.route("/mail")
 def mail_outbox():
     """The outbox: how many mails wait, went out or failed, and the ones that need attention."""
-    return render_template("admin/mail.html", overview=outbox_overview(), form=ConfirmForm())
+    # Development without an SMTP server: mail never leaves, so the page shows it (a local mail catcher).
+    held = held_messages() if not current_app.config["MAIL_SERVER"] and current_app.config["ENV"] != "production" \
+        else None
+    return render_template("admin/mail.html", overview=outbox_overview(), form=ConfirmForm(), held=held)
 
 
 @bp.post("/mail/opnieuw")
