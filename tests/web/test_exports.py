@@ -303,6 +303,10 @@ def test_inspectie_lands_on_the_exports_page_and_downloads_a_file(app, auth, cli
     assert "oktober 2026" in page
     for file in run.files:
         assert file.name in page and file.sha256 in page
+    # The sums are there for whoever wants them, folded away; nobody is told to check them.
+    assert "Controleer" not in page
+    folded = page.split('<details class="checksums">')[1].split("</details>")[0]
+    assert all(file.sha256 in folded for file in run.files) and "SHA-256" in folded
 
     response = client.get(f"/inspectie/exports/{MONTH}/cases.csv")
     assert response.status_code == 200
