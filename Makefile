@@ -20,10 +20,10 @@ install: $(STAMP)
 PORT      ?= 5000
 LOG_LEVEL ?= warning
 run: install
-	@PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.ops.devserver --check
+	@PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.devserver --check
 	$(FLASK) db upgrade
 	$(FLASK) seed demo > /dev/null
-	PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.ops.devserver
+	PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.devserver
 
 ## The whole suite (SQLite unless DATABASE_URL points at PostgreSQL). Exit code 5 (no tests) fails too.
 test: install

@@ -1,4 +1,4 @@
-"""`make run` (thuiszitters.ops.devserver): a taken port fails loudly, the log is quiet, the logins come last."""
+"""`make run` (thuiszitters.devserver): a taken port fails loudly, the log is quiet, the logins come last."""
 from __future__ import annotations
 
 import os
@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from thuiszitters.ops import devserver
+from thuiszitters import devserver
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -38,7 +38,7 @@ def test_a_taken_port_stops_make_run_with_a_clear_message_and_a_failing_exit_sta
         taken.bind(("127.0.0.1", 0))
         taken.listen()
         port = taken.getsockname()[1]
-        result = subprocess.run([sys.executable, "-m", "thuiszitters.ops.devserver", *args], cwd=ROOT,
+        result = subprocess.run([sys.executable, "-m", "thuiszitters.devserver", *args], cwd=ROOT,
                                 env=_env(tmp_path, port), capture_output=True, text=True, timeout=60, check=False)
     assert result.returncode == 1
     assert f"Poort {port} op 127.0.0.1 is al in gebruik" in result.stderr
@@ -74,7 +74,7 @@ def test_make_run_serves_quietly_and_prints_the_logins_after_the_server_and_sche
     upgrade = subprocess.run([sys.executable, "-m", "flask", "--app", "app", "db", "upgrade"], cwd=ROOT, env=env,
                              capture_output=True, text=True, timeout=120, check=False)
     assert upgrade.returncode == 0, upgrade.stderr
-    process = subprocess.Popen([sys.executable, "-m", "thuiszitters.ops.devserver"], cwd=ROOT, env=env,
+    process = subprocess.Popen([sys.executable, "-m", "thuiszitters.devserver"], cwd=ROOT, env=env,
                                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines: list[str] = []
     try:

@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from tests import factories
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case, Pupil, Step
-from thuiszitters.exports import builder, columns
+from thuiszitters.exports import builder, columns, csv_files
 from thuiszitters.exports.models import ExportFile, ExportRun
 from thuiszitters.exports.services import build_month_export, previous_month, run_monthly_export
 from thuiszitters.extensions import db
@@ -73,7 +73,7 @@ def _dir(app, month: str = MONTH) -> Path:
 
 
 def _rows(app, name: str, month: str = MONTH, integers=()) -> list[dict]:
-    return list(builder.read_csv(_dir(app, month) / name, integers))
+    return list(csv_files.read_csv(_dir(app, month) / name, integers))
 
 
 def _all_text(directory: Path) -> str:

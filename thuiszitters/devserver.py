@@ -18,6 +18,9 @@ import time
 import urllib.error
 import urllib.request
 
+from thuiszitters import create_app
+from thuiszitters.seed.demo import DEMO_PASSWORD, demo_logins
+
 HOST = "127.0.0.1"
 DEFAULT_PORT = 5000
 LOG_LEVELS = ("debug", "info", "warning", "error")
@@ -99,8 +102,6 @@ def _start(port: int, env: dict[str, str]) -> list[subprocess.Popen]:
 
 def banner(port: int, level: str, *, mail_server: str, mfa_required: bool) -> list[str]:
     """What a developer needs to know once everything runs; the logins last."""
-    from thuiszitters.seed.demo import DEMO_PASSWORD, demo_logins
-
     base = f"http://{HOST}:{port}"
     lines = ["", f"Thuiszitters draait op {base}/ met de planner ernaast. Ctrl-C stopt alles.",
              f"Log: alleen waarschuwingen en fouten (LOG_LEVEL={level}); LOG_LEVEL=info make run toont elk verzoek."
@@ -134,8 +135,6 @@ def main(argv: list[str]) -> int:
             return 0
         env = {**os.environ, "THUISZITTERS_LOG_LEVEL": level}
         env.setdefault("THUISZITTERS_BASE_URL", f"http://{HOST}:{port}")  # links in mails point here
-        from thuiszitters import create_app
-
         config = create_app().config
         children = _start(port, env)
     except StartError as exc:
