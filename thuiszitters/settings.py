@@ -45,6 +45,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "OIDC_LABEL": str,
     "OIDC_MFA_ACR": str,
     "OIDC_TIMEOUT_SECONDS": int,
+    "LOG_LEVEL": str,
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}
@@ -147,6 +148,8 @@ def check_config(config: dict[str, Any]) -> None:
     term_problems = Terms.config_problems(config.get("TERMS") or {})
     if term_problems:
         raise ConfigError("; ".join(term_problems))
+    if str(config.get("LOG_LEVEL") or "info").lower() not in {"debug", "info", "warning", "error"}:
+        raise ConfigError(f"THUISZITTERS_LOG_LEVEL must be debug, info, warning or error, not {config['LOG_LEVEL']!r}")
     if config["ENV"] != "production":
         return
     problems = []

@@ -28,15 +28,12 @@ from thuiszitters.exports.builder import (
     SummaryAccumulator,
     build_export,
     case_row,
-    escape_cell,
     in_scope,
     month_bounds,
     pseudonym,
-    read_csv,
     school_year_start,
-    unescape_cell,
-    write_csv,
 )
+from thuiszitters.exports.csv_files import escape_cell, read_csv, unescape_cell, write_csv
 from thuiszitters.exports.xlsx import Properties, write_workbook
 
 KEY = b"test-inspectie-key"

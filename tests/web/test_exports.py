@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from tests import factories
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case, Pupil, Step
-from thuiszitters.exports import builder, columns
+from thuiszitters.exports import builder, columns, csv_files
 from thuiszitters.exports.models import ExportFile, ExportRun
 from thuiszitters.exports.services import build_month_export, previous_month, run_monthly_export
 from thuiszitters.extensions import db
@@ -73,7 +73,7 @@ def _dir(app, month: str = MONTH) -> Path:
 
 
 def _rows(app, name: str, month: str = MONTH, integers=()) -> list[dict]:
-    return list(builder.read_csv(_dir(app, month) / name, integers))
+    return list(csv_files.read_csv(_dir(app, month) / name, integers))
 
 
 def _all_text(directory: Path) -> str:
@@ -303,6 +303,10 @@ def test_inspectie_lands_on_the_exports_page_and_downloads_a_file(app, auth, cli
     assert "oktober 2026" in page
     for file in run.files:
         assert file.name in page and file.sha256 in page
+    # The sums are there for whoever wants them, folded away; nobody is told to check them.
+    assert "Controleer" not in page
+    folded = page.split('<details class="checksums">')[1].split("</details>")[0]
+    assert all(file.sha256 in folded for file in run.files) and "SHA-256" in folded
 
     response = client.get(f"/inspectie/exports/{MONTH}/cases.csv")
     assert response.status_code == 200

@@ -11,7 +11,7 @@ from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.clock import now_utc
-from thuiszitters.exports import builder
+from thuiszitters.exports import builder, csv_files
 from thuiszitters.exports.services import build_month_export
 from thuiszitters.extensions import db
 from thuiszitters.mail.models import OutboxMessage
@@ -110,8 +110,8 @@ def _export(app) -> tuple[dict[str, dict], dict[str, dict]]:
     directory = app.config["EXPORT_DIR"] + f"/{MONTH}"
     from pathlib import Path
 
-    cases = {row["pseudonym"]: row for row in builder.read_csv(Path(directory) / builder.CASES_FILE)}
-    summary = {row["swv_code"]: row for row in builder.read_csv(Path(directory) / builder.SUMMARY_FILE)}
+    cases = {row["pseudonym"]: row for row in csv_files.read_csv(Path(directory) / builder.CASES_FILE)}
+    summary = {row["swv_code"]: row for row in csv_files.read_csv(Path(directory) / builder.SUMMARY_FILE)}
     return cases, summary
 
 

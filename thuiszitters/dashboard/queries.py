@@ -19,6 +19,7 @@ from thuiszitters.alerts.models import Alert
 from thuiszitters.cases.models import Case
 from thuiszitters.cases.scope import case_scope_clause, visible_cases
 from thuiszitters.clock import to_local
+from thuiszitters.dashboard.charts import running_through
 from thuiszitters.escalation import lifecycle, spec
 from thuiszitters.escalation.terms import DEFAULT_TERMS, Terms
 from thuiszitters.extensions import db
@@ -124,6 +125,7 @@ class MonthFlow:
     closed: int  # thuiszitter cases closed, any outcome
     goal_met: int  # of those with an offer outcome, the goal met
     closed_with_offer: int = 0  # the goal-met rate's denominator
+    running_through: date | None = None  # the month is still running: counted up to and including this day
 
 
 @dataclass(frozen=True)
@@ -219,13 +221,14 @@ def _funnel(scope: ColumnElement, today: date, result: CoordinatorDashboard) -> 
 def _month_flow(scope: ColumnElement, today: date, result: CoordinatorDashboard, terms: Terms) -> None:
     """New and closed cases per month. ``closed_on`` is set only on closed cases (reopening clears it)."""
     months = _months(today)
-    result.months, result.other_outcomes_12m = _flows(months, terms, scope)
+    result.months, result.other_outcomes_12m = _flows(months, terms, scope, today=today)
     result.closed_12m = sum(m.closed for m in result.months)
     result.closed_with_offer_12m = sum(m.closed_with_offer for m in result.months)
     result.goal_met_12m = sum(m.goal_met for m in result.months)
 
 
-def _flows(months: list[date], terms: Terms, *where: ColumnElement) -> tuple[list[MonthFlow], dict[str, int]]:
+def _flows(months: list[date], terms: Terms, *where: ColumnElement,
+           today: date) -> tuple[list[MonthFlow], dict[str, int]]:
     """New and closed thuiszitter cases per month since ``months[0]`` (goal met among those closed with an offer),
     and the closed ones per outcome without an offer over the whole period: two queries."""
     start = _day(months[0])
@@ -257,7 +260,7 @@ def _flows(months: list[date], terms: Terms, *where: ColumnElement) -> tuple[lis
     for month in months:
         key = month.strftime("%Y-%m")
         count, with_offer, goal = closed.get(key, (0, 0, 0))
-        flows.append(MonthFlow(month, new.get(key, 0), count, goal, with_offer))
+        flows.append(MonthFlow(month, new.get(key, 0), count, goal, with_offer, running_through(month, today)))
     return flows, other
 
 
@@ -514,4 +517,4 @@ def inspectie_dashboard(today: date, terms: Terms = DEFAULT_TERMS) -> InspectieD
 
 
 def _national_months(today: date, terms: Terms) -> list[MonthFlow]:
-    return _flows(_months(today), terms)[0]
+    return _flows(_months(today), terms, today=today)[0]

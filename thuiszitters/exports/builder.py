@@ -51,10 +51,7 @@ below zero. The duration buckets use the same two dates, with calendar months as
 A step kind is *reached* at the month end when a step of that kind started on or before it; the case row
 shows the first such start date.
 
-CSV files are UTF-8 with a BOM, ``;``-separated, with CRLF line ends (RFC 4180, and what Excel writes
-itself). A cell starting with ``= + - @``, a tab or a carriage return gets a leading ``'`` so a spreadsheet
-shows it as text instead of running it as a formula; a cell that already starts with ``'`` gets one too, so
-the escape can be undone exactly (`unescape_cell`).
+The CSV files are written by `exports.csv_files` (its docstring: encoding, separators, formula escape).
 """
 
 from __future__ import annotations
@@ -64,14 +61,12 @@ import functools
 import hashlib
 import hmac
 import json
-import operator
 import os
 import tempfile
-from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, replace
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
-from typing import TypeAlias
 
 from dateutil.relativedelta import relativedelta
 
@@ -79,6 +74,7 @@ from thuiszitters.escalation import lifecycle, spec
 from thuiszitters.escalation.terms import DEFAULT_TERMS, Terms
 from thuiszitters.exports import columns as cols
 from thuiszitters.exports.columns import CASE_COLUMNS, SUMMARY_COLUMNS
+from thuiszitters.exports.csv_files import Cell, escape_cell, escaped_csv_row, values_getter, write_csv
 from thuiszitters.exports.xlsx import GENERATED_FOR, ParallelWorkbook, Properties
 from thuiszitters.parsing import ParseError, parse_month
 
@@ -100,11 +96,6 @@ STATUS_CLOSED = "gesloten"
 YES = cols.YES
 NO = cols.NO
 
-Cell: TypeAlias = str | int | None
-Row: TypeAlias = Mapping[str, Cell]
-
-_ESCAPED_STARTS = ("=", "+", "-", "@", "\t", "\r", "'")
-_ESCAPED_FIRST = frozenset(_ESCAPED_STARTS)
 _FOUR_WEEKS = timedelta(days=28)
 
 
@@ -421,65 +412,6 @@ class SummaryAccumulator:
 # --- Files -----------------------------------------------------------------------------------------------
 
 
-def escape_cell(text: str) -> str:
-    """Prefix ``'`` to a cell a spreadsheet could run as a formula, and to one already starting with it."""
-    return "'" + text if text[:1] in _ESCAPED_FIRST else text
-
-
-def unescape_cell(text: str) -> str:
-    """Undo `escape_cell`."""
-    return text[1:] if text[:1] == "'" else text
-
-
-def _cell_text(value: Cell) -> str:
-    if type(value) is str:  # the common case first: this runs for every cell
-        return value
-    if value is None:
-        return ""
-    if isinstance(value, bool) or not isinstance(value, int | str):
-        raise TypeError(f"export cells are str, int or None, got {type(value).__name__}")
-    return str(value)
-
-
-def _values_getter(columns: Sequence[str]) -> Callable[[Row], tuple[Cell, ...]]:
-    """A fast function from a row to its values in column order (KeyError for a missing column)."""
-    if len(columns) == 1:
-        column = columns[0]
-        return lambda row: (row[column],)
-    return operator.itemgetter(*columns)
-
-
-def write_csv(path: Path, columns: Sequence[str], rows: Iterable[Row]) -> None:
-    """Write rows to a CSV file as they come: UTF-8 BOM, ``;``-separated, CRLF, formula-like cells escaped.
-
-    Each row must hold every column; extra keys are not written.
-    """
-    with Path(path).open("w", encoding="utf-8-sig", newline="") as handle:
-        writer = csv.writer(handle, delimiter=";", lineterminator="\r\n")
-        writer.writerow([escape_cell(column) for column in columns])
-        values_of = _values_getter(columns)
-        for row in rows:
-            # Plain text that needs no escape is the common case; it skips the function calls.
-            writer.writerow([
-                value if type(value) is str and value[:1] not in _ESCAPED_FIRST else escape_cell(_cell_text(value))
-                for value in values_of(row)
-            ])
-
-
-def read_csv(path: Path, integer_columns: Iterable[str] = ()) -> Iterator[dict[str, Cell]]:
-    """Read back a file written by `write_csv` one row at a time, unescaped; integer columns as int."""
-    integers = frozenset(integer_columns)
-    with Path(path).open(encoding="utf-8-sig", newline="") as handle:
-        reader = csv.reader(handle, delimiter=";")
-        header = [unescape_cell(name) for name in next(reader)]
-        for record in reader:
-            row: dict[str, Cell] = {}
-            for column, raw in zip(header, record, strict=True):
-                text = unescape_cell(raw)
-                row[column] = int(text) if column in integers and text else text
-            yield row
-
-
 def _describe(path: Path) -> ExportFile:
     with path.open("rb") as handle:
         sha256 = hashlib.file_digest(handle, "sha256").hexdigest()
@@ -495,10 +427,6 @@ def _sorted_by_case_id(cases: Iterable[ExportCase]) -> Iterator[ExportCase]:
             )
         previous = case.case_id
         yield case
-
-
-def _escaped_csv_row(texts: list[str]) -> list[str]:
-    return [text if text[:1] not in _ESCAPED_FIRST else escape_cell(text) for text in texts]
 
 
 def build_export(cases: Iterable[ExportCase], *, month: str, key: bytes, out_dir: Path,
@@ -541,10 +469,10 @@ def build_export(cases: Iterable[ExportCase], *, month: str, key: bytes, out_dir
                         summary._count(case, state)
                         values = _case_values(case, state, key)
                         workbook.add_row(values)
-                        writer.writerow(_escaped_csv_row(_as_text(values)))
+                        writer.writerow(escaped_csv_row(_as_text(values)))
             write_csv(work / SUMMARY_FILE, SUMMARY_COLUMNS, summary.rows())
             workbook.add_sheet(SUMMARY_SHEET, cols.SUMMARY_COLUMN_DEFS)
-            get_values = _values_getter(SUMMARY_COLUMNS)
+            get_values = values_getter(SUMMARY_COLUMNS)
             workbook.add_rows(get_values(row) for row in summary.rows())
         except BaseException:
             workbook.abandon()
