@@ -30,7 +30,7 @@ from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases import services
-from thuiszitters.cases.facts import case_facts, step_facts
+from thuiszitters.cases.facts import case_enrolled, case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
 from thuiszitters.cases.scope import get_visible_case
@@ -60,12 +60,18 @@ CASE_FIELDS = [
     p.Field("swvCode", "swv_code", p.text(16, description="Zoals in GET /swvs; uw eigen swv."), required=True),
     p.Field("schoolBrin", "school_brin", p.text(10, description="BRIN-code, zoals in GET /schools.")),
     p.Field("absenceKind", "absence_kind", p.choice(spec.ABSENCE_KINDS), required=True),
-    p.Field("outOfSchoolSince", "out_of_school_since", p.iso_date, required=True),
+    # Required for an open case, absent for a signal: the service says which (invalidParams code "required").
+    p.Field("outOfSchoolSince", "out_of_school_since", p.iso_date),
     p.Field("note", "note", p.text(5000)),
 ]
+# A new case is open, or a signal (a dreigend thuiszitter without a first day out of school).
+NEW_CASE_STATUSES = ("open", "signaal")
+CREATE_FIELDS = [*CASE_FIELDS, p.Field("status", "status", p.choice(NEW_CASE_STATUSES))]
 CLOSE_FIELDS = [
     p.Field("outcome", "outcome", p.choice(spec.OUTCOMES), required=True),
-    p.Field("offerStartedOn", "offer_started_on", p.iso_date, required=True),
+    # Required for the offer outcomes, refused for the others (escalation.lifecycle.validate_close).
+    p.Field("offerStartedOn", "offer_started_on", p.iso_date),
+    p.Field("closedOn", "closed_on", p.iso_date),
     p.Field("schoolBrin", "school_brin", p.text(10)),
     p.Field("note", "note", p.text(5000)),
 ]
@@ -141,8 +147,11 @@ def create_case():
         pupil_values: dict[str, Any] = {}
     else:
         pupil_values = p.parse(pupil, PUPIL_FIELDS, prefix="pupil.", problems=problems)
-    case_values = p.parse({k: v for k, v in body.items() if k != "pupil"}, CASE_FIELDS, problems=problems)
+    case_values = p.parse({k: v for k, v in body.items() if k != "pupil"}, CREATE_FIELDS, problems=problems)
     _refuse(problems, {**pupil_values, **case_values})
+    case_values.setdefault("out_of_school_since", None)
+    if case_values.get("status") is None:
+        case_values.pop("status", None)
     case = services.create_case(services.CaseInput(**pupil_values, **case_values), actor=g.api_user, today=today())
     db.session.commit()
     response = _case_response(case, 201)
@@ -158,7 +167,7 @@ def list_cases():
     page, page_size = p.page_params(args, current_app.config["API_MAX_PAGE_SIZE"], problems)
     status = args.get("status")
     if status is not None and status not in spec.CASE_STATUSES:
-        problems.append(InvalidParam("status", "unknown_value", "Kies open of closed."))
+        problems.append(InvalidParam("status", "unknown_value", f"Kies uit: {', '.join(spec.CASE_STATUSES)}."))
     overdue_arg = args.get("overdue")
     if overdue_arg is not None and overdue_arg not in {"true", "false"}:
         problems.append(InvalidParam("overdue", "unknown_value", "Kies true of false."))
@@ -223,7 +232,7 @@ def add_step(case_id: int):
 
 
 def _step_response(case: Case, step: Step, status: int = 200):
-    response = jsonify(step_json(step_facts(step, today(), services.terms())))
+    response = jsonify(step_json(step_facts(step, today(), services.terms(), enrolled=case_enrolled(case))))
     response.status_code = status
     response.headers["ETag"] = _etag(case)
     if status == 201:
@@ -259,9 +268,10 @@ def close_case(case_id: int):
     problems: list[InvalidParam] = []
     values = p.parse(p.json_body(), CLOSE_FIELDS, problems=problems)
     _refuse(problems, values)
-    services.close_case(case, outcome=values["outcome"], offer_started_on=values["offer_started_on"],
-                        school_brin=values.get("school_brin"), note=values.get("note"),
-                        expected_version=_expected_version(case), actor=g.api_user, today=today())
+    services.close_case(case, outcome=values["outcome"], offer_started_on=values.get("offer_started_on"),
+                        closed_on=values.get("closed_on"), school_brin=values.get("school_brin"),
+                        note=values.get("note"), expected_version=_expected_version(case), actor=g.api_user,
+                        today=today())
     db.session.commit()
     return _case_response(case)
 
@@ -307,6 +317,7 @@ def case_events(case_id: int):
 # --- OpenAPI --------------------------------------------------------------------------------------------
 
 _DATE = p.DATE_SCHEMA
+# None for a signal: no first day out of school, no return deadline, no days out of school yet.
 _NULLABLE_DATE = p.nullable_schema(p.DATE_SCHEMA)
 _TEXT_OR_NULL = {"type": ["string", "null"]}
 _STAGE = {"type": ["string", "null"], "enum": [*spec.STEP_KINDS, None],
@@ -336,9 +347,10 @@ _CASE_COMMON = {
     "status": {"type": "string", "enum": list(spec.CASE_STATUSES)},
     "swvCode": {"type": "string"}, "gemeenteCode": {"type": "string"},
     "absenceKind": {"type": "string", "enum": list(spec.ABSENCE_KINDS)},
-    "outOfSchoolSince": _DATE, "returnDeadline": _DATE,
-    "daysOutOfSchool": {"type": "integer"}, "overdue": {"type": "boolean"},
-    "goalMet": {"type": ["boolean", "null"], "description": "Doel gehaald (alleen bij een gesloten casus)."},
+    "outOfSchoolSince": _NULLABLE_DATE, "returnDeadline": _NULLABLE_DATE,
+    "daysOutOfSchool": {"type": ["integer", "null"]}, "overdue": {"type": "boolean"},
+    "goalMet": {"type": ["boolean", "null"],
+                "description": "Doel gehaald: true of false bij een aanbod-uitkomst, anders null."},
     "stage": _STAGE, "version": {"type": "integer", "minimum": 1},
 }
 _OUTCOME = {
@@ -391,10 +403,11 @@ register(
                 errors=(403,),
             ),
             "post": operation(
-                "createCase", tag="Casussen", summary="Een thuiszitter registreren",
-                description="Registreert een casus in uw eigen samenwerkingsverband. Elk ongeldig veld staat in één "
-                            "antwoord (invalidParams), ook een BSN dat de elfproef niet haalt en onbekende codes.",
-                body=p.object_schema(CASE_FIELDS, extra={"pupil": p.object_schema(PUPIL_FIELDS)},
+                "createCase", tag="Casussen", summary="Een thuiszitter of een signaal registreren",
+                description="Registreert een casus in uw eigen samenwerkingsverband; met status signaal een dreigend "
+                            "thuiszitter, zonder outOfSchoolSince. Elk ongeldig veld staat in één antwoord "
+                            "(invalidParams), ook een BSN dat de elfproef niet haalt en onbekende codes.",
+                body=p.object_schema(CREATE_FIELDS, extra={"pupil": p.object_schema(PUPIL_FIELDS)},
                                      required=["pupil"]),
                 responses={"201": response("De nieuwe casus", _CASE_REF, headers={**_ETAG, **_LOCATION})},
                 errors=(403,),
