@@ -14,6 +14,7 @@ from sqlalchemy.orm import selectinload
 from thuiszitters.accounts.models import User
 from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
+from thuiszitters.api.case_schemas import CASE_SCHEMAS
 from thuiszitters.api.openapi import (
     CASE_ID,
     DEFAULT_MAX_PAGE_SIZE,
@@ -26,13 +27,13 @@ from thuiszitters.api.openapi import (
 )
 from thuiszitters.api.serializers import case_json, case_list_item, event_json, step_json
 from thuiszitters.api.steps import NEW_STEP, STEP, STEP_FIELDS, STEP_PATCH
-from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases import services
 from thuiszitters.cases.facts import case_enrolled, case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
+from thuiszitters.cases.reference_checks import reference_problems
 from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.clock import today
 from thuiszitters.errors import (
@@ -111,7 +112,7 @@ def _refuse(problems: list[InvalidParam], values: dict[str, Any]) -> None:
     if not problems:
         return
     named = {problem.name for problem in problems}
-    more = [InvalidParam(client_field_name(x.name), x.code, x.reason) for x in services.reference_problems(values)]
+    more = [InvalidParam(client_field_name(x.name), x.code, x.reason) for x in reference_problems(values)]
     raise InvalidRequest([*problems, *(x for x in more if x.name not in named)])
 
 
@@ -333,48 +334,6 @@ _LOCATION = {"Location": {"description": "Het adres van het nieuwe object.", "re
                           "schema": {"type": "string"}}}
 _CASE_REF = ref("Case")
 
-_PUPIL = {
-    "type": "object", "additionalProperties": False,
-    "required": ["firstName", "lastName", "dateOfBirth", "bsn", "gemeenteCode"],
-    "properties": {"firstName": {"type": "string"}, "lastName": {"type": "string"}, "dateOfBirth": _DATE,
-                   "bsn": _TEXT_OR_NULL, "gemeenteCode": {"type": "string"}},
-}
-_LIST_PUPIL = {**_PUPIL, "required": ["firstName", "lastName", "dateOfBirth", "gemeenteCode"],
-               "properties": {k: v for k, v in _PUPIL["properties"].items() if k != "bsn"}}
-# The keys both shapes of a case share (serializers.case_json and case_list_item).
-_CASE_COMMON = {
-    "id": {"type": "integer"}, "reference": {"type": "string", "example": "TZ-2026-ABCDE"},
-    "status": {"type": "string", "enum": list(spec.CASE_STATUSES)},
-    "swvCode": {"type": "string"}, "gemeenteCode": {"type": "string"},
-    "absenceKind": {"type": "string", "enum": list(spec.ABSENCE_KINDS)},
-    "outOfSchoolSince": _NULLABLE_DATE, "returnDeadline": _NULLABLE_DATE,
-    "daysOutOfSchool": {"type": ["integer", "null"]}, "overdue": {"type": "boolean"},
-    "goalMet": {"type": ["boolean", "null"],
-                "description": "Doel gehaald: true of false bij een aanbod-uitkomst, anders null."},
-    "stage": _STAGE, "version": {"type": "integer", "minimum": 1},
-}
-_OUTCOME = {
-    "type": "object", "additionalProperties": False,
-    "required": ["outcome", "offerStartedOn", "schoolBrin", "note", "closedOn"],
-    "properties": {"outcome": {"type": "string", "enum": list(spec.OUTCOMES)}, "offerStartedOn": _NULLABLE_DATE,
-                   "schoolBrin": _TEXT_OR_NULL, "note": _TEXT_OR_NULL, "closedOn": _NULLABLE_DATE},
-}
-_EVENT = {
-    "type": "object", "additionalProperties": False,
-    "required": ["id", "at", "actor", "action", "processingActivity", "objectType", "objectId", "changes", "reason"],
-    "properties": {
-        "id": {"type": "integer"}, "at": {"type": "string", "format": "date-time"},
-        "actor": {"type": ["string", "null"], "description": "De naam van wie het deed; null: het systeem."},
-        "action": {"type": "string", "example": "case.update"},
-        "processingActivity": {"type": ["string", "null"]}, "objectType": {"type": ["string", "null"]},
-        "objectId": {"type": ["integer", "null"]},
-        "changes": {"type": "object", "propertyNames": {"pattern": "^[a-z][a-zA-Z0-9]*$"},
-                    "description": "Per veld (camelCase) wat veranderde, meestal [oud, nieuw]; persoonsgegevens "
-                                   "als \"…\"."},
-        "reason": _TEXT_OR_NULL,
-    },
-}
-
 _CASE_ERRORS = (403, 404, 409, 412, 428)
 
 register(
@@ -494,29 +453,5 @@ register(
             ),
         },
     },
-    {
-        "Case": {
-            "type": "object", "additionalProperties": False,
-            "required": [*_CASE_COMMON, "pupil", "schoolBrin", "steps", "warnings", "nextAction", "note", "outcome"],
-            "properties": {
-                **_CASE_COMMON,
-                "pupil": _PUPIL,
-                "schoolBrin": _TEXT_OR_NULL,
-                "steps": {"type": "array", "items": STEP},
-                "warnings": {"type": "array", "items": {
-                    "type": "object", "additionalProperties": False, "required": ["code", "message"],
-                    "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
-                "nextAction": {"type": ["string", "null"]},
-                "note": _TEXT_OR_NULL,
-                "outcome": {"oneOf": [{"type": "null"}, _OUTCOME]},
-            },
-        },
-        "CaseListItem": {
-            "type": "object", "additionalProperties": False,
-            "required": [*_CASE_COMMON, "pupil"],
-            "properties": {**_CASE_COMMON, "pupil": _LIST_PUPIL},
-        },
-        "Event": _EVENT,
-        **STEP_SCHEMAS,
-    },
+    CASE_SCHEMAS,
 )

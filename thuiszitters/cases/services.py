@@ -113,27 +113,6 @@ def _school(brin: str | None, problems: Problems, name: str = "school_brin") -> 
     return school
 
 
-def reference_problems(values: dict[str, Any]) -> list[InvalidParam]:
-    """What the reference data and the BSN rules say about whichever of ``swv_code``, ``gemeente_code``,
-    ``school_brin`` and ``bsn`` the typed `values` hold, by the same checks as the operations below.
-
-    An edge whose request has other problems (a missing field, a wrong type) refuses it before any operation runs;
-    it adds these, so the client hears about every invalid field at once.
-    """
-    problems = Problems()
-    if values.get("swv_code") is not None:
-        _swv(values["swv_code"], problems)
-    if values.get("gemeente_code") is not None:
-        _gemeente(values["gemeente_code"], problems)
-    _school(values.get("school_brin"), problems)
-    if values.get("bsn"):
-        try:
-            normalize_bsn(values["bsn"])
-        except InvalidIdentifier as exc:
-            problems.add("bsn", exc.code, exc.message)
-    return problems.items
-
-
 def _require_editor(actor: User) -> None:
     require(actor, Capability.EDIT_CASES, "Alleen een coördinator van het samenwerkingsverband kan casussen wijzigen.")
 
