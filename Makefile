@@ -5,7 +5,7 @@ PYTHON  ?= python3
 STAMP   := $(VENV)/.installed-stamp
 FLASK   := $(BIN)/flask --app app
 
-.PHONY: install run test test-fast lint bench bench-load fuzz-api clean oidc-provider html-checker
+.PHONY: install run test test-fast lint lint-api api-linter bench bench-load fuzz-api clean oidc-provider html-checker
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -44,6 +44,15 @@ html-checker:
 lint: install
 	$(BIN)/ruff check .
 
+## Spectral, pinned in tests/api_lint (needs npm; `make test` does not need it).
+api-linter:
+	npm ci --prefix tests/api_lint --ignore-scripts --no-audit --no-fund
+
+## The NL API Design Rules linter on the served OpenAPI document (ruleset ../shared/adr-linter.yaml): 0 errors.
+lint-api: install
+	test -x tests/api_lint/node_modules/.bin/spectral || $(MAKE) api-linter
+	$(BIN)/python tests/api_lint/lint.py
+
 bench: install
 	$(BIN)/python bench/run.py
 
@@ -56,4 +65,4 @@ fuzz-api: install
 	$(BIN)/python tests/fuzz_api.py
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache test-artifacts tests/oidc_provider/node_modules tests/html_checker/node_modules
+	rm -rf $(VENV) instance .pytest_cache test-artifacts tests/oidc_provider/node_modules tests/html_checker/node_modules tests/api_lint/node_modules

@@ -65,6 +65,28 @@ class InvalidRequest(ValidationFailed):
     """The request itself is malformed (its JSON, a query parameter, a header); the names are the client's own."""
 
 
+class NotAcceptable(DomainError):
+    """The client accepts (Accept) none of the media types this answer comes in."""
+
+    status = 406
+    code = "not_acceptable"
+    title = "Mediatype niet beschikbaar"
+
+    def __init__(self, available: list[str]) -> None:
+        super().__init__(f"Dit antwoord is er alleen als {', '.join(available)}. Pas de Accept-header aan.")
+
+
+class UnsupportedMediaType(DomainError):
+    """The request's body is not in a media type the endpoint reads (the API reads JSON only)."""
+
+    status = 415
+    code = "unsupported_media_type"
+    title = "Mediatype niet ondersteund"
+
+    def __init__(self, detail: str = "Stuur de body als JSON, met Content-Type: application/json.") -> None:
+        super().__init__(detail)
+
+
 class StaleVersion(DomainError):
     """Someone else changed the case since it was loaded; the change was refused, nothing overwritten."""
 
@@ -107,6 +129,26 @@ class CaseClosed(DomainError):
 
     def __init__(self) -> None:
         super().__init__("Deze casus is gesloten. Heropen de casus om iets toe te voegen of te wijzigen.")
+
+
+class CaseNotClosed(DomainError):
+    """Reopening a case that is open: a conflict with the case's state, not a wrong field (409)."""
+
+    code = "not_closed"
+
+    def __init__(self) -> None:
+        super().__init__("Deze casus is al open.")
+
+
+class OtherStepKind(DomainError):
+    """A change meant for another kind of step: the stored step's kind decides which fields it has."""
+
+    code = "other_step_kind"
+    title = "Deze stap is van een andere soort"
+
+    def __init__(self, kind: str, fields: list[str]) -> None:
+        super().__init__(f"Deze stap is een {kind}; {', '.join(fields)} hoort bij een andere soort stap. Een stap "
+                         "verandert niet van soort: voeg een nieuwe stap toe.", stepKind=kind, fields=fields)
 
 
 class GateRefused(DomainError):

@@ -163,6 +163,10 @@ def check_config(config: dict[str, Any]) -> None:
         problems.append("production runs on PostgreSQL: set DATABASE_URL")
     if not config.get("MAIL_SERVER"):
         problems.append("production sends reminders and enrolment codes by mail: set THUISZITTERS_MAIL_SERVER")
+    base = urlsplit(str(config.get("BASE_URL") or ""))
+    if base.scheme != "https" or not base.hostname:
+        problems.append("THUISZITTERS_BASE_URL must be the app's absolute https address (links in mail, the API's "
+                        "server URL in its OpenAPI document)")
     try:
         normalize_email(str(config.get("MAIL_SENDER") or ""))
     except InvalidIdentifier as exc:

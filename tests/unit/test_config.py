@@ -12,6 +12,7 @@ GOOD = {
     "SQLALCHEMY_DATABASE_URI": "postgresql+psycopg://db/thuiszitters",
     "MAIL_SERVER": "smtp.example.nl",
     "MAIL_SENDER": "thuiszitters@example.nl",
+    "BASE_URL": "https://thuiszitters.example.nl",
 }
 
 
@@ -33,6 +34,8 @@ def test_production_with_real_secrets_starts_with_secure_cookies_and_mfa():
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///x.db"}, "PostgreSQL"),
         ({"MAIL_SERVER": ""}, "THUISZITTERS_MAIL_SERVER"),
         ({"MAIL_SENDER": "thuiszitters@example.nl\r\nBcc: x@example.nl"}, "THUISZITTERS_MAIL_SENDER"),
+        ({"BASE_URL": "http://thuiszitters.example.nl"}, "THUISZITTERS_BASE_URL must be the app's absolute https"),
+        ({"BASE_URL": "https:///api"}, "THUISZITTERS_BASE_URL"),
     ],
 )
 def test_production_refuses_unsafe_settings(override, message):

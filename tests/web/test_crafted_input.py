@@ -128,8 +128,11 @@ def test_real_page_numbers_still_page(app, auth, client, world):
 
 # --- If-Match -------------------------------------------------------------------------------------------------
 
-ODD_IF_MATCH = ['"²"', '"' + "9" * 5000 + '"', "9" * 5000, '"٣"', '"３"', "²", '"-1"', '"1.0"', '"1e3"', "*",
-                '"1", "2"', 'W/"²"', '""', '"', 'W/', '"0x1"', f'"{2**63}"']
+# Not "*" nor a list of entity tags (RFC 9110): refused as malformed.
+MALFORMED_IF_MATCH = ["9" * 5000, "²", '"', "W/", "1", '"1" "2"', '"1",, x', "W/1", "**"]
+# Entity tags that are well formed but can never be a case's ETag ("<version>", strong): a 412, as RFC 9110 says.
+NEVER_MATCHING_IF_MATCH = ['"²"', '"' + "9" * 5000 + '"', '"٣"', '"３"', '"-1"', '"1.0"', '"1e3"', '"998", "999"',
+                           'W/"²"', '""', '"0x1"', f'"{2**63}"']
 
 
 def _if_match_operations(world) -> list[tuple[str, str, dict]]:
@@ -146,7 +149,7 @@ def _if_match_operations(world) -> list[tuple[str, str, dict]]:
 
 def test_a_malformed_if_match_is_a_400_naming_it_and_changes_nothing(app, client, world):
     version = _case_version(world.case.id)
-    for header in ODD_IF_MATCH:
+    for header in MALFORMED_IF_MATCH:
         for method, path, body in _if_match_operations(world):
             problem = _assert_problem(_api(client, world, method, path, body=body, if_match=header))
             assert problem["invalidParams"] == [{"name": "If-Match", "code": "invalid_version",
@@ -155,15 +158,36 @@ def test_a_malformed_if_match_is_a_400_naming_it_and_changes_nothing(app, client
     assert _case_version(world.case.id) == version
 
 
-def test_a_well_formed_if_match_still_works_strong_or_weak(app, client, world):
+def test_an_if_match_that_cannot_match_is_a_412_and_changes_nothing(app, client, world):
+    # Issue 17: these were 400 before; RFC 9110 makes a well-formed If-Match that matches nothing a 412.
     version = _case_version(world.case.id)
-    stale = _api(client, world, "PATCH", f"/cases/{world.case.id}", body={"note": "x"}, if_match='"999"')
+    for header in NEVER_MATCHING_IF_MATCH:
+        for method, path, body in _if_match_operations(world):
+            problem = _assert_problem(_api(client, world, method, path, body=body, if_match=header), 412)
+            assert problem["currentVersion"] == version, (header[:20], method, path)
+    assert _case_version(world.case.id) == version
+
+
+def test_if_match_is_compared_strongly_as_rfc_9110_says(app, client, world):
+    case_id = world.case.id
+    version = _case_version(case_id)
+    stale = _api(client, world, "PATCH", f"/cases/{case_id}", body={"note": "x"}, if_match='"999"')
     assert _assert_problem(stale, 412)["currentVersion"] == version
-    weak = _api(client, world, "PATCH", f"/cases/{world.case.id}", body={"note": "x"}, if_match=f'W/"{version}"')
-    assert weak.status_code == 200
-    bare = weak.headers["ETag"].strip('"')
-    assert _api(client, world, "PATCH", f"/cases/{world.case.id}", body={"note": "y"},
-                if_match=bare).status_code == 200
+    # A weak tag never matches for If-Match, even the current version (issue 17: it used to be accepted).
+    weak = _api(client, world, "PATCH", f"/cases/{case_id}", body={"note": "x"}, if_match=f'W/"{version}"')
+    assert _assert_problem(weak, 412)["currentVersion"] == version
+    # A list matches when one of its strong tags is the current ETag.
+    listed = _api(client, world, "PATCH", f"/cases/{case_id}", body={"note": "x"},
+                  if_match=f'W/"{version}", "999" , "{version}"')
+    assert listed.status_code == 200, listed.get_json()
+    after_list = listed.get_json()["version"]
+    assert after_list > version and listed.headers["ETag"] == f'"{after_list}"'
+    # "*" matches any current representation (issue 17: it used to be a 400).
+    anything = _api(client, world, "PATCH", f"/cases/{case_id}", body={"note": "y"}, if_match="*")
+    assert anything.status_code == 200
+    assert anything.get_json()["note"] == "y" and _case_version(case_id) > after_list
+    # Without If-Match a change is refused: "*" is a deliberate choice, not a default.
+    assert _assert_problem(_api(client, world, "PATCH", f"/cases/{case_id}", body={"note": "z"}), 428)
 
 
 # --- JSON bodies ----------------------------------------------------------------------------------------------

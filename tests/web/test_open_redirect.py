@@ -105,7 +105,7 @@ def test_a_hostile_next_in_production_mode_goes_home(database_url, tmp_path):
     app = create_app({"ENV": "production", "SQLALCHEMY_DATABASE_URI": database_url, "FIXED_TODAY": "",
                       "SECRET_KEY": secrets.token_urlsafe(48), "INSPECTIE_KEY": secrets.token_urlsafe(48),
                       "MAIL_SERVER": "127.0.0.1", "MAIL_SENDER": "thuiszitters@example.nl",
-                      "EXPORT_DIR": str(tmp_path / "exports")})
+                      "BASE_URL": "https://thuiszitters.example.nl", "EXPORT_DIR": str(tmp_path / "exports")})
     assert not app.testing and app.config["MFA_REQUIRED"]
     app.test_client_class = IsolatedClient  # each request its own app context, as in production
     try:

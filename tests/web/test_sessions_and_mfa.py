@@ -114,7 +114,7 @@ def test_production_cookies_are_secure_and_host_only(app):
     config = dict(app.config, ENV="production", SECRET_KEY="Zq3-vN8_pX1rT6wL0yB5cH2kM9sJ4fD7gA",
                   INSPECTIE_KEY="e1Rw7_Ku4Pn0Xa-9Lm2Vq6Hb3Ts8Yc5Jd", FIXED_TODAY="",
                   SQLALCHEMY_DATABASE_URI="postgresql+psycopg://db/x", MAIL_SERVER="smtp.example.nl",
-                  MAIL_SENDER="thuiszitters@example.nl")
+                  MAIL_SENDER="thuiszitters@example.nl", BASE_URL="https://thuiszitters.example.nl")
     check_config(config)
     assert config["SESSION_COOKIE_SECURE"] is True
     assert config["SESSION_COOKIE_NAME"].startswith("__Host-")

@@ -41,6 +41,10 @@ def get_visible_alert(user: User, alert_id: int) -> Alert:
     return alert
 
 
+# An acknowledgement's note (the form, the API and the OpenAPI document hold it to this too).
+MAX_NOTE_LENGTH = 2000
+
+
 def acknowledge_alert(user: User, alert_id: int, note: str | None, now: datetime) -> Alert:
     """A leerplicht user acknowledges an open alert in its scope with a note; writes the audit event."""
     require(user, Capability.REVIEW_ALERTS, "Alleen een leerplichtambtenaar kan een signaal afhandelen.")
@@ -49,7 +53,7 @@ def acknowledge_alert(user: User, alert_id: int, note: str | None, now: datetime
     if not note:
         raise ValidationFailed([InvalidParam("note", "required",
                                              "Vul een notitie in: wat heeft u gedaan of besloten?")])
-    if len(note) > 2000:
+    if len(note) > MAX_NOTE_LENGTH:
         raise ValidationFailed([InvalidParam("note", "too_long", "De notitie is te lang (ten hoogste 2000 tekens).")])
     # A conditional update, so two people acknowledging at once cannot both succeed.
     changed = db.session.execute(

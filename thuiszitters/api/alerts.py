@@ -7,10 +7,10 @@ from flask import current_app, g, jsonify, request
 
 from thuiszitters.alerts.kinds import ALERT_KIND_LABELS, ALERT_STATUSES
 from thuiszitters.alerts.models import Alert
-from thuiszitters.alerts.services import acknowledge_alert, alerts_in_scope, get_visible_alert
+from thuiszitters.alerts.services import MAX_NOTE_LENGTH, acknowledge_alert, alerts_in_scope, get_visible_alert
+from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
-from thuiszitters.api.inputs import json_body, page_params
-from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.api.openapi import DEFAULT_MAX_PAGE_SIZE, operation, page_schema, path_id, ref, register, response
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import InvalidParam, InvalidRequest
@@ -39,6 +39,9 @@ def alert_json(alert: Alert) -> dict[str, Any]:
     }
 
 
+ACKNOWLEDGE_FIELDS = [p.Field("note", "note", p.text(MAX_NOTE_LENGTH, non_blank=True), required=True)]
+
+
 @bp.get("/alerts")
 def list_alerts():
     require(g.api_user, Capability.READ_CASES)
@@ -46,7 +49,7 @@ def list_alerts():
     if status not in ALERT_STATUSES:
         raise InvalidRequest([InvalidParam("status", "invalid_choice", "status is 'open' of 'acknowledged'.")])
     problems: list[InvalidParam] = []
-    page, page_size = page_params(request.args, current_app.config["API_MAX_PAGE_SIZE"], problems)
+    page, page_size = p.page_params(request.args, current_app.config["API_MAX_PAGE_SIZE"], problems)
     if problems:
         raise InvalidRequest(problems)
     result = db.paginate(alerts_in_scope(g.api_user, status), page=page, per_page=page_size,
@@ -63,26 +66,27 @@ def list_alerts():
 def acknowledge_alert_endpoint(alert_id: int):
     require(g.api_user, Capability.REVIEW_ALERTS)
     get_visible_alert(g.api_user, alert_id)  # 404 before the body is looked at
-    note = json_body().get("note")
-    if note is not None and not isinstance(note, str):
-        raise InvalidRequest([InvalidParam("note", "invalid_type", "note is tekst.")])
-    alert = acknowledge_alert(g.api_user, alert_id, note, now_utc())
+    values = p.parse(p.json_body(), ACKNOWLEDGE_FIELDS)
+    alert = acknowledge_alert(g.api_user, alert_id, values["note"], now_utc())
     db.session.commit()
     return jsonify(alert_json(alert))
 
 
 _ALERT_SCHEMA = {
     "type": "object",
-    "required": ["id", "caseId", "kind", "dueOn", "createdAt", "status", "acknowledgedBy", "note"],
+    "additionalProperties": False,
+    "required": ["id", "caseId", "kind", "dueOn", "createdAt", "status", "acknowledgedBy", "acknowledgedAt", "note"],
     "properties": {
         "id": {"type": "integer"},
         "caseId": {"type": "integer"},
         "kind": {"type": "string", "enum": sorted(ALERT_KIND_LABELS)},
         "dueOn": {"type": "string", "format": "date"},
-        "createdAt": {"type": "string", "format": "date-time"},
+        "createdAt": {"type": ["string", "null"], "format": "date-time"},
         "status": {"type": "string", "enum": list(ALERT_STATUSES)},
-        "acknowledgedBy": {"type": ["object", "null"],
-                           "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}},
+        "acknowledgedBy": {"oneOf": [
+            {"type": "null"},
+            {"type": "object", "additionalProperties": False, "required": ["id", "name"],
+             "properties": {"id": {"type": "integer"}, "name": {"type": "string"}}}]},
         "acknowledgedAt": {"type": ["string", "null"], "format": "date-time"},
         "note": {"type": ["string", "null"]},
     },
@@ -90,39 +94,26 @@ _ALERT_SCHEMA = {
 
 register(
     {
-        "/alerts": {
-            "get": {
-                "summary": "Signalen in uw scope (open: langst verlopen eerst; afgehandeld: nieuwste eerst)",
-                "parameters": [
-                    {"name": "status", "in": "query", "schema": {"type": "string", "enum": list(ALERT_STATUSES),
-                                                                 "default": "open"}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
-                ],
-                "responses": {
-                    "200": {"description": "Een pagina signalen", "content": {"application/json": {"schema": {
-                        "type": "object", "required": ["items", "page", "pageSize", "total"],
-                        "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Alert"}},
-                                       "page": {"type": "integer"}, "pageSize": {"type": "integer"},
-                                       "total": {"type": "integer"}}}}}},
-                    **problem_responses(400, 401, 403),
-                },
-            }
-        },
-        "/alerts/{alertId}/acknowledge": {
-            "post": {
-                "summary": "Een signaal afhandelen met een notitie (alleen leerplicht)",
-                "parameters": [{"name": "alertId", "in": "path", "required": True, "schema": {"type": "integer"}}],
-                "requestBody": {"required": True, "content": {"application/json": {"schema": {
-                    "type": "object", "required": ["note"], "properties": {"note": {"type": "string", "minLength": 1,
-                                                                                    "maxLength": 2000}}}}}},
-                "responses": {
-                    "200": {"description": "Het afgehandelde signaal",
-                            "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Alert"}}}},
-                    **problem_responses(400, 401, 403, 404, 409),
-                },
-            }
-        },
+        "/alerts": {"get": operation(
+            "listAlerts", tag="Signalen", summary="Signalen in uw scope",
+            description="Open signalen: langst verlopen eerst; afgehandelde: nieuwste eerst.",
+            parameters=[
+                {"name": "status", "in": "query", "description": "open (standaard) of acknowledged.",
+                 "schema": {"type": "string", "enum": list(ALERT_STATUSES), "default": "open"}},
+                *p.page_parameters(DEFAULT_MAX_PAGE_SIZE),
+            ],
+            responses={"200": response("Een pagina signalen", page_schema(ref("Alert")))},
+            errors=(403,),
+        )},
+        "/alerts/{alertId}/acknowledge": {"post": operation(
+            "acknowledgeAlert", tag="Signalen", summary="Een signaal afhandelen",
+            description="Alleen leerplicht: handelt een open signaal af met een notitie. Een al afgehandeld signaal "
+                        "is 409.",
+            parameters=[path_id("alertId", "Het id van het signaal.")],
+            body=p.object_schema(ACKNOWLEDGE_FIELDS),
+            responses={"200": response("Het afgehandelde signaal", ref("Alert"))},
+            errors=(403, 404, 409),
+        )},
     },
     {"Alert": _ALERT_SCHEMA},
 )

@@ -14,33 +14,52 @@ from sqlalchemy.orm import selectinload
 from thuiszitters.accounts.models import User
 from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
-from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.api.case_schemas import CASE_SCHEMAS
+from thuiszitters.api.openapi import (
+    CASE_ID,
+    DEFAULT_MAX_PAGE_SIZE,
+    operation,
+    page_schema,
+    path_id,
+    ref,
+    register,
+    response,
+)
 from thuiszitters.api.serializers import case_json, case_list_item, event_json, step_json
 from thuiszitters.api.steps import NEW_STEP, STEP, STEP_FIELDS, STEP_PATCH
-from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases import services
 from thuiszitters.cases.facts import case_enrolled, case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
+from thuiszitters.cases.reference_checks import reference_problems
 from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.clock import today
-from thuiszitters.errors import InvalidParam, InvalidRequest, NotFound, VersionRequired
+from thuiszitters.errors import (
+    InvalidParam,
+    InvalidRequest,
+    NotFound,
+    OtherStepKind,
+    StaleVersion,
+    VersionRequired,
+)
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
+from thuiszitters.http.problems import client_field_name
 from thuiszitters.permissions import Capability, require
 
 PUPIL_FIELDS = [
-    p.Field("firstName", "first_name", p.text(100), required=True),
-    p.Field("lastName", "last_name", p.text(150), required=True),
+    p.Field("firstName", "first_name", p.text(100, non_blank=True), required=True),
+    p.Field("lastName", "last_name", p.text(150, non_blank=True), required=True),
     p.Field("dateOfBirth", "date_of_birth", p.iso_date, required=True),
-    p.Field("bsn", "bsn", p.text(20)),
-    p.Field("gemeenteCode", "gemeente_code", p.text(10), required=True),
+    p.Field("bsn", "bsn", p.text(20, description="Burgerservicenummer: 9 cijfers die de elfproef halen.")),
+    p.Field("gemeenteCode", "gemeente_code", p.text(10, description="CBS-code, zoals in GET /gemeenten."),
+            required=True),
 ]
 CASE_FIELDS = [
-    p.Field("swvCode", "swv_code", p.text(16), required=True),
-    p.Field("schoolBrin", "school_brin", p.text(10)),
+    p.Field("swvCode", "swv_code", p.text(16, description="Zoals in GET /swvs; uw eigen swv."), required=True),
+    p.Field("schoolBrin", "school_brin", p.text(10, description="BRIN-code, zoals in GET /schools.")),
     p.Field("absenceKind", "absence_kind", p.choice(spec.ABSENCE_KINDS), required=True),
     # Required for an open case, absent for a signal: the service says which (invalidParams code "required").
     p.Field("outOfSchoolSince", "out_of_school_since", p.iso_date),
@@ -57,26 +76,51 @@ CLOSE_FIELDS = [
     p.Field("schoolBrin", "school_brin", p.text(10)),
     p.Field("note", "note", p.text(5000)),
 ]
-REOPEN_FIELDS = [p.Field("reason", "reason", p.text(500), required=True)]
+REOPEN_FIELDS = [p.Field("reason", "reason", p.text(500, non_blank=True), required=True)]
 TRANSFER_FIELDS = [
-    p.Field("swvCode", "swv_code", p.text(16), required=True),
-    p.Field("gemeenteCode", "gemeente_code", p.text(10)),
-    p.Field("reason", "reason", p.text(500), required=True),
+    p.Field("swvCode", "swv_code", p.text(16, description="Het swv dat de casus overneemt."), required=True),
+    p.Field("gemeenteCode", "gemeente_code", p.text(10, description="De nieuwe gemeente, als die verandert.")),
+    p.Field("reason", "reason", p.text(500, non_blank=True), required=True),
 ]
+STEP_FIELD_NAMES = {f.name for fields in STEP_FIELDS.values() for f in fields}  # of any kind
+UPDATE_FIELDS = [f for f in CASE_FIELDS if f.attr != "swv_code"]  # a move to another swv is a transfer
 
 
-def _expected_version(required: bool = True) -> int | None:
-    version = p.if_match_version(request.headers.get("If-Match"))
-    if version is None and required:
-        raise VersionRequired()
-    return version
+def _etag(case: Case) -> str:
+    return f'"{case.version}"'
+
+
+def _expected_version(case: Case, *, required: bool = True) -> int:
+    """The version a change may be based on, by the request's If-Match (RFC 9110 13.1.1): `*` or a strong tag
+    equal to the case's ETag is the current version; anything else is a 412 (a weak tag never matches)."""
+    condition = p.if_match(request.headers.get("If-Match"))
+    if condition is None:
+        if required:
+            raise VersionRequired()
+        return case.version
+    if condition.matches(_etag(case)):
+        return case.version
+    named = condition.versions()
+    if named:
+        return max(named)  # the service answers 412 with what changed since that version
+    raise StaleVersion(case.version)
+
+
+def _refuse(problems: list[InvalidParam], values: dict[str, Any]) -> None:
+    """Refuse a request with problems of its own, adding what the reference data and the BSN rules say about its
+    fields that did parse: every invalid field in one answer."""
+    if not problems:
+        return
+    named = {problem.name for problem in problems}
+    more = [InvalidParam(client_field_name(x.name), x.code, x.reason) for x in reference_problems(values)]
+    raise InvalidRequest([*problems, *(x for x in more if x.name not in named)])
 
 
 def _case_response(case: Case, status: int = 200):
     facts = case_facts(case, today(), services.terms())
     response = jsonify(case_json(case, facts))
     response.status_code = status
-    response.headers["ETag"] = f'"{case.version}"'
+    response.headers["ETag"] = _etag(case)
     return response
 
 
@@ -105,8 +149,7 @@ def create_case():
     else:
         pupil_values = p.parse(pupil, PUPIL_FIELDS, prefix="pupil.", problems=problems)
     case_values = p.parse({k: v for k, v in body.items() if k != "pupil"}, CREATE_FIELDS, problems=problems)
-    if problems:
-        raise InvalidRequest(problems)
+    _refuse(problems, {**pupil_values, **case_values})
     case_values.setdefault("out_of_school_since", None)
     if case_values.get("status") is None:
         case_values.pop("status", None)
@@ -167,11 +210,10 @@ def update_case(case_id: int):
         pupil = {}
     # Parsed also when absent: a service problem about the pupil (its date of birth) is then named pupil.*.
     values: dict[str, Any] = p.parse(pupil, PUPIL_FIELDS, prefix="pupil.", partial=True, problems=problems)
-    editable = [f for f in CASE_FIELDS if f.attr != "swv_code"]
-    values |= p.parse({k: v for k, v in body.items() if k != "pupil"}, editable, partial=True, problems=problems)
-    if problems:
-        raise InvalidRequest(problems)
-    services.update_case(case, values, expected_version=_expected_version(), actor=g.api_user, today=today())
+    values |= p.parse({k: v for k, v in body.items() if k != "pupil"}, UPDATE_FIELDS, partial=True,
+                      problems=problems)
+    _refuse(problems, values)
+    services.update_case(case, values, expected_version=_expected_version(case), actor=g.api_user, today=today())
     db.session.commit()
     return _case_response(case)
 
@@ -184,8 +226,7 @@ def add_step(case_id: int):
     if kind not in spec.STEP_KINDS:
         raise InvalidRequest([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(spec.STEP_KINDS)}.")])
     values = p.parse({k: v for k, v in body.items() if k != "kind"}, STEP_FIELDS[kind])
-    expected = _expected_version(required=False)
-    step = services.add_step(case, kind, values, expected_version=case.version if expected is None else expected,
+    step = services.add_step(case, kind, values, expected_version=_expected_version(case, required=False),
                              actor=g.api_user, today=today())
     db.session.commit()
     return _step_response(case, step, 201)
@@ -194,7 +235,7 @@ def add_step(case_id: int):
 def _step_response(case: Case, step: Step, status: int = 200):
     response = jsonify(step_json(step_facts(step, today(), services.terms(), enrolled=case_enrolled(case))))
     response.status_code = status
-    response.headers["ETag"] = f'"{case.version}"'
+    response.headers["ETag"] = _etag(case)
     if status == 201:
         response.headers["Location"] = url_for("api.get_case", case_id=case.id) + f"/steps/{step.id}"
     return response
@@ -207,10 +248,16 @@ def update_step(case_id: int, step_id: int):
     if step is None:
         raise NotFound()
     body = p.json_body()
-    if body.get("kind") == step.kind:
-        body.pop("kind")  # echoing the kind back is fine; changing it is not
+    kind = body.pop("kind", step.kind)  # echoing the kind back is fine; changing it is not
+    if kind not in spec.STEP_KINDS:
+        raise InvalidRequest([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(spec.STEP_KINDS)}.")])
+    own = {f.name for f in STEP_FIELDS[step.kind]}
+    foreign = sorted(key for key in body if key not in own and key in STEP_FIELD_NAMES)
+    if kind != step.kind or foreign:
+        # A body another kind's PATCH schema allows, sent to this step: a conflict with what the step is (409).
+        raise OtherStepKind(step.kind, ["kind"] if kind != step.kind else foreign)
     values = p.parse(body, STEP_FIELDS[step.kind], partial=True)
-    services.update_step(case, step.id, values, expected_version=_expected_version(), actor=g.api_user,
+    services.update_step(case, step.id, values, expected_version=_expected_version(case), actor=g.api_user,
                          today=today())
     db.session.commit()
     return _step_response(case, step)
@@ -219,10 +266,12 @@ def update_step(case_id: int, step_id: int):
 @bp.post("/cases/<int:case_id>/close")
 def close_case(case_id: int):
     case = _load(case_id, edit=True)
-    values = p.parse(p.json_body(), CLOSE_FIELDS)
+    problems: list[InvalidParam] = []
+    values = p.parse(p.json_body(), CLOSE_FIELDS, problems=problems)
+    _refuse(problems, values)
     services.close_case(case, outcome=values["outcome"], offer_started_on=values.get("offer_started_on"),
                         closed_on=values.get("closed_on"), school_brin=values.get("school_brin"),
-                        note=values.get("note"), expected_version=_expected_version(), actor=g.api_user,
+                        note=values.get("note"), expected_version=_expected_version(case), actor=g.api_user,
                         today=today())
     db.session.commit()
     return _case_response(case)
@@ -232,7 +281,7 @@ def close_case(case_id: int):
 def reopen_case(case_id: int):
     case = _load(case_id, edit=True)
     values = p.parse(p.json_body(), REOPEN_FIELDS)
-    services.reopen_case(case, reason=values["reason"], expected_version=_expected_version(), actor=g.api_user,
+    services.reopen_case(case, reason=values["reason"], expected_version=_expected_version(case), actor=g.api_user,
                          today=today())
     db.session.commit()
     return _case_response(case)
@@ -241,9 +290,11 @@ def reopen_case(case_id: int):
 @bp.post("/cases/<int:case_id>/transfer")
 def transfer_case(case_id: int):
     case = _load(case_id, edit=True)
-    values = p.parse(p.json_body(), TRANSFER_FIELDS)
+    problems: list[InvalidParam] = []
+    values = p.parse(p.json_body(), TRANSFER_FIELDS, problems=problems)
+    _refuse(problems, values)
     services.transfer_case(case, swv_code=values["swv_code"], gemeente_code=values.get("gemeente_code"),
-                           reason=values["reason"], expected_version=_expected_version(), actor=g.api_user,
+                           reason=values["reason"], expected_version=_expected_version(case), actor=g.api_user,
                            today=today())
     db.session.commit()
     return _case_response(case)
@@ -266,138 +317,141 @@ def case_events(case_id: int):
 
 # --- OpenAPI --------------------------------------------------------------------------------------------
 
-_DATE = {"type": "string", "format": "date"}
-_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
-_CASE_REF = {"$ref": "#/components/schemas/Case"}
-_JSON = "application/json"
+_DATE = p.DATE_SCHEMA
+# None for a signal: no first day out of school, no return deadline, no days out of school yet.
+_NULLABLE_DATE = p.nullable_schema(p.DATE_SCHEMA)
+_TEXT_OR_NULL = {"type": ["string", "null"]}
+_STAGE = {"type": ["string", "null"], "enum": [*spec.STEP_KINDS, None],
+          "description": "De verste soort stap die de casus bereikte."}
+_STEP_ID = path_id("stepId", "Het id van de stap (uit steps[].id).")
+_IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
+             "description": 'De ETag van de casus zoals u die las ("3"), een lijst daarvan, of *. Een zwakke ETag '
+                            "(W/) komt nooit overeen.",
+             "schema": {"type": "string", "pattern": p.IF_MATCH_PATTERN, "example": '"3"'}}
+_ETAG = {"ETag": {"description": "De versie van de casus, voor If-Match.", "required": True,
+                  "schema": {"type": "string", "pattern": '^"[0-9]+"$'}}}
+_LOCATION = {"Location": {"description": "Het adres van het nieuwe object.", "required": True,
+                          "schema": {"type": "string"}}}
+_CASE_REF = ref("Case")
 
-
-def _body(schema: dict[str, Any]) -> dict[str, Any]:
-    return {"required": True, "content": {_JSON: {"schema": schema}}}
-
-
-def _ok(description: str, schema: dict[str, Any], status: str = "200") -> dict[str, Any]:
-    return {status: {"description": description, "content": {_JSON: {"schema": schema}}}}
-
-
-def _props(fields: list[p.Field]) -> dict[str, Any]:
-    props = {}
-    for f in fields:
-        kind = f.parse.__name__ if hasattr(f.parse, "__name__") else ""
-        if f.parse is p.iso_date:
-            props[f.name] = {"type": ["string", "null"], "format": "date"}
-        elif f.parse is p.boolean:
-            props[f.name] = {"type": ["boolean", "null"]}
-        elif kind == "parse" and f.parse.__qualname__.startswith("integer"):
-            props[f.name] = {"type": ["integer", "null"]}
-        else:
-            props[f.name] = {"type": ["string", "null"]}
-    return props
-
-
-def _object(fields: list[p.Field], extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    return {"type": "object", "additionalProperties": False,
-            "properties": {**_props(fields), **(extra or {})},
-            "required": [f.name for f in fields if f.required]}
-
-
-_CASE_ID = {"name": "caseId", "in": "path", "required": True, "schema": {"type": "integer"}}
-_STEP_ID = {"name": "stepId", "in": "path", "required": True, "schema": {"type": "integer"}}
-_IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
-             "description": "De versie van de casus, zoals in de ETag."}
+_CASE_ERRORS = (403, 404, 409, 412, 428)
 
 register(
     {
         "/cases": {
-            "get": {
-                "summary": "Casussen binnen uw scope",
-                "parameters": [
-                    {"name": "status", "in": "query", "schema": {"enum": list(spec.CASE_STATUSES)}},
-                    {"name": "overdue", "in": "query", "schema": {"enum": ["true", "false"]}},
-                    {"name": "swvCode", "in": "query", "schema": {"type": "string"}},
-                    {"name": "gemeenteCode", "in": "query", "schema": {"type": "string"}},
-                    {"name": "schoolBrin", "in": "query", "schema": {"type": "string"}},
-                    {"name": "stage", "in": "query", "schema": {"enum": [*spec.STEP_KINDS, "none"]}},
-                    {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-                    {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
+            "get": operation(
+                "listCases", tag="Casussen", summary="Casussen binnen uw scope",
+                description="Een pagina casussen van uw samenwerkingsverband of gemeente, eerste terugkeertermijn "
+                            "eerst, zonder stappen. Elke lijst wordt vastgelegd in het logboek.",
+                parameters=[
+                    {"name": "status", "in": "query", "description": "Open of gesloten.",
+                     "schema": {"type": "string", "enum": list(spec.CASE_STATUSES)}},
+                    {"name": "overdue", "in": "query", "description": "Over de terugkeertermijn heen.",
+                     "schema": {"type": "string", "enum": ["true", "false"]}},
+                    {"name": "swvCode", "in": "query", "description": "Alleen casussen van dit swv (code).",
+                     "schema": p.QUERY_TEXT},
+                    {"name": "gemeenteCode", "in": "query", "description": "Alleen casussen van deze gemeente.",
+                     "schema": p.QUERY_TEXT},
+                    {"name": "schoolBrin", "in": "query", "description": "Alleen casussen van deze school (BRIN).",
+                     "schema": p.QUERY_TEXT},
+                    {"name": "stage", "in": "query", "description": "De verste stap; none: nog geen stap.",
+                     "schema": {"type": "string", "enum": [*spec.STEP_KINDS, "none"]}},
+                    *p.page_parameters(DEFAULT_MAX_PAGE_SIZE),
                 ],
-                "responses": _ok("Een pagina casussen", {"type": "object", "properties": {
-                    "items": {"type": "array", "items": {"type": "object"}}, "page": {"type": "integer"},
-                    "pageSize": {"type": "integer"}, "total": {"type": "integer"}}}) | problem_responses(400, 401, 403),
-            },
-            "post": {
-                "summary": "Een thuiszitter registreren, of een signaal (status signaal, zonder outOfSchoolSince)",
-                "requestBody": _body(_object(CREATE_FIELDS, {"pupil": _object(PUPIL_FIELDS)}) | {
-                    "required": ["pupil", *[f.name for f in CREATE_FIELDS if f.required]]}),
-                "responses": _ok("De nieuwe casus", _CASE_REF, "201") | problem_responses(400, 401, 403),
-            },
+                responses={"200": response("Een pagina casussen", page_schema(ref("CaseListItem")))},
+                errors=(403,),
+            ),
+            "post": operation(
+                "createCase", tag="Casussen", summary="Een thuiszitter of een signaal registreren",
+                description="Registreert een casus in uw eigen samenwerkingsverband; met status signaal een dreigend "
+                            "thuiszitter, zonder outOfSchoolSince. Elk ongeldig veld staat in één antwoord "
+                            "(invalidParams), ook een BSN dat de elfproef niet haalt en onbekende codes.",
+                body=p.object_schema(CREATE_FIELDS, extra={"pupil": p.object_schema(PUPIL_FIELDS)},
+                                     required=["pupil"]),
+                responses={"201": response("De nieuwe casus", _CASE_REF, headers={**_ETAG, **_LOCATION})},
+                errors=(403,),
+            ),
         },
         "/cases/{caseId}": {
-            "get": {"summary": "Eén casus", "parameters": [_CASE_ID],
-                    "responses": _ok("De casus", _CASE_REF) | problem_responses(401, 403, 404)},
-            "patch": {"summary": "Casus wijzigen", "parameters": [_CASE_ID, _IF_MATCH],
-                      "requestBody": _body(_object([f for f in CASE_FIELDS if f.attr != "swv_code"],
-                                                   {"pupil": {"type": "object"}}) | {"required": []}),
-                      "responses": _ok("De gewijzigde casus", _CASE_REF)
-                      | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+            "get": operation(
+                "getCase", tag="Casussen", summary="Eén casus",
+                description="De casus met zijn stappen, termijnen en waarschuwingen; de ETag is zijn versie.",
+                parameters=[CASE_ID],
+                responses={"200": response("De casus", _CASE_REF, headers=_ETAG)},
+                errors=(403, 404),
+            ),
+            "patch": operation(
+                "updateCase", tag="Casussen", summary="Casus wijzigen",
+                description="Wijzigt de meegestuurde velden; null maakt een optioneel veld leeg. Een ander "
+                            "samenwerkingsverband is een overdracht (transfer).",
+                parameters=[CASE_ID, _IF_MATCH],
+                body=p.object_schema(UPDATE_FIELDS, partial=True,
+                                     extra={"pupil": p.object_schema(PUPIL_FIELDS, partial=True)}),
+                responses={"200": response("De gewijzigde casus", _CASE_REF, headers=_ETAG)},
+                errors=_CASE_ERRORS,
+            ),
         },
         "/cases/{caseId}/steps": {
-            "post": {"summary": "Een stap toevoegen", "parameters": [_CASE_ID],
-                     "requestBody": _body(NEW_STEP),
-                     "responses": _ok("De stap", STEP, "201")
-                     | problem_responses(400, 401, 403, 404, 409, 412)},
+            "post": operation(
+                "addStep", tag="Stappen", summary="Een stap toevoegen",
+                description="Voegt een stap van de escalatieketen toe; de velden hangen af van kind. If-Match is "
+                            "hier niet verplicht. De poort van het interventieteam weigert met 409 en missingSteps.",
+                parameters=[CASE_ID, {**_IF_MATCH, "required": False}],
+                body=NEW_STEP,
+                responses={"201": response("De nieuwe stap", STEP, headers={**_ETAG, **_LOCATION})},
+                errors=(403, 404, 409, 412),
+            ),
         },
         "/cases/{caseId}/steps/{stepId}": {
-            "patch": {"summary": "Een stap wijzigen", "parameters": [_CASE_ID, _STEP_ID, _IF_MATCH],
-                      "requestBody": _body(STEP_PATCH),
-                      "responses": _ok("De stap", STEP)
-                      | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+            "patch": operation(
+                "updateStep", tag="Stappen", summary="Een stap wijzigen",
+                description="Wijzigt de meegestuurde velden van de stap, volgens de velden van zijn soort (kind "
+                            "mag mee, gelijk aan de opgeslagen soort). If-Match is de versie van de casus.",
+                parameters=[CASE_ID, _STEP_ID, _IF_MATCH],
+                body=STEP_PATCH,
+                responses={"200": response("De gewijzigde stap", STEP, headers=_ETAG)},
+                errors=_CASE_ERRORS,
+            ),
         },
         "/cases/{caseId}/close": {
-            "post": {"summary": "Casus sluiten met een uitkomst", "parameters": [_CASE_ID, _IF_MATCH],
-                     "requestBody": _body(_object(CLOSE_FIELDS)),
-                     "responses": _ok("De gesloten casus", _CASE_REF)
-                     | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+            "post": operation(
+                "closeCase", tag="Casussen", summary="Casus sluiten met een uitkomst",
+                description="Sluit de casus; goalMet volgt uit de terugkeertermijn en de start van het aanbod.",
+                parameters=[CASE_ID, _IF_MATCH], body=p.object_schema(CLOSE_FIELDS),
+                responses={"200": response("De gesloten casus", _CASE_REF, headers=_ETAG)},
+                errors=_CASE_ERRORS,
+            ),
         },
         "/cases/{caseId}/reopen": {
-            "post": {"summary": "Casus heropenen", "parameters": [_CASE_ID, _IF_MATCH],
-                     "requestBody": _body(_object(REOPEN_FIELDS)),
-                     "responses": _ok("De heropende casus", _CASE_REF)
-                     | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+            "post": operation(
+                "reopenCase", tag="Casussen", summary="Casus heropenen",
+                description="Heropent een gesloten casus, met een reden.",
+                parameters=[CASE_ID, _IF_MATCH], body=p.object_schema(REOPEN_FIELDS),
+                responses={"200": response("De heropende casus", _CASE_REF, headers=_ETAG)},
+                errors=_CASE_ERRORS,
+            ),
         },
         "/cases/{caseId}/transfer": {
-            "post": {"summary": "Casus overdragen aan een ander samenwerkingsverband (verhuizing)",
-                     "parameters": [_CASE_ID, _IF_MATCH], "requestBody": _body(_object(TRANSFER_FIELDS)),
-                     "responses": _ok("De overgedragen casus", _CASE_REF)
-                     | problem_responses(400, 401, 403, 404, 409, 412, 428)},
+            "post": operation(
+                "transferCase", tag="Casussen", summary="Casus overdragen aan een ander samenwerkingsverband",
+                description="Bij een verhuizing: het nieuwe samenwerkingsverband neemt de casus over (daarna is "
+                            "hij voor u 404).",
+                parameters=[CASE_ID, _IF_MATCH], body=p.object_schema(TRANSFER_FIELDS),
+                responses={"200": response("De overgedragen casus", _CASE_REF, headers=_ETAG)},
+                errors=_CASE_ERRORS,
+            ),
         },
         "/cases/{caseId}/events": {
-            "get": {"summary": "Tijdlijn van de casus", "parameters": [_CASE_ID],
-                    "responses": _ok("Gebeurtenissen", {"type": "object", "properties": {
-                        "items": {"type": "array", "items": {"type": "object"}}}})
-                    | problem_responses(401, 403, 404)},
+            "get": operation(
+                "listCaseEvents", tag="Casussen", summary="Tijdlijn van de casus",
+                description="Wie wat wanneer deed, oudste eerst; persoonsgegevens staan er alleen als gewijzigd in.",
+                parameters=[CASE_ID],
+                responses={"200": response("De gebeurtenissen", {
+                    "type": "object", "additionalProperties": False, "required": ["items"],
+                    "properties": {"items": {"type": "array", "items": ref("Event")}}})},
+                errors=(403, 404),
+            ),
         },
     },
-    {
-        "Case": {
-            "type": "object",
-            "required": ["id", "reference", "status", "pupil", "swvCode", "gemeenteCode", "absenceKind",
-                         "outOfSchoolSince", "returnDeadline", "daysOutOfSchool", "overdue", "goalMet", "stage",
-                         "steps", "warnings", "outcome", "version"],
-            "properties": {
-                "id": {"type": "integer"}, "reference": {"type": "string"},
-                "status": {"enum": list(spec.CASE_STATUSES)}, "pupil": {"type": "object"},
-                "swvCode": {"type": "string"}, "gemeenteCode": {"type": "string"},
-                "schoolBrin": {"type": ["string", "null"]}, "absenceKind": {"enum": list(spec.ABSENCE_KINDS)},
-                # None for a signal: no first day out of school, no return deadline, no days out of school yet.
-                "outOfSchoolSince": _NULLABLE_DATE, "returnDeadline": _NULLABLE_DATE,
-                "daysOutOfSchool": {"type": ["integer", "null"]},
-                "overdue": {"type": "boolean"}, "goalMet": {"type": ["boolean", "null"]},
-                "stage": {"type": ["string", "null"]}, "steps": {"type": "array", "items": STEP},
-                "warnings": {"type": "array", "items": {"type": "object"}}, "nextAction": {"type": "string"},
-                "outcome": {"type": ["object", "null"]}, "version": {"type": "integer"},
-            },
-        },
-        **STEP_SCHEMAS,
-    },
+    CASE_SCHEMAS,
 )

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import g, jsonify, send_file
 
 from thuiszitters.api.blueprint import bp
-from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.api.openapi import operation, ref, register, response
 from thuiszitters.exports import services
 from thuiszitters.exports.models import ExportRun
 from thuiszitters.extensions import db
@@ -36,55 +36,66 @@ def download_export_file(month: str, file_name: str):
     return response
 
 
+_FILE = {"type": "string", "format": "binary"}
+_MONTH = {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$", "example": "2026-10"}
+
 register(
     {
-        "/exports": {"get": {
-            "summary": "De opgeslagen maandexports voor de inspectie, nieuwste maand eerst",
-            "operationId": "listExports",
-            "responses": {
-                "200": {"description": "Exports met hun bestanden en SHA-256-controlesommen",
-                        "content": {"application/json": {"schema": {
-                            "type": "array", "items": {"$ref": "#/components/schemas/ExportRun"}}}}},
-                **problem_responses(401, 403),
-            },
-        }},
-        "/exports/{month}/{fileName}": {"get": {
-            "summary": "Eén bestand van een maandexport (de download wordt vastgelegd)",
-            "operationId": "downloadExportFile",
-            "parameters": [
-                {"name": "month", "in": "path", "required": True,
-                 "schema": {"type": "string", "pattern": "^[0-9]{4}-(0[1-9]|1[0-2])$"}, "example": "2026-10"},
-                {"name": "fileName", "in": "path", "required": True, "schema": {"type": "string"},
-                 "example": "cases.csv"},
+        "/exports": {"get": operation(
+            "listExports", tag="Exports", summary="De opgeslagen maandexports, nieuwste maand eerst",
+            description="Elke maandexport voor de inspectie met zijn bestanden en hun SHA-256-controlesommen. "
+                        "Alleen voor inspectie en beheer.",
+            responses={"200": response("De exports", {"type": "array", "items": ref("ExportRun")})},
+            errors=(403,),
+        )},
+        "/exports/{month}/{fileName}": {"get": operation(
+            "downloadExportFile", tag="Exports", summary="Eén bestand van een maandexport",
+            description="Het bestand als bijlage; de download wordt vastgelegd in het logboek. Een onbekende maand "
+                        "of een naam die niet bij de export hoort is 404.",
+            parameters=[
+                {"name": "month", "in": "path", "required": True, "description": "De maand (JJJJ-MM).",
+                 "schema": _MONTH},
+                {"name": "fileName", "in": "path", "required": True, "description": "Een naam uit files.",
+                 "schema": {"type": "string", "minLength": 1, "maxLength": 255}, "example": "cases.csv"},
             ],
-            "responses": {
-                "200": {"description": "Het bestand", "content": {
-                    "text/csv": {"schema": {"type": "string", "format": "binary"}},
-                    "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {
-                        "schema": {"type": "string", "format": "binary"}},
-                    "application/json": {"schema": {"type": "object"}},
-                }},
-                **problem_responses(401, 403, 404),
-            },
-        }},
+            responses={"200": response(
+                "Het bestand",
+                content={"text/csv": {"schema": _FILE},
+                         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": {"schema": _FILE},
+                         "application/json": {"schema": ref("ExportManifest")}},
+                headers={"Content-Disposition": {"description": "attachment, met de bestandsnaam",
+                                                 "required": True, "schema": {"type": "string"}}})},
+            errors=(403, 404),
+        )},
     },
     schemas={
         "ExportRun": {
-            "type": "object",
+            "type": "object", "additionalProperties": False,
             "required": ["month", "createdAt", "files"],
             "properties": {
-                "month": {"type": "string", "example": "2026-10"},
+                "month": _MONTH,
                 "createdAt": {"type": "string", "format": "date-time"},
-                "files": {"type": "array", "items": {"$ref": "#/components/schemas/ExportFile"}},
+                "files": {"type": "array", "items": ref("ExportFile")},
             },
         },
         "ExportFile": {
-            "type": "object",
+            "type": "object", "additionalProperties": False,
             "required": ["name", "sha256", "size"],
             "properties": {
                 "name": {"type": "string"},
                 "sha256": {"type": "string", "pattern": "^[0-9a-f]{64}$"},
                 "size": {"type": "integer", "minimum": 0},
+            },
+        },
+        "ExportManifest": {
+            "type": "object",
+            "required": ["month", "schoolYearStart", "generatedFor", "caseCount", "files"],
+            "properties": {
+                "month": _MONTH,
+                "schoolYearStart": {"type": "string", "format": "date"},
+                "generatedFor": {"type": "string"},
+                "caseCount": {"type": "integer", "minimum": 0},
+                "files": {"type": "array", "items": ref("ExportFile")},
             },
         },
     },

@@ -5,6 +5,7 @@ about ``school_brin`` is answered as ``schoolBrin`` (or ``pupil.firstName``): th
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import date
@@ -12,9 +13,42 @@ from typing import Any
 
 from flask import request
 
-from thuiszitters.errors import InvalidParam, InvalidRequest
+from thuiszitters.errors import InvalidParam, InvalidRequest, UnsupportedMediaType
 from thuiszitters.http.problems import name_fields_as_sent
-from thuiszitters.parsing import ParseError, page_number, parse_date, whole_number
+from thuiszitters.parsing import (
+    MAX_PAGE,
+    MAX_YEAR,
+    MIN_YEAR,
+    ParseError,
+    ascii_digits,
+    page_number,
+    parse_date,
+    whole_number,
+)
+
+# A date as the API accepts it: YYYY-MM-DD, on the calendar (format), from MIN_YEAR to MAX_YEAR (pattern).
+DATE_SCHEMA: dict[str, Any] = {"type": "string", "format": "date",
+                               "pattern": "^(19[0-9]{2}|2[0-9]{3})-[0-9]{2}-[0-9]{2}$"}
+assert (MIN_YEAR, MAX_YEAR) == (1900, 2999), "DATE_SCHEMA's pattern names these years"
+
+
+# Any text, but no U+0000 (http/inputs.py refuses it in every request: no text column can hold it); and one with
+# more than white space in it. JSON schema patterns, also for query parameters (QUERY_TEXT).
+TEXT = r"^[^\x00]*$"
+NON_BLANK_TEXT = r"^[^\x00]*[^\x00\s][^\x00]*$"
+QUERY_TEXT: dict[str, Any] = {"type": "string", "pattern": TEXT}
+
+
+@dataclass(frozen=True)
+class Parser:
+    """How one kind of JSON value is read (`parse(value, name)`, a ParseError when wrong) and its JSON schema,
+    so the OpenAPI document says exactly what the parser takes. null is always read as None."""
+
+    parse: Callable[[Any, str], Any]
+    schema: dict[str, Any]
+
+    def __call__(self, value: Any, name: str) -> Any:
+        return None if value is None else self.parse(value, name)
 
 
 @dataclass(frozen=True)
@@ -23,64 +57,97 @@ class Field:
 
     name: str
     attr: str
-    parse: Callable[[Any, str], Any]
+    parse: Parser
     required: bool = False
 
+    def schema(self) -> dict[str, Any]:
+        """Its value's JSON schema; null is allowed for an optional field (it clears it), never for a required
+        one (the parser refuses it)."""
+        return dict(self.parse.schema) if self.required else nullable_schema(self.parse.schema)
 
-def text(max_length: int) -> Callable[[Any, str], str | None]:
-    def parse(value: Any, _name: str) -> str | None:
-        if value is None:
-            return None
+
+def nullable_schema(schema: dict[str, Any]) -> dict[str, Any]:
+    result = {**schema, "type": [schema["type"], "null"]}
+    if "enum" in schema:
+        result["enum"] = [*schema["enum"], None]
+    return result
+
+
+def text(max_length: int, *, non_blank: bool = False, description: str | None = None) -> Parser:
+    """A text of at most `max_length` characters; with `non_blank`, one with more than spaces in it."""
+
+    def parse(value: Any, _name: str) -> str:
         if not isinstance(value, str):
             raise ParseError("invalid_type", "Verwacht een tekst.")
         if len(value) > max_length:
             raise ParseError("too_long", f"Hoogstens {max_length} tekens.")
+        if non_blank and not value.strip():
+            raise ParseError("required", "Dit veld is verplicht.")
         return value
 
-    return parse
+    schema: dict[str, Any] = {"type": "string", "maxLength": max_length,
+                              "pattern": NON_BLANK_TEXT if non_blank else TEXT}
+    if non_blank:
+        schema["minLength"] = 1
+    if description:
+        schema["description"] = description
+    return Parser(parse, schema)
 
 
-def iso_date(value: Any, _name: str) -> date | None:
+def _iso_date(value: Any, _name: str) -> date:
     """Exactly YYYY-MM-DD, on the calendar, 1900 or later (thuiszitters.parsing)."""
-    if value is None:
-        return None
     return parse_date(value)
 
 
-def boolean(value: Any, _name: str) -> bool | None:
-    if value is None:
-        return None
+iso_date = Parser(_iso_date, DATE_SCHEMA)
+
+
+def _boolean(value: Any, _name: str) -> bool:
     if not isinstance(value, bool):
         raise ParseError("invalid_type", "Verwacht true of false.")
     return value
 
 
-def integer(minimum: int, maximum: int) -> Callable[[Any, str], int | None]:
-    def parse(value: Any, _name: str) -> int | None:
-        if value is None:
-            return None
+boolean = Parser(_boolean, {"type": "boolean"})
+
+
+def integer(minimum: int, maximum: int) -> Parser:
+    def parse(value: Any, _name: str) -> int:
         if isinstance(value, bool) or not isinstance(value, int):
             raise ParseError("invalid_type", "Verwacht een geheel getal.")
         if not minimum <= value <= maximum:
             raise ParseError("out_of_range", f"Verwacht een getal van {minimum} tot en met {maximum}.")
         return value
 
-    return parse
+    return Parser(parse, {"type": "integer", "minimum": minimum, "maximum": maximum})
 
 
-def choice(values: tuple[str, ...]) -> Callable[[Any, str], str | None]:
-    def parse(value: Any, _name: str) -> str | None:
-        if value is None:
-            return None
+def choice(values: tuple[str, ...]) -> Parser:
+    def parse(value: Any, _name: str) -> str:
         if value not in values:
             raise ParseError("unknown_value", f"Kies uit: {', '.join(values)}.")
         return value
 
-    return parse
+    return Parser(parse, {"type": "string", "enum": list(values)})
+
+
+def object_schema(fields: list[Field], *, partial: bool = False, extra: dict[str, Any] | None = None,
+                  required: list[str] | None = None) -> dict[str, Any]:
+    """The JSON schema of a body that `parse(body, fields)` accepts: exactly these keys (and `extra`), the
+    required ones required unless `partial` (a PATCH)."""
+    schema: dict[str, Any] = {"type": "object", "additionalProperties": False,
+                              "properties": {**{f.name: f.schema() for f in fields}, **(extra or {})}}
+    names = [*(required or []), *([] if partial else [f.name for f in fields if f.required])]
+    if names:
+        schema["required"] = names
+    return schema
 
 
 def json_body() -> dict[str, Any]:
-    """The request's JSON object, or a 400 problem for anything else."""
+    """The request's JSON object: a 415 problem for a body that is not JSON (by its Content-Type), a 400 for one
+    that is no JSON object."""
+    if not request.is_json:
+        raise UnsupportedMediaType()
     body = request.get_json(silent=True)
     if not isinstance(body, dict):
         raise InvalidRequest([InvalidParam("body", "invalid_json", "Stuur een JSON-object (application/json).")])
@@ -136,26 +203,58 @@ def page_params(args: Mapping[str, str], max_page_size: int, problems: list[Inva
             return default
 
     return (bounded("page", 1, lambda raw: page_number(raw, "page")),
-            bounded("pageSize", 50, lambda raw: whole_number(raw, minimum=1, maximum=max_page_size,
+            bounded("pageSize", DEFAULT_PAGE_SIZE, lambda raw: whole_number(raw, minimum=1, maximum=max_page_size,
                                                              name="pageSize")))
 
 
-# A version is a database integer; its ETag is that number in quotes ("3"), weak (W/"3") accepted.
-_MAX_VERSION = 2**63 - 1
+DEFAULT_PAGE_SIZE = 50
 
 
-def if_match_version(header: str | None) -> int | None:
-    """The version an `If-Match` header names, None without the header; a malformed one is a 400 (never a 500)."""
-    if header is None:
-        return None
-    value = header.strip()
-    if value.startswith("W/"):
-        value = value[2:]
-    if len(value) >= 2 and value[0] == value[-1] == '"':
-        value = value[1:-1]
-    try:
-        return whole_number(value, minimum=0, maximum=_MAX_VERSION, name="If-Match")
-    except ParseError:
-        raise InvalidRequest([InvalidParam(
-            "If-Match", "invalid_version",
-            'Stuur de versie van de casus als ETag, zoals in het antwoord: If-Match: "3".')]) from None
+def page_parameters(max_page_size: int) -> list[dict[str, Any]]:
+    """`page` and `pageSize` as OpenAPI query parameters, with the bounds `page_params` holds them to."""
+    return [
+        {"name": "page", "in": "query", "description": "Het paginanummer (vanaf 1).",
+         "schema": {"type": "integer", "minimum": 1, "maximum": MAX_PAGE, "default": 1}},
+        {"name": "pageSize", "in": "query", "description": "Het aantal per pagina.",
+         "schema": {"type": "integer", "minimum": 1, "maximum": max_page_size, "default": DEFAULT_PAGE_SIZE}},
+    ]
+
+
+# RFC 9110 (13.1.1, 8.8.3): If-Match is "*" or a comma-separated list of entity tags, each "opaque" or W/"opaque"
+# (etagc: any visible character but DQUOTE, or obs-text). Our ETag is the case's version in quotes ("3"), strong.
+_TAG = r'(W/)?"([^\x00-\x20"\x7f]*)"'
+_ENTITY_TAG = re.compile(_TAG)
+# The same grammar as a JSON schema pattern, for the OpenAPI document.
+IF_MATCH_PATTERN = rf"^[ \t]*(\*|{_TAG}([ \t]*,[ \t]*{_TAG})*)[ \t]*$"
+_IF_MATCH = re.compile(IF_MATCH_PATTERN)
+MALFORMED_IF_MATCH = 'Stuur de versie van de casus als ETag, zoals in het antwoord: If-Match: "3".'
+
+
+@dataclass(frozen=True)
+class IfMatch:
+    """A parsed If-Match: `*`, or the entity tags it lists (weak ones flagged)."""
+
+    any: bool
+    tags: tuple[tuple[bool, str], ...] = ()  # (weak, opaque tag)
+
+    def matches(self, current_etag: str) -> bool:
+        """RFC 9110 13.1.1: true for `*` (the case exists) or when a listed tag matches the current ETag by the
+        strong comparison: both strong, character for character. A weak tag never matches."""
+        return self.any or any(not weak and f'"{tag}"' == current_etag for weak, tag in self.tags)
+
+    def versions(self) -> list[int]:
+        """The versions the strong tags name, for saying what changed since (a tag that is no version: none)."""
+        return [int(tag) for weak, tag in self.tags if not weak and ascii_digits(tag) and len(tag) < 19]
+
+
+def if_match(header: str | None) -> IfMatch | None:
+    """The `If-Match` header parsed, None without it; a header that is not `*` or a list of entity tags is a 400
+    naming If-Match (never a 500)."""
+    if header is None or not header.strip(" \t"):
+        return None  # an empty field value lists nothing: as if it were not sent
+    if _IF_MATCH.fullmatch(header) is None:
+        raise InvalidRequest([InvalidParam("If-Match", "invalid_version", MALFORMED_IF_MATCH)])
+    if header.strip(" \t") == "*":
+        return IfMatch(any=True)
+    return IfMatch(any=False, tags=tuple((weak is not None and weak != "", tag)
+                                         for weak, tag in _ENTITY_TAG.findall(header)))

@@ -9,6 +9,7 @@ from thuiszitters.cases.facts import CaseFacts, StepFacts
 from thuiszitters.cases.models import Case
 from thuiszitters.escalation import lifecycle, spec
 from thuiszitters.escalation.terms import is_overdue
+from thuiszitters.http.problems import camel
 from thuiszitters.text import utc_timestamp
 
 
@@ -104,6 +105,7 @@ def event_json(event: AuditEvent, actor_name: str | None) -> dict[str, Any]:
         "processingActivity": event.processing_activity,
         "objectType": event.object_type,
         "objectId": event.object_id,
-        "changes": {k: v for k, v in (event.changes or {}).items()},
+        # The trail stores attribute names (school_brin); the API's keys are camelCase, these too (schoolBrin).
+        "changes": {camel(k): v for k, v in (event.changes or {}).items()},
         "reason": event.reason_text,
     }

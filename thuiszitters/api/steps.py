@@ -40,10 +40,7 @@ STEP_FIELDS: dict[str, list[p.Field]] = {
 # --- OpenAPI -------------------------------------------------------------------------------------------
 
 
-def _nullable(schema: dict[str, Any]) -> dict[str, Any]:
-    if "enum" in schema:
-        return {**schema, "type": [schema["type"], "null"], "enum": [*schema["enum"], None]}
-    return {**schema, "type": [schema["type"], "null"]}
+_nullable = p.nullable_schema
 
 
 def value_schema(field: spec.Field, *, nullable: bool) -> dict[str, Any]:
@@ -51,13 +48,13 @@ def value_schema(field: spec.Field, *, nullable: bool) -> dict[str, Any]:
     kind = field.type
     schema: dict[str, Any]
     if isinstance(kind, spec.Date):
-        schema = {"type": "string", "format": "date"}
+        schema = dict(p.DATE_SCHEMA)
     elif isinstance(kind, spec.Choice):
         schema = {"type": "string", "enum": list(kind.values)}
     elif isinstance(kind, spec.Text):
-        schema = {"type": "string", "maxLength": kind.max_length}
+        schema = dict(_parser(kind).schema)
     elif isinstance(kind, spec.SchoolRef):
-        schema = {"type": "string", "maxLength": kind.max_length, "description": "BRIN-code van de school"}
+        schema = {**_parser(kind).schema, "description": "BRIN-code van de school"}
     elif isinstance(kind, spec.Flag):
         schema = {"type": "boolean"}
     elif isinstance(kind, spec.Count):

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Response, g
 
 from thuiszitters.api.blueprint import bp
-from thuiszitters.api.openapi import problem_responses, register
+from thuiszitters.api.openapi import CASE_ID, operation, register, response
 from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.clock import now_utc, today
 from thuiszitters.extensions import db
@@ -24,20 +24,18 @@ def get_case_summary(case_id: int) -> Response:
 
 register({
     "/cases/{caseId}/summary": {
-        "get": {
-            "summary": "Casusoverzicht als PDF",
-            "description": "Het vertrouwelijke casusoverzicht (A4, Nederlands) voor consulent, geschillencommissie of "
-                           "interventieteam. Alleen voor coördinatoren (en beheerders met een scope). Elke download "
-                           "wordt vastgelegd in het logboek.",
-            "parameters": [{"name": "caseId", "in": "path", "required": True, "schema": {"type": "integer"}}],
-            "responses": {
-                "200": {
-                    "description": "De PDF; de bestandsnaam is het casusnummer",
-                    "headers": {"Content-Disposition": {"schema": {"type": "string"}}},
-                    "content": {"application/pdf": {"schema": {"type": "string", "format": "binary"}}},
-                },
-                **problem_responses(401, 403, 404),
-            },
-        }
+        "get": operation(
+            "getCaseSummary", tag="Casussen", summary="Casusoverzicht als PDF",
+            description="Het vertrouwelijke casusoverzicht (A4, Nederlands) voor consulent, geschillencommissie of "
+                        "interventieteam. Alleen voor coördinatoren (en beheerders met een scope). Elke download "
+                        "wordt vastgelegd in het logboek.",
+            parameters=[CASE_ID],
+            responses={"200": response(
+                "De PDF; de bestandsnaam is het casusnummer", {"type": "string", "format": "binary"},
+                media_type="application/pdf",
+                headers={"Content-Disposition": {"description": "attachment, met het casusnummer als naam",
+                                                 "required": True, "schema": {"type": "string"}}})},
+            errors=(403, 404),
+        )
     }
 })

@@ -22,6 +22,7 @@ from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import (
     CaseClosed,
+    CaseNotClosed,
     GateRefused,
     InvalidParam,
     NotFound,
@@ -346,7 +347,7 @@ def reopen_case(case: Case, *, reason: str, expected_version: int | None, actor:
     _require_editor(actor)
     _check_version(case, expected_version)
     if case.status != lifecycle.CLOSED:
-        raise ValidationFailed([InvalidParam("status", "not_closed", "Deze casus is al open.")])
+        raise CaseNotClosed()
     if not (reason or "").strip():
         raise ValidationFailed([InvalidParam("reason", "required", "Vul de reden voor heropenen in.")])
     before, old_version = _snapshot(case), case.version

@@ -23,7 +23,8 @@ from typing import Any
 from flask import Flask, current_app, flash, g, make_response, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_wtf.csrf import CSRFError
-from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import HTTPException, MethodNotAllowed, NotFound
+from werkzeug.routing import RequestRedirect
 
 from thuiszitters.errors import DomainError, GateRefused, StaleVersion, ValidationFailed, VersionRequired
 from thuiszitters.extensions import db
@@ -121,7 +122,24 @@ def csrf_error(exc: CSRFError) -> ResponseReturnValue:
                        "Het formulier was verlopen of ongeldig. Laad de pagina opnieuw en probeer het nog eens.")
 
 
+def _no_route_for_any_method(exc: MethodNotAllowed) -> bool:
+    """Werkzeug answers 405 when a rule for another method matched the path's shape, also when that rule's own
+    converter then refuses the value (an id beyond 32 bits): then the path exists for no method, so it is a 404."""
+    adapter = current_app.url_map.bind_to_environ(request.environ)
+    for method in exc.valid_methods or ():
+        try:
+            adapter.match(method=method)
+        except RequestRedirect:
+            return False
+        except HTTPException:
+            continue
+        return False
+    return True
+
+
 def http_error(exc: HTTPException) -> ResponseReturnValue:
+    if isinstance(exc, MethodNotAllowed) and _no_route_for_any_method(exc):
+        exc = NotFound()
     if is_api_request():
         response = problem(exc.code or 500, exc.name, exc.description or exc.name)
     else:

@@ -56,6 +56,11 @@ def _client_name(name: str, told: Mapping[str, str]) -> str:
     return name if "." in name or (name[:1].islower() and "_" not in name) else camel(name)
 
 
+def client_field_name(name: str) -> str:
+    """A service's name for an invalid field (``school_brin``) as the client sent it in this request."""
+    return _client_name(name, g.get(_NAMES, {}) if has_request_context() else {})
+
+
 def problem_from_domain(exc: DomainError) -> Response:
     extra: dict[str, Any] = dict(exc.extra)
     if isinstance(exc, ValidationFailed):

@@ -1,0 +1,30 @@
+"""Every invalid reference of a request at once: the checks of cases.services on whichever codes and BSN a request
+holds, for an edge that refuses the request for other reasons before any operation runs."""
+from __future__ import annotations
+
+from typing import Any
+
+from thuiszitters.cases.services import Problems, _gemeente, _school, _swv
+from thuiszitters.errors import InvalidParam
+from thuiszitters.identifiers import InvalidIdentifier, normalize_bsn
+
+
+def reference_problems(values: dict[str, Any]) -> list[InvalidParam]:
+    """What the reference data and the BSN rules say about whichever of ``swv_code``, ``gemeente_code``,
+    ``school_brin`` and ``bsn`` the typed `values` hold, by the same checks as the operations below.
+
+    An edge whose request has other problems (a missing field, a wrong type) refuses it before any operation runs;
+    it adds these, so the client hears about every invalid field at once.
+    """
+    problems = Problems()
+    if values.get("swv_code") is not None:
+        _swv(values["swv_code"], problems)
+    if values.get("gemeente_code") is not None:
+        _gemeente(values["gemeente_code"], problems)
+    _school(values.get("school_brin"), problems)
+    if values.get("bsn"):
+        try:
+            normalize_bsn(values["bsn"])
+        except InvalidIdentifier as exc:
+            problems.add("bsn", exc.code, exc.message)
+    return problems.items
