@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from thuiszitters.cases.services import Problems, _gemeente, _school, _swv
+from thuiszitters.cases.services import Problems, lookup_gemeente, lookup_school, lookup_swv
 from thuiszitters.errors import InvalidParam
 from thuiszitters.identifiers import InvalidIdentifier, normalize_bsn
 
@@ -18,10 +18,10 @@ def reference_problems(values: dict[str, Any]) -> list[InvalidParam]:
     """
     problems = Problems()
     if values.get("swv_code") is not None:
-        _swv(values["swv_code"], problems)
+        lookup_swv(values["swv_code"], problems)
     if values.get("gemeente_code") is not None:
-        _gemeente(values["gemeente_code"], problems)
-    _school(values.get("school_brin"), problems)
+        lookup_gemeente(values["gemeente_code"], problems)
+    lookup_school(values.get("school_brin"), problems)
     if values.get("bsn"):
         try:
             normalize_bsn(values["bsn"])

@@ -85,21 +85,21 @@ class Problems:
 # --- lookups -------------------------------------------------------------------------------------------
 
 
-def _swv(code: str, problems: Problems, name: str = "swv_code") -> Swv | None:
+def lookup_swv(code: str, problems: Problems, name: str = "swv_code") -> Swv | None:
     swv = db.session.scalar(select(Swv).where(Swv.code == (code or "").strip().upper()))
     if swv is None:
         problems.add(name, "unknown_swv", f"Onbekend samenwerkingsverband: {code}")
     return swv
 
 
-def _gemeente(code: str, problems: Problems, name: str = "gemeente_code") -> Gemeente | None:
+def lookup_gemeente(code: str, problems: Problems, name: str = "gemeente_code") -> Gemeente | None:
     gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == (code or "").strip().upper()))
     if gemeente is None:
         problems.add(name, "unknown_gemeente", f"Onbekende gemeente: {code}")
     return gemeente
 
 
-def _school(brin: str | None, problems: Problems, name: str = "school_brin") -> School | None:
+def lookup_school(brin: str | None, problems: Problems, name: str = "school_brin") -> School | None:
     if not brin:
         return None
     try:
@@ -213,11 +213,11 @@ def _validate_pupil(problems: Problems, *, first_name: str, last_name: str, date
 def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
     _require_editor(actor)
     problems = Problems()
-    swv = _swv(data.swv_code, problems)
+    swv = lookup_swv(data.swv_code, problems)
     if swv is not None and swv.id not in actor.swv_ids:
         problems.add("swv_code", "outside_scope", "U kunt alleen casussen van uw eigen samenwerkingsverband aanmaken.")
-    gemeente = _gemeente(data.gemeente_code, problems)
-    school = _school(data.school_brin, problems)
+    gemeente = lookup_gemeente(data.gemeente_code, problems)
+    school = lookup_school(data.school_brin, problems)
     # Names are stored without invisible characters (a right-to-left override could make one pose as another).
     first_name, last_name = clean_person_name(data.first_name or ""), clean_person_name(data.last_name or "")
     if data.status not in (lifecycle.OPEN, lifecycle.SIGNAAL):
@@ -281,8 +281,8 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
     }
     for name in ("first_name", "last_name"):
         merged[name] = clean_person_name(merged[name] or "")
-    gemeente = _gemeente(values["gemeente_code"], problems) if "gemeente_code" in values else case.gemeente
-    school = _school(values.get("school_brin"), problems) if "school_brin" in values else case.school
+    gemeente = lookup_gemeente(values["gemeente_code"], problems) if "gemeente_code" in values else case.gemeente
+    school = lookup_school(values.get("school_brin"), problems) if "school_brin" in values else case.school
     if case.status == lifecycle.OPEN and merged["out_of_school_since"] is None:
         problems.add("out_of_school_since", "required",
                      "Vul de eerste dag in waarop de leerling niet naar school ging.")
@@ -324,7 +324,7 @@ def close_case(case: Case, *, outcome: str, offer_started_on: date | None, schoo
         raise CaseClosed()
     problems = Problems()
     closed_on = closed_on or today
-    school = _school(school_brin, problems)
+    school = lookup_school(school_brin, problems)
     _report(problems, lifecycle.validate_close(
         status=case.status, outcome=outcome, offer_started_on=offer_started_on, closed_on=closed_on,
         out_of_school_since=case.out_of_school_since, today=today, school_given=bool(school_brin), note=note,
@@ -370,8 +370,8 @@ def transfer_case(case: Case, *, swv_code: str, gemeente_code: str | None, reaso
     if case.status == "closed":
         raise CaseClosed()
     problems = Problems()
-    swv = _swv(swv_code, problems)
-    gemeente = _gemeente(gemeente_code, problems) if gemeente_code else case.gemeente
+    swv = lookup_swv(swv_code, problems)
+    gemeente = lookup_gemeente(gemeente_code, problems) if gemeente_code else case.gemeente
     if swv is not None and swv.id == case.swv_id:
         problems.add("swv_code", "same_swv", "De casus hoort al bij dit samenwerkingsverband.")
     if not (reason or "").strip():
@@ -460,7 +460,7 @@ def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version:
     problems = Problems()
     values = _step_values(kind, values, problems)
     facts = _facts(None, kind, values)
-    school = _school(values["school_brin"], problems) if values.get("school_brin") else None
+    school = lookup_school(values["school_brin"], problems) if values.get("school_brin") else None
     _report(problems, validate_step(facts, today=today, out_of_school_since=case.out_of_school_since,
                                     terms=terms(), **_school_types(case, school)))
     missing_before = missing_predecessors(kind, case.steps)
@@ -497,7 +497,7 @@ def update_step(case: Case, step_id: int, values: dict[str, Any], *, expected_ve
     values = _step_values(step.kind, values, problems)
     facts = _facts(step, step.kind, values)
     previous = _facts(step, step.kind, {})
-    school = (_school(values["school_brin"], problems) if values.get("school_brin") else None) \
+    school = (lookup_school(values["school_brin"], problems) if values.get("school_brin") else None) \
         if "school_brin" in values else step.school
     _report(problems, validate_step(facts, today=today, previous=previous,
                                     out_of_school_since=case.out_of_school_since, terms=terms(),
