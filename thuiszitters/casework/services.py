@@ -285,10 +285,11 @@ def correct_entry(entry: JournalEntry, values: dict[str, Any], *, expected_versi
         return entry
     old_version = entry.version
     now = now_utc()
+    named = _participants(cleaned["participant_ids"])  # read before the entry changes: one flush, one version
     entry.revisions.append(JournalRevision(occurred_on=entry.occurred_on, kind=entry.kind, summary=entry.summary,
                                            participant_ids=before["participant_ids"], replaced_at=now))
     entry.occurred_on, entry.kind, entry.summary = cleaned["occurred_on"], cleaned["kind"], cleaned["summary"]
-    entry.participants = _participants(cleaned["participant_ids"])
+    entry.participants = named
     entry.updated_at = now
     _audit_entry("journal.correct", entry, actor, changes, old_version)
     return entry
