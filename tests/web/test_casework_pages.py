@@ -12,8 +12,8 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import Auth, csrf_from
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.casework.models import JournalEntry, Participant
 from thuiszitters.cases.models import Case
+from thuiszitters.casework.models import JournalEntry, Participant
 from thuiszitters.extensions import db
 
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d*)"')
