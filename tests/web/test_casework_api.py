@@ -178,3 +178,11 @@ def test_reads_of_the_journal_and_of_contact_details_are_logged(api):
     # The trail says that contact details changed, never what they are.
     created = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "participant.create"))
     assert "ouder@example.nl" not in str(created.changes) and created.changes["role"] == [None, "ouder"]
+
+
+def test_a_closed_case_still_takes_journal_entries(api):
+    api.case.status, api.case.closed_on = "closed", date(2026, 10, 1)
+    db.session.commit()
+    response = api.call("POST", f"/cases/{api.case.id}/journal",
+                        json={"occurredOn": "2026-10-03", "kind": "email", "summary": "School mailt: het gaat goed."})
+    assert response.status_code == 201
