@@ -5,7 +5,7 @@ PYTHON  ?= python3
 STAMP   := $(VENV)/.installed-stamp
 FLASK   := $(BIN)/flask --app app
 
-.PHONY: install run test test-fast lint bench clean oidc-provider html-checker
+.PHONY: install run test test-fast lint bench bench-load fuzz-api clean oidc-provider html-checker
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -42,6 +42,14 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+## 40 logged-in users for 60 s against gunicorn (4 workers) on SQLite, and PostgreSQL when DATABASE_URL is set.
+bench-load: install
+	$(BIN)/python bench/load.py
+
+## schemathesis (every phase, about a minute per role) against the API served by gunicorn; fails on any failure.
+fuzz-api: install
+	$(BIN)/python tests/fuzz_api.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts tests/oidc_provider/node_modules tests/html_checker/node_modules

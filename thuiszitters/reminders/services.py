@@ -2,14 +2,20 @@
 
 ``send_due_reminders(today)`` is the one sweep. It is idempotent and safe to run in parallel:
 
-* It first takes the sweep lock inside its own transaction: a PostgreSQL advisory transaction lock, and a write
-  to the ``scheduler_state`` lock row (on SQLite that write takes the database's write lock at once, so a second
-  sweep waits before it reads anything). Both are released by the commit.
 * It finds candidates per rule with indexed range queries on open cases (and undecided aanmelding / GPO steps),
-  skipping in SQL what was already recorded, so a sweep with nothing due reads only a few index ranges.
+  skipping in SQL what was already recorded, so a sweep with nothing due reads only a few index ranges. This
+  part only reads, and takes no lock.
+* It records what is due in batches of ``SWEEP_BATCH`` reminders (a case's reminders stay in one batch). Each
+  batch first takes the sweep lock (a PostgreSQL advisory transaction lock, and a write to the
+  ``scheduler_state`` lock row, which on SQLite is the database's write lock), so batches of two sweeps never
+  interleave within a transaction. The processes that sweep beside users (``flask reminders run``, the scheduler)
+  commit after every batch: SQLite has one write lock for the whole database, which every request that saves
+  something (or logs a read) needs, and a request waits for it only up to the busy timeout (10 s). A catch-up
+  sweep over the whole country held it for longer than that when it was one transaction. On SQLite the sweep also
+  leaves the lock free between two batches for as long as the batch held it, so waiting requests get their turn.
 * Each reminder is inserted with ``INSERT ... ON CONFLICT DO NOTHING`` on its unique key (case, rule, due date);
   only the rows actually inserted get notifications, outbox mails and alerts, all in the same transaction.
-  Even without the lock a reminder is therefore recorded, and mailed, exactly once.
+  A reminder is therefore recorded, and mailed, exactly once, whichever sweep gets to its batch first.
 
 The sweep keeps no "last run" date: every run looks at the rules' own windows (see ``rules``), so a run missed
 during downtime, or data entered late (a case registered months after the pupil went out of school), is picked
@@ -18,8 +24,9 @@ up by the next run.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -45,6 +52,8 @@ log = logging.getLogger(__name__)
 
 SWEEP_LOCK_NAME = "reminders.sweep"
 SWEEP_LOCK_LEASE = timedelta(minutes=30)
+SWEEP_BATCH = 500  # reminders recorded per transaction when the caller commits between batches
+SWEEP_PAUSE_SECONDS = 0.2  # at least this long between two batches on SQLite (see send_due_reminders)
 _CHUNK = 500
 
 
@@ -325,17 +334,43 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
     result.mails += len(mails)
 
 
-def send_due_reminders(today: date, now: datetime | None = None) -> SweepResult:
-    """One sweep of every reminder rule for ``today``. Queues notifications and mails; flushes, never commits."""
+def _batches(keys: list[tuple[int, rules.Due]], size: int) -> Iterable[list[tuple[int, rules.Due]]]:
+    """``keys`` (sorted by case) in runs of about ``size``, never splitting one case's reminders."""
+    batch: list[tuple[int, rules.Due]] = []
+    for key in keys:
+        if len(batch) >= size and key[0] != batch[-1][0]:
+            yield batch
+            batch = []
+        batch.append(key)
+    if batch:
+        yield batch
+
+
+def send_due_reminders(today: date, now: datetime | None = None, *,
+                       commit: Callable[[], None] | None = None) -> SweepResult:
+    """One sweep of every reminder rule for ``today``. Queues notifications, mails and alerts; flushes.
+
+    Without ``commit`` every batch goes into the caller's transaction, which the caller commits. A process that
+    sweeps beside users passes its commit, and each batch becomes a short transaction of its own (see the module
+    docstring for why).
+    """
     now = now or now_utc()
-    take_lock(SWEEP_LOCK_NAME, REMINDER_SWEEP, now, SWEEP_LOCK_LEASE)
     offs, terms = offsets(), configured_terms()
     candidates = _case_candidates(today, offs)
     for case_id, dues in _step_candidates(today, offs, terms).items():
         candidates[case_id] = candidates.get(case_id, set()) | dues
     result = SweepResult()
-    inserted = _record_reminders(_drop_recorded(candidates), now)
-    _queue_messages(inserted, now, result)
-    release_lock(SWEEP_LOCK_NAME)
-    db.session.flush()
+    step_aside = commit is not None and db.session.get_bind().dialect.name == "sqlite"
+    for batch in _batches(_drop_recorded(candidates), SWEEP_BATCH):
+        started = time.monotonic()
+        take_lock(SWEEP_LOCK_NAME, REMINDER_SWEEP, now, SWEEP_LOCK_LEASE)
+        _queue_messages(_record_reminders(batch, now), now, result)
+        release_lock(SWEEP_LOCK_NAME)
+        db.session.flush()
+        if commit is not None:
+            commit()
+        if step_aside:
+            # Requests waiting for SQLite's write lock poll for it every few to 100 ms; taken again at once by the
+            # next batch, it would never be theirs. Leave it free as long as the batch held it.
+            time.sleep(max(SWEEP_PAUSE_SECONDS, time.monotonic() - started))
     return result
