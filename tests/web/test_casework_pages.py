@@ -241,3 +241,20 @@ def test_the_old_case_note_becomes_the_first_journal_entry(app, w):
         "Ouders willen een school dichter bij huis."
     db.session.remove()
     upgrade()
+
+
+def test_a_stale_correction_is_refused_and_nothing_is_overwritten(client, w):
+    entry = factories.journal_entry(w.case, w.coordinator, summary="Eerste versie.")
+    db.session.commit()
+    _login(client, "coord1@example.nl")
+    url = f"/casussen/{w.case.id}/journaal/{entry.id}"
+    token = csrf_from(client.get(url).get_data(as_text=True))
+    form = {"csrf_token": token, "version": "1", "occurred_on": "05-10-2026", "kind": "gesprek"}
+    assert client.post(url, data={**form, "summary": "Tweede versie."}).status_code == 302
+    stale = client.post(url, data={**form, "summary": "Andere tweede versie."})
+    assert stale.status_code == 409
+    html = stale.get_data(as_text=True)
+    assert "Dit journaalbericht is intussen gewijzigd" in html and "Journaalbericht gecorrigeerd" in html
+    assert "Andere tweede versie." in html  # what was typed stays in the form
+    db.session.expire_all()
+    assert entry.summary == "Tweede versie." and [r.summary for r in entry.revisions] == ["Eerste versie."]
