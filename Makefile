@@ -15,11 +15,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Migrate the embedded SQLite database, load the demo data and serve on 127.0.0.1:5000.
+## Migrate the embedded SQLite database, load the demo data and serve on 127.0.0.1:$(PORT) (default 5000) with the
+## scheduler. `make run PORT=5001` for another port, `LOG_LEVEL=info make run` for a line per request.
+PORT      ?= 5000
+LOG_LEVEL ?= warning
 run: install
+	@PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.devserver --check
 	$(FLASK) db upgrade
-	$(FLASK) seed demo
-	$(BIN)/python -m thuiszitters.ops.devserver
+	$(FLASK) seed demo > /dev/null
+	PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.devserver
 
 ## The whole suite (SQLite unless DATABASE_URL points at PostgreSQL). Exit code 5 (no tests) fails too.
 test: install

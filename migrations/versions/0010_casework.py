@@ -11,7 +11,7 @@ last wrote the note), and empties the note, so the text is in one place. The dow
 back into an empty note. Done in Python in batches so it reads the same on SQLite and PostgreSQL.
 
 Revision ID: 0010_casework
-Revises: 0008_oidc
+Revises: 0009_outcomes_signals
 """
 from datetime import datetime, timezone
 from zoneinfo import ZoneInfo
@@ -20,7 +20,7 @@ import sqlalchemy as sa
 from alembic import op
 
 revision = "0010_casework"
-down_revision = "0008_oidc"
+down_revision = "0009_outcomes_signals"
 branch_labels = None
 depends_on = None
 

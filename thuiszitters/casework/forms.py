@@ -8,7 +8,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from wtforms import RadioField, SelectField, SelectMultipleField, StringField, TextAreaField
+from wtforms import RadioField, SelectMultipleField, StringField, TextAreaField
+from wtforms import SelectField as WTFSelectField
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from thuiszitters.cases.forms import DutchDateField, VersionedForm
@@ -26,15 +27,16 @@ class _Permissive:
         return None
 
 
-class _Select(_Permissive, SelectField):
+# The class names are the ones the field macros of templates/_form.html draw (a select, radio buttons, check boxes).
+class SelectField(_Permissive, WTFSelectField):
     pass
 
 
-class _Radio(_Permissive, RadioField):
+class RadioChoiceField(_Permissive, RadioField):
     pass
 
 
-class ParticipantChoices(_Permissive, SelectMultipleField):
+class CheckboxesField(_Permissive, SelectMultipleField):
     """Check boxes of the case's participants; an id that is no number becomes -1 (the service refuses it)."""
 
     widget = ListWidget(prefix_label=False)
@@ -52,14 +54,14 @@ def _label(name: str) -> str:
 
 
 class ParticipantForm(VersionedForm):
-    role = _Select(_label("role"), choices=[("", "Kies een rol"), *rules.PARTICIPANT_ROLE_LABELS.items()])
+    role = SelectField(_label("role"), choices=[("", "Kies een rol"), *rules.PARTICIPANT_ROLE_LABELS.items()])
     name = StringField(_label("name"), render_kw={"autocomplete": "off"})
     organisation = StringField(_label("organisation"), description="Niet verplicht.")
     email = StringField(_label("email"), description="Niet verplicht.", render_kw={"autocomplete": "off",
                                                                                    "inputmode": "email"})
     phone = StringField(_label("phone"), description="Niet verplicht. Bijvoorbeeld 06 12345678.",
                         render_kw={"autocomplete": "off", "inputmode": "tel"})
-    consent_to_share = _Radio(_label("consent_to_share"), choices=_CONSENT_CHOICES, default="")
+    consent_to_share = RadioChoiceField(_label("consent_to_share"), choices=_CONSENT_CHOICES, default="")
     note = TextAreaField(_label("note"), description="Niet verplicht. Bijvoorbeeld wanneer iemand bereikbaar is.")
 
     def values(self) -> dict[str, Any]:
@@ -74,8 +76,8 @@ def consent_choice(value: bool | None) -> str:
 
 class JournalEntryForm(VersionedForm):
     occurred_on = DutchDateField(_label("occurred_on"))
-    kind = _Select(_label("kind"), choices=[("", "Kies de soort contact"), *rules.JOURNAL_KIND_LABELS.items()])
-    participant_ids = ParticipantChoices(_label("participant_ids"), coerce=int,
+    kind = SelectField(_label("kind"), choices=[("", "Kies de soort contact"), *rules.JOURNAL_KIND_LABELS.items()])
+    participant_ids = CheckboxesField(_label("participant_ids"), coerce=int,
                                          description="Wie waren erbij of werden gesproken? Niet verplicht.")
     summary = TextAreaField(_label("summary"), description=f"Ten hoogste {rules.SUMMARY_MAX} tekens.",
                             render_kw={"rows": 8})

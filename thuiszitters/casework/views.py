@@ -164,12 +164,18 @@ def _participant_choices(case: Case, also: list[Any] = ()) -> list[tuple[int, st
     return [(p.id, presenters.participant_label(p)) for p in people.values()]
 
 
+def _no_network_hint(form: JournalEntryForm) -> None:
+    if not form.participant_ids.choices:
+        form.participant_ids.description = "Er staat nog niemand in het netwerk van deze casus."
+
+
 @bp.route("/<int:case_id>/journaal/nieuw", methods=["GET", "POST"])
 def new_entry(case_id: int):
     case = get_case_for_page(current_user, case_id)
     require(current_user, Capability.WRITE_JOURNAL)
     form = JournalEntryForm(data=None if request.method == "POST" else {"occurred_on": today()})
     form.participant_ids.choices = _participant_choices(case)
+    _no_network_hint(form)
 
     def page(refusal: Refusal | None = None):
         return _form_page(form, refusal, case=case, title="Journaalbericht schrijven", submit="Opslaan",
@@ -196,6 +202,7 @@ def correct_entry(case_id: int, entry_id: int):
                "summary": entry.summary, "version": str(entry.version)}
     form = JournalEntryForm(data=None if request.method == "POST" else initial)
     form.participant_ids.choices = _participant_choices(case, entry.participants)
+    _no_network_hint(form)
     services.record_journal_read(case, current_user)
 
     def page(refusal: Refusal | None = None):

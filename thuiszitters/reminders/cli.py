@@ -37,6 +37,10 @@ def reminders_run(day: date | None):
                f"{result.mails} mail(s) in de wachtrij, {result.alerts} nieuw(e) signaal/signalen.")
     for rule, count in sorted(result.reminders.items()):
         click.echo(f"  {rule}: {count}")
+    if result.missed:
+        click.echo(f"{sum(result.missed.values())} gemiste herinnering(en) vastgelegd (te laat om te versturen):")
+        for rule, count in sorted(result.missed.items()):
+            click.echo(f"  {rule}: {count}")
 
 
 COMMANDS = [reminders_cli]

@@ -39,6 +39,7 @@ from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.services import terms as configured_terms
 from thuiszitters.clock import now_utc
+from thuiszitters.escalation import lifecycle
 from thuiszitters.escalation.spec import GPO_OORDEEL_VERDICTS
 from thuiszitters.escalation.terms import Terms
 from thuiszitters.extensions import db
@@ -62,6 +63,8 @@ class SweepResult:
     """What one sweep queued. Counts only: the caller prints or logs it, and it holds no personal data."""
 
     reminders: Counter[str] = field(default_factory=Counter)
+    # Recorded as missed (found too late, or its event passed): shown on the case, not mailed.
+    missed: Counter[str] = field(default_factory=Counter)
     notifications: int = 0
     mails: int = 0
     alerts: int = 0
@@ -88,16 +91,18 @@ def _not_recorded(rule: str, after: Any) -> Any:
 
 
 _CASE_COLUMNS = (Case.id, Case.status, Case.out_of_school_since, Case.return_deadline, Case.last_activity_on)
+# Cases that get reminders: open ones, and signals (only the rules that are not about the return goal).
+_ACTIVE = ("open", "signaal")
 
 
 def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Due]]:
     """Due reminders about cases themselves, one indexed query per rule.
 
     Open cases are never anonymised (only closed ones are, years later), so the status alone keeps the queries
-    index-only until a candidate is found.
+    index-only until a candidate is found. The notices have no lower bound: one found too late is recorded as
+    missed (once; after that the ``NOT EXISTS`` skips it).
     """
     open_case = Case.status == "open"
-    window = timedelta(days=offs.catch_up_days)
     halfway = timedelta(weeks=offs.halfway_weeks)
     approaching = timedelta(weeks=offs.deadline_approaching_weeks)
     period = timedelta(weeks=offs.overdue_repeat_weeks)
@@ -105,12 +110,12 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
     queries = {
         rules.HALFWAY: select(*_CASE_COLUMNS).where(
             open_case,
-            Case.out_of_school_since.between(today - window - halfway, today - halfway),
+            Case.out_of_school_since <= today - halfway,
             _not_recorded(rules.HALFWAY, Case.out_of_school_since),
         ),
         rules.DEADLINE_APPROACHING: select(*_CASE_COLUMNS).where(
             open_case,
-            Case.return_deadline.between(max(today, today - window + approaching), today + approaching),
+            Case.return_deadline <= today + approaching,
             _not_recorded(rules.DEADLINE_APPROACHING, Case.out_of_school_since),
         ),
         rules.OVERDUE: select(*_CASE_COLUMNS).where(
@@ -120,7 +125,7 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
                             Reminder.due_on > Case.return_deadline, Reminder.due_on > today - period),
         ),
         rules.STALE: select(*_CASE_COLUMNS).where(
-            open_case,
+            Case.status.in_(_ACTIVE),
             Case.last_activity_on <= today - stale,
             _not_recorded(rules.STALE, Case.last_activity_on),
         ),
@@ -140,12 +145,13 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
 
 def _step_candidates(today: date, offs: rules.Offsets, terms: Terms) -> dict[int, set[rules.Due]]:
     """Due reminders about undecided aanmeldingen and unanswered GPO oordelen (few rows, indexed by kind/date)."""
-    # Driven by the open cases' ids (an index-only list) probing the partial indexes on case_step.
-    open_ids = select(Case.id).where(Case.status == "open").scalar_subquery()
+    # Driven by the active cases' ids (an index-only list) probing the partial indexes on case_step.
+    open_ids = select(Case.id).where(Case.status.in_(_ACTIVE)).scalar_subquery()
     earliest_notice = timedelta(weeks=terms.decision_weeks - offs.aanmelding_before_due_weeks)
     aanmelding = (
         select(Step.case_id, Step.kind, Step.received_on, Step.extended_on, Step.extension_weeks, Step.decision,
-               Step.decided_on)
+               Step.decided_on, Case.absence_kind, Case.school_id)
+        .join(Case, Case.id == Step.case_id)
         .where(Step.kind == "aanmelding", Step.decision.is_(None), Step.received_on <= today - earliest_notice,
                Step.case_id.in_(open_ids))
     )
@@ -159,9 +165,10 @@ def _step_candidates(today: date, offs: rules.Offsets, terms: Terms) -> dict[int
     found: dict[int, set[rules.Due]] = defaultdict(set)
     # Plain rows, not ORM objects: the rules read attributes by name.
     for step in db.session.execute(aanmelding):
-        found[step.case_id].update(rules.aanmelding_reminders_due(step, today, offs, terms))
+        enrolled = lifecycle.enrolled(step.absence_kind, step.school_id is not None)
+        found[step.case_id].update(rules.aanmelding_reminders_due(step, today, offs, terms, enrolled=enrolled))
     for step in db.session.execute(gpo):
-        found[step.case_id].update(rules.gpo_reminders_due(step, today, terms))
+        found[step.case_id].update(rules.gpo_reminders_due(step, today, terms, offs))
     return found
 
 
@@ -197,13 +204,13 @@ def _record_reminders(keys: list[tuple[int, rules.Due]], now: datetime) -> list[
         stmt = (
             dialect_insert(Reminder)
             .on_conflict_do_nothing(index_elements=["case_id", "rule", "due_on"])
-            .returning(Reminder.id, Reminder.case_id, Reminder.rule, Reminder.due_on)
+            .returning(Reminder.id, Reminder.case_id, Reminder.rule, Reminder.due_on, Reminder.missed)
         )
         rows = db.session.execute(
-            stmt, [{"case_id": case_id, "rule": due.rule, "due_on": due.due_on, "created_at": now}
-                   for case_id, due in chunk]
+            stmt, [{"case_id": case_id, "rule": due.rule, "due_on": due.due_on, "created_at": now,
+                    "missed": due.missed} for case_id, due in chunk]
         )
-        inserted.extend((r.id, r.case_id, rules.Due(r.rule, r.due_on)) for r in rows)
+        inserted.extend((r.id, r.case_id, rules.Due(r.rule, r.due_on, bool(r.missed))) for r in rows)
     return inserted
 
 
@@ -272,7 +279,14 @@ def _mail_body(text: str, link: str, extra_link: str | None) -> str:
 
 
 def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, result: SweepResult) -> None:
-    """Notifications, outbox mails and alerts for the reminders just recorded, as bulk inserts."""
+    """Notifications, outbox mails and alerts for the reminders just recorded, as bulk inserts.
+
+    A missed reminder is only counted: it stays on the case, and nobody is mailed about a date long gone.
+    """
+    for _, _, due in inserted:
+        if due.missed:
+            result.missed[due.rule] += 1
+    inserted = [item for item in inserted if not item[2].missed]
     if not inserted:
         return
     base_url = current_app.config["BASE_URL"].rstrip("/")
@@ -282,7 +296,7 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
     for chunk in _chunks(case_ids):
         for row in db.session.execute(
             select(Case.id, Case.reference, Case.swv_id, Case.gemeente_id, Case.coordinator_id,
-                   Case.return_deadline).where(Case.id.in_(chunk))
+                   Case.return_deadline, Case.absence_kind).where(Case.id.in_(chunk))
         ):
             cases[row.id] = row
         open_alerts.update(db.session.execute(
@@ -295,10 +309,11 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
     for reminder_id, case_id, due in inserted:
         case = cases[case_id]
         recipients = list(book.coordinators(case.coordinator_id, case.swv_id))
-        if due.rule in rules.LEERPLICHT_RULES:
+        to_leerplicht = rules.for_leerplicht(due.rule, case.absence_kind)
+        if to_leerplicht:
             recipients += book.leerplicht(case.gemeente_id)
         # A repeated overdue reminder opens a new alert only once the previous one was acknowledged.
-        if due.rule in rules.ALERT_RULES and (case_id, due.rule) not in open_alerts:
+        if to_leerplicht and (case_id, due.rule) not in open_alerts:
             open_alerts.add((case_id, due.rule))
             alerts.append({"case_id": case_id, "kind": due.rule, "due_on": due.due_on, "created_at": now,
                            "status": "open"})
@@ -315,7 +330,7 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
             notifications.append({"user_id": recipient.user_id, "case_id": case_id, "reminder_id": reminder_id,
                                   "message": text[:500], "created_at": now})
             review = f"{base_url}/signalen" \
-                if role_can(recipient.role, Capability.REVIEW_ALERTS) and due.rule in rules.ALERT_RULES else None
+                if role_can(recipient.role, Capability.REVIEW_ALERTS) and to_leerplicht else None
             mails.append({"reminder_id": reminder_id, "recipient": recipient.email, "subject": subject[:200],
                           "body": _mail_body(text, link, review), "status": "pending", "attempts": 0,
                           "next_attempt_at": now, "created_at": now})
@@ -374,3 +389,12 @@ def send_due_reminders(today: date, now: datetime | None = None, *,
             # next batch, it would never be theirs. Leave it free as long as the batch held it.
             time.sleep(max(SWEEP_PAUSE_SECONDS, time.monotonic() - started))
     return result
+
+
+def missed_reminders(case_id: int) -> list[Reminder]:
+    """Reminders the sweep found too late to send (rules docstring), shown on the case so nobody thinks they went
+    out. The caller has already loaded the case through ``get_visible_case``."""
+    return list(db.session.scalars(
+        select(Reminder).where(Reminder.case_id == case_id, Reminder.missed.is_(True))
+        .order_by(Reminder.due_on, Reminder.id)
+    ))

@@ -215,6 +215,15 @@ def _outcome_label(case: Case) -> str | None:
     return "\n".join(parts)
 
 
+def _goal_met_text(case: Case) -> str | None:
+    """Why the goal has no yes/no: a signal, or an outcome without a passend aanbod (shown beside the rate)."""
+    if case.status == "signaal":
+        return "Niet van toepassing: signaal, nog geen eerste dag thuis"
+    if case.status == "closed" and case.outcome not in spec.OFFER_OUTCOMES:
+        return "Niet van toepassing: geen passend aanbod"
+    return None
+
+
 def _participant(participant: Participant, with_contact_details: bool) -> SummaryParticipant:
     card = casework_presenters.participant_card(participant)
     contact = " · ".join(part for part in (card.email, card.phone) if part) if with_contact_details else None
@@ -257,8 +266,10 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
         days_out_of_school=facts.days_out_of_school,
         overdue=facts.overdue,
         goal_met=facts.goal_met,
+        goal_met_text=_goal_met_text(case),
         outcome_label=_outcome_label(case),
         offer_started_on=case.offer_started_on,
+        closed_on=case.closed_on,
         pupil=SummaryPupil(first_name=pupil.first_name, last_name=pupil.last_name,
                            date_of_birth=pupil.date_of_birth, bsn=pupil.bsn,
                            gemeente=f"{case.gemeente.name} ({case.gemeente.code})"),
