@@ -18,6 +18,8 @@ from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record, record_list_read
 from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.casework import services as casework
+from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant
 from thuiszitters.clock import now_utc, real_now_utc, today
 from thuiszitters.escalation.terms import return_deadline
 from thuiszitters.exports.models import ExportFile, ExportRun
@@ -195,11 +197,36 @@ def audit_event_case(*cases: Case, actor: User | None = None) -> list[AuditEvent
     return list(db.session.scalars(db.select(AuditEventCase).where(AuditEventCase.event_id == event.id)))
 
 
+def participant(case_obj: Case, actor: User, *, role: str = "ouder", name: str = "Fatima el Amrani",
+                **values: Any) -> Participant:
+    """Someone in the case's network, added through the service (with its audit event): `values` are the other
+    fields (organisation, email, phone, consent_to_share, note)."""
+    return casework.add_participant(case_obj, {"role": role, "name": name, **values}, actor=actor)
+
+
+def journal_entry(case_obj: Case, author: User, *, occurred_on: date | None = None, kind: str = "gesprek",
+                  summary: str = "Gesprek met moeder over een nieuwe school.",
+                  participants: tuple[Participant, ...] = ()) -> JournalEntry:
+    """A journal entry written through the service (dated today unless told), with its audit event."""
+    return casework.add_entry(case_obj, {"occurred_on": occurred_on or today(), "kind": kind, "summary": summary,
+                                         "participant_ids": [p.id for p in participants]},
+                              actor=author, today=today())
+
+
+def journal_revision(entry: JournalEntry, summary: str = "Gecorrigeerd verslag.") -> JournalRevision:
+    """The earlier version an author's correction leaves behind."""
+    assert entry.author is not None
+    casework.correct_entry(entry, {"summary": summary}, expected_version=entry.version, actor=entry.author,
+                           today=today())
+    return entry.revisions[-1]
+
+
 # Every model and the factory that makes one (tests/web/test_factories.py).
 FACTORIES: dict[type, Callable[..., Any]] = {
     Swv: swv, Gemeente: gemeente, School: school, User: user, ApiToken: token, Case: case, Pupil: case,
     Step: step, Alert: alert, Reminder: reminder, Notification: notification, OutboxMessage: outbox_message,
     SchedulerState: scheduler_state, ExportRun: export_run, ExportFile: export_file, UserSession: user_session,
     LoginAttempt: login_attempt, OidcIdentity: oidc_identity, AuditEvent: audit_event, AuditNote: audit_note,
-    AuditEventCase: audit_event_case,
+    AuditEventCase: audit_event_case, Participant: participant, JournalEntry: journal_entry,
+    JournalRevision: journal_revision,
 }

@@ -21,6 +21,8 @@ from thuiszitters.api import bp as api_bp
 from thuiszitters.audit import models as audit_models
 from thuiszitters.cases import models as cases_models
 from thuiszitters.cases import views as cases_views
+from thuiszitters.casework import models as casework_models
+from thuiszitters.casework import views as casework_views
 from thuiszitters.dashboard import views as dashboard_views
 from thuiszitters.exports import models as exports_models
 from thuiszitters.exports import views as exports_views
@@ -38,8 +40,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The schema: every area's models, so that the metadata (Alembic, `flask db check`, the tests' emptying of tables)
 # holds every table, also of an area without pages.
-SCHEMA = (ops_models, audit_models, reference_models, mail_models, accounts_models, cases_models, alerts_models,
-          reminders_models, exports_models)
+SCHEMA = (ops_models, audit_models, reference_models, mail_models, accounts_models, cases_models, casework_models,
+          alerts_models, reminders_models, exports_models)
 
 BLUEPRINTS = (
     accounts_views.bp,  # auth: login, second factor, logout
@@ -47,6 +49,7 @@ BLUEPRINTS = (
     admin_views.bp,  # admin: users
     reference_views.bp,
     cases_views.bp,
+    casework_views.bp,  # the network and the journal of a case
     alerts_views.bp,
     reminders_views.bp,  # no routes: the case page's missed reminders
     reports_views.bp,

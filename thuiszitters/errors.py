@@ -94,10 +94,13 @@ class StaleVersion(DomainError):
     code = "stale_version"
     title = "De casus is intussen gewijzigd"
 
-    def __init__(self, current_version: int, changes: list[dict[str, Any]] | None = None) -> None:
-        super().__init__(
+    def __init__(self, current_version: int, changes: list[dict[str, Any]] | None = None, *,
+                 detail: str | None = None, title: str | None = None) -> None:
+        super().__init__(detail or (
             "Iemand anders heeft deze casus gewijzigd nadat u hem opende. Uw wijziging is niet opgeslagen."
-        )
+        ))
+        if title:
+            self.title = title
         self.current_version = current_version
         self.changes = changes or []
 
@@ -120,8 +123,8 @@ class VersionRequired(DomainError):
     code = "version_required"
     title = "Versie ontbreekt"
 
-    def __init__(self) -> None:
-        super().__init__("Stuur de versie van de casus mee (If-Match) om een wijziging te doen.")
+    def __init__(self, detail: str | None = None) -> None:
+        super().__init__(detail or "Stuur de versie van de casus mee (If-Match) om een wijziging te doen.")
 
 
 class CaseClosed(DomainError):

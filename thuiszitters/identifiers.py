@@ -19,6 +19,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import phonenumbers
 from email_validator import EmailNotValidError, validate_email
 from stdnum.exceptions import InvalidChecksum, ValidationError
 from stdnum.nl import brin as stdnum_brin
@@ -29,6 +30,7 @@ from thuiszitters.parsing import ascii_digits
 __all__ = [
     "InvalidIdentifier",
     "clean_person_name",
+    "display_phone",
     "is_valid_brin",
     "is_valid_bsn",
     "is_valid_email",
@@ -38,6 +40,7 @@ __all__ = [
     "normalize_bsn",
     "normalize_email",
     "normalize_gemeente_code",
+    "normalize_phone",
     "normalize_swv_code",
 ]
 
@@ -257,3 +260,44 @@ def clean_person_name(value: str) -> str:
     visible = "".join(char for char in composed
                       if char.isspace() or unicodedata.category(char) not in _INVISIBLE_CATEGORIES)
     return _WHITESPACE_RUN.sub(" ", visible).strip()
+
+
+# --- Phone numbers ------------------------------------------------------------------------------------------
+# Which numbers exist (lengths, area codes, mobile ranges, per country) is libphonenumber's knowledge, through the
+# `phonenumbers` package (its lite edition: the numbering plans without the geocoding and carrier data). A number
+# without a country code is Dutch.
+
+PHONE_REGION = "NL"
+PHONE_MAX_LENGTH = 40  # as typed: "+31 (0)20 - 123 45 67" and a little more; longer is no phone number
+_PHONE_CHARACTERS = re.compile(r"[0-9+()\-. /]+")  # [0-9] is ASCII only in re
+
+
+def normalize_phone(value: str) -> str:
+    """The number in E.164 (``+31201234567``), or raise :class:`InvalidIdentifier`.
+
+    Digits, spaces and ``+ ( ) - . /`` may be typed; letters, an extension or a number that does not exist in its
+    country's numbering plan (too short, an unused area code) are refused.
+    """
+    text = _text(value, "phone", "telefoonnummer").strip()
+    if len(text) > PHONE_MAX_LENGTH or not _PHONE_CHARACTERS.fullmatch(text):
+        raise InvalidIdentifier("phone.invalid", "Vul een telefoonnummer in met alleen cijfers, zoals 06 12345678 "
+                                                 "of +32 470 12 34 56.")
+    try:
+        number = phonenumbers.parse(text, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        number = None
+    if number is None or not phonenumbers.is_valid_number(number):
+        raise InvalidIdentifier("phone.unknown_number", "Dit telefoonnummer bestaat niet. Controleer het aantal "
+                                                        "cijfers en het netnummer, bijvoorbeeld 020 123 4567.")
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+
+
+def display_phone(e164: str) -> str:
+    """A stored number as a Dutch reader dials it: ``020 123 4567`` at home, ``+32 470 12 34 56`` abroad."""
+    try:
+        number = phonenumbers.parse(e164, PHONE_REGION)
+    except phonenumbers.NumberParseException:
+        return e164
+    if phonenumbers.region_code_for_number(number) == PHONE_REGION:
+        return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
+    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)

@@ -42,7 +42,8 @@ class Capability(StrEnum):
     READ_CASES = "read_cases"  # the case list and case pages, the API's cases and alerts: in the account's scope
     CASES_OF_SWV = "cases_of_swv"  # the account's swv's count for its scope
     CASES_OF_GEMEENTE = "cases_of_gemeente"  # the account's gemeenten count for its scope
-    EDIT_CASES = "edit_cases"  # register, edit, walk the chain, close, reopen, transfer; gets the reminders
+    EDIT_CASES = "edit_cases"  # register, edit, walk the chain, close, reopen, transfer, the network; gets reminders
+    WRITE_JOURNAL = "write_journal"  # add journal entries to a case in scope, and correct one's own
     DOWNLOAD_SUMMARY = "download_summary"  # the case summary PDF
     REVIEW_ALERTS = "review_alerts"  # the leerplicht review queue: acknowledge alerts; gets the alert mails
     COORDINATOR_DASHBOARD = "coordinator_dashboard"
@@ -63,6 +64,7 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.CASES_OF_SWV: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Capability.CASES_OF_GEMEENTE: frozenset({Role.LEERPLICHT, Role.ADMIN}),
     Capability.EDIT_CASES: frozenset({Role.COORDINATOR}),
+    Capability.WRITE_JOURNAL: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
     Capability.DOWNLOAD_SUMMARY: frozenset({Role.COORDINATOR, Role.ADMIN}),
     Capability.REVIEW_ALERTS: frozenset({Role.LEERPLICHT}),
     Capability.COORDINATOR_DASHBOARD: frozenset({Role.COORDINATOR, Role.ADMIN}),

@@ -30,15 +30,37 @@ from thuiszitters.errors import ConcurrentWrite, NotFound, StaleVersion, Version
 # as StaleVersion.changes: [{"action", "actor", "at", "changes"}], oldest first.
 History = Callable[[Session, tuple[Any, ...], int], list[dict[str, Any]]]
 _HISTORIES: dict[type, History] = {}
+# How a refusal names a model other than the case ("dit journaalbericht"): (stale detail, stale title, a change
+# without a version). A model without wording is spoken of as the case (errors.StaleVersion's default).
+_WORDING: dict[type, tuple[str, str, str]] = {}
 
 # PostgreSQL: serialization_failure, deadlock_detected, lock_not_available.
 _PG_CONFLICTS = frozenset({"40001", "40P01", "55P03"})
 _SQLITE_BUSY = 5
 
 
-def explain_changes_with(model: type, history: History) -> None:
-    """Register how a versioned model lists the changes made after a given version."""
+def explain_changes_with(model: type, history: History, *, called: str | None = None) -> None:
+    """Register how a versioned model lists the changes made after a given version; `called` names one object
+    of the model in a refusal ("dit journaalbericht"), when it is not the case itself."""
     _HISTORIES[model] = history
+    if called:
+        _WORDING[model] = (
+            f"Iemand anders heeft {called} intussen gewijzigd. Uw wijziging is niet opgeslagen.",
+            f"{called[0].upper()}{called[1:]} is intussen gewijzigd",
+            f"Stuur de versie van {called} mee (If-Match, de ETag) om een wijziging te doen.",
+        )
+
+
+def _wording(mapper: Mapper[Any]) -> tuple[str, str, str] | None:
+    return next((_WORDING[cls] for cls in mapper.class_.__mro__ if cls in _WORDING), None)
+
+
+def stale(mapper: Mapper[Any], version: int, changes: list[dict[str, Any]]) -> StaleVersion:
+    """The refusal of a change to an object of `mapper`'s model that was based on an older version."""
+    wording = _wording(mapper)
+    if wording is None:
+        return StaleVersion(version, changes)
+    return StaleVersion(version, changes, detail=wording[0], title=wording[1])
 
 
 def has_history(model: type) -> bool:
@@ -60,13 +82,14 @@ def current_version(obj: Any) -> int:
 
 def check_version(obj: Any, expected: int | None) -> None:
     """Refuse a change to `obj` that was based on `expected` if `obj` is now at another version."""
+    state = inspect(obj)
     if expected is None:
-        raise VersionRequired()
+        wording = _wording(state.mapper)
+        raise VersionRequired(wording[2] if wording else None)
     version = current_version(obj)
     if version != expected:
-        state = inspect(obj)
         assert state.session is not None and state.identity is not None
-        raise StaleVersion(version, _changes(state.session, state.mapper, state.identity, expected))
+        raise stale(state.mapper, version, _changes(state.session, state.mapper, state.identity, expected))
 
 
 def _changes(session: Session, mapper: Mapper[Any], identity: tuple[Any, ...], version: int) -> list[dict[str, Any]]:
@@ -114,7 +137,7 @@ def explain_conflict(session: Session, pending: list[Pending]) -> Exception:
             if stored is None:
                 return NotFound()
             if stored != expected:
-                return StaleVersion(stored, _changes(reader, mapper, identity, expected))
+                return stale(mapper, stored, _changes(reader, mapper, identity, expected))
         return ConcurrentWrite()
     finally:
         reader.close()

@@ -30,6 +30,7 @@ EXPECTED = {
     Capability.CASES_OF_SWV: {C, A},
     Capability.CASES_OF_GEMEENTE: {L, A},
     Capability.EDIT_CASES: {C},
+    Capability.WRITE_JOURNAL: {C, L},
     Capability.DOWNLOAD_SUMMARY: {C, A},
     Capability.REVIEW_ALERTS: {L},
     Capability.COORDINATOR_DASHBOARD: {C, A},

@@ -41,6 +41,7 @@ MANAGE_USERS = can(Capability.MANAGE_USERS)
 READ_EXPORTS = can(Capability.READ_EXPORTS)
 REVIEW_ALERTS = can(Capability.REVIEW_ALERTS)
 DOWNLOAD_SUMMARY = can(Capability.DOWNLOAD_SUMMARY)
+WRITE_JOURNAL = can(Capability.WRITE_JOURNAL)
 
 
 @dataclass(frozen=True)
@@ -122,6 +123,20 @@ RULES: dict[str, Rule] = {
     "alerts.mark_read": Rule(AUTHENTICATED),
     "alerts.mark_all_read": Rule(AUTHENTICATED),
     "api.list_alerts": Rule(READ_CASES),
+    "casework.new_participant": Rule(EDIT_CASES, scoped=True),
+    "casework.edit_participant": Rule(EDIT_CASES, scoped=True),
+    "casework.remove_participant": Rule(EDIT_CASES, scoped=True),
+    "casework.new_entry": Rule(WRITE_JOURNAL, scoped=True),
+    # The scene's entry is the coordinator's: only its author corrects it (the leerplicht gets 403, see
+    # tests/web/test_casework_pages.py).
+    "casework.correct_entry": Rule(WRITE_JOURNAL & EDIT_CASES, scoped=True),
+    "api.list_participants": Rule(READ_CASES, scoped=True),
+    "api.add_participant": Rule(EDIT_CASES, scoped=True),
+    "api.update_participant": Rule(EDIT_CASES, scoped=True),
+    "api.remove_participant": Rule(EDIT_CASES, scoped=True),
+    "api.list_journal": Rule(READ_CASES, scoped=True),
+    "api.add_journal_entry": Rule(WRITE_JOURNAL, scoped=True),
+    "api.correct_journal_entry": Rule(WRITE_JOURNAL & EDIT_CASES, scoped=True),
     "api.acknowledge_alert_endpoint": Rule(REVIEW_ALERTS, scoped=True),
 }
 
@@ -160,6 +175,11 @@ class Scene:
         # An open overdue alert on each case, for the review-queue routes.
         self.alerts = {scope: factories.alert(case, due_on=date(2026, 10, 2))
                        for scope, case in (("own", self.own_case), ("other", self.other_case))}
+        # A participant and a journal entry (the coordinator's) on each case, for the casework routes.
+        self.participants = {scope: factories.participant(case, self.w.coordinator)
+                             for scope, case in (("own", self.own_case), ("other", self.other_case))}
+        self.entries = {scope: factories.journal_entry(case, self.w.coordinator, occurred_on=date(2026, 9, 16))
+                        for scope, case in (("own", self.own_case), ("other", self.other_case))}
         self.tokens = {role: factories.token(getattr(self.w, role)) for role in EMAILS}
         self.subject_token = db.session.get(type(self.w.coordinator), self.w.coordinator.id).tokens[0].id
         db.session.commit()
@@ -174,7 +194,8 @@ class Scene:
         return {"case_id": case.id, "step_id": case.steps[0].id, "user_id": self.w.coordinator.id,
                 "token_id": self.subject_token, "filename": "css/app.css", "kind": "aanmelding",
                 "month": "2026-10", "file_name": "cases.csv", "alert_id": self.alerts[scope].id,
-                "notification_id": 1}
+                "notification_id": 1, "participant_id": self.participants[scope].id,
+                "entry_id": self.entries[scope].id}
 
 
 def _build(rule, scene: Scene, scope: str) -> str:

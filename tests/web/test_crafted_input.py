@@ -45,6 +45,9 @@ def world(app):
     }.items():
         w.steps[kind] = factories.step(w.case, kind, **values)
     w.alert = factories.alert(w.case, due_on=date(2026, 12, 2))
+    # A participant and a journal entry of the coordinator's: the casework's PATCH endpoints need one.
+    w.participant = factories.participant(w.case, w.coordinator)
+    w.entry = factories.journal_entry(w.case, w.coordinator, occurred_on=date(2026, 9, 15))
     w.tokens = {name: factories.token(getattr(w, name)) for name in ("coordinator", "leerplicht")}
     db.session.commit()
     return w
@@ -196,7 +199,8 @@ def test_if_match_is_compared_strongly_as_rfc_9110_says(app, client, world):
 def _json_operations(world) -> list[tuple[str, str]]:
     """Every operation of the OpenAPI document that takes a JSON body, with our ids filled in."""
     ids = {"{caseId}": str(world.case.id), "{stepId}": str(world.steps["aanmelding"].id),
-           "{alertId}": str(world.alert.id)}
+           "{alertId}": str(world.alert.id), "{participantId}": str(world.participant.id),
+           "{entryId}": str(world.entry.id)}
     result = []
     for path, operations in document()["paths"].items():
         for method, operation in operations.items():

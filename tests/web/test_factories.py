@@ -37,6 +37,9 @@ def test_every_factory_makes_a_row_that_is_stored(app):
         factories.audit_event(case, actor=w.coordinator, changes={"note": ["…", "…"]}),
         factories.audit_note(case),
         *factories.audit_event_case(case),
+        (parent := factories.participant(case, w.coordinator)),
+        (entry := factories.journal_entry(case, w.coordinator, participants=(parent,))),
+        factories.journal_revision(entry),
     ]
     db.session.commit()
     made_types = {type(obj) for obj in made}

@@ -7,6 +7,7 @@ from tests import factories
 from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_RETENTION
+from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant
 from thuiszitters.extensions import db
 from thuiszitters.retention.services import anonymise_expired_cases
 
@@ -137,3 +138,29 @@ def test_verify_reports_a_reason_edited_behind_the_apps_back(app, runner):
     db.session.commit()
     result = runner.invoke(args=["audit", "verify"])
     assert result.exit_code == 1 and f"de reden bij id {note.event_id} is gewijzigd" in result.output
+
+
+def test_the_network_and_the_journal_go_with_the_anonymised_case(app, clock):
+    """Participants (with their contact details), journal entries and their earlier versions are deleted; those
+    of a case still kept stay."""
+    clock.set_today(date(2021, 10, 1))
+    w = factories.world()
+    old = _closed_case(w, date(2021, 11, 2))
+    kept = _closed_case(w, date(2021, 11, 3), first_name="Emma")
+    for case in (old, kept):
+        parent = factories.participant(case, w.coordinator, email="ouder@example.nl", phone="0612345678")
+        entry = factories.journal_entry(case, w.coordinator, participants=(parent,))
+        factories.journal_revision(entry)
+    db.session.commit()
+
+    assert anonymise_expired_cases(date(2026, 11, 2)) == 1
+    db.session.commit()
+
+    def count(model, case):
+        if model is JournalRevision:
+            return len(db.session.scalars(select(JournalRevision).join(JournalEntry)
+                                          .where(JournalEntry.case_id == case.id)).all())
+        return len(db.session.scalars(select(model).where(model.case_id == case.id)).all())
+
+    assert [count(m, old) for m in (Participant, JournalEntry, JournalRevision)] == [0, 0, 0]
+    assert [count(m, kept) for m in (Participant, JournalEntry, JournalRevision)] == [1, 1, 1]

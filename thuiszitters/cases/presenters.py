@@ -4,6 +4,7 @@ Templates only print what these return; the rules themselves stay in thuiszitter
 """
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
@@ -98,13 +99,14 @@ def event_text(action: str, changes: dict[str, Any] | None, reason: str | None) 
     return text
 
 
-def case_timeline(case: Case, limit: int = 200) -> list[TimelineEntry]:
-    """The case's audit events, newest first, in one query (the actor's name is joined)."""
+def case_timeline(case: Case, limit: int = 200, *, hidden: Collection[str] = HIDDEN_ACTIONS) -> list[TimelineEntry]:
+    """The case's audit events, newest first, in one query (the actor's name is joined), without the `hidden`
+    actions (reads; another area leaves out the events it tells itself)."""
     events = db.session.execute(
         select(AuditEvent, User.name)
         .outerjoin(User, User.id == AuditEvent.actor_id)
         .options(joinedload(AuditEvent.note))
-        .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(HIDDEN_ACTIONS))
+        .where(AuditEvent.case_id == case.id, AuditEvent.action.not_in(tuple(hidden)))
         .order_by(AuditEvent.id.desc())
         .limit(limit)
     ).all()

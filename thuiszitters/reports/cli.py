@@ -11,7 +11,7 @@ from thuiszitters.cases.models import Case
 from thuiszitters.clock import now_utc, today
 from thuiszitters.extensions import db
 from thuiszitters.ops.commands import fail
-from thuiszitters.reports.summary import case_summary_pdf
+from thuiszitters.reports.summary import SummaryOptions, case_summary_pdf
 
 case_cli = AppGroup("case", help="Casussen.")
 
@@ -20,7 +20,10 @@ case_cli = AppGroup("case", help="Casussen.")
 @click.argument("reference")
 @click.option("--out", "out", required=True, type=click.Path(dir_okay=False, path_type=Path),
               help="het PDF-bestand dat wordt geschreven")
-def case_pdf(reference: str, out: Path) -> None:
+@click.option("--met-contactgegevens", "contact_details", is_flag=True,
+              help="met de e-mailadressen en telefoonnummers van het netwerk")
+@click.option("--met-journaal", "journal", is_flag=True, help="met het journaal")
+def case_pdf(reference: str, out: Path, contact_details: bool, journal: bool) -> None:
     """Write the summary PDF of the case REFERENCE (e.g. TZ-2026-ABCDE). Logged as a download by the system."""
     # The command line acts as the system, with access to every case that is not anonymised.
     case = db.session.scalar(
@@ -29,7 +32,8 @@ def case_pdf(reference: str, out: Path) -> None:
     if case is None:
         fail(f"er is geen casus met nummer {reference}.")
         return
-    pdf = case_summary_pdf(case, actor=None, today=today(), now=now_utc(), via="cli")
+    pdf = case_summary_pdf(case, actor=None, today=today(), now=now_utc(), via="cli",
+                           options=SummaryOptions(contact_details=contact_details, journal=journal))
     try:
         out.write_bytes(pdf)
     except OSError:

@@ -16,6 +16,8 @@ from thuiszitters.reports.model import (
     CaseSummary,
     SummaryAlert,
     SummaryEvent,
+    SummaryJournalEntry,
+    SummaryParticipant,
     SummaryParty,
     SummaryPupil,
     SummaryStep,
@@ -148,7 +150,9 @@ SECTION_TITLES = {
     "status": "Status",
     "escalatieketen": "Escalatieketen",
     "tijdlijn": "Tijdlijn",
+    "journaal": "Journaal",
     "betrokkenen": "Betrokkenen",
+    "netwerk": "Netwerk van de leerling",
     "signalen": "Openstaande signalen",
     "volgende-stappen": "Volgende stappen",
 }
@@ -221,6 +225,28 @@ def _parties(parties: list[SummaryParty]) -> Section:
     return _section("betrokkenen", Grid(("Rol", "Naam", "Gegevens"), rows))
 
 
+def _network(network: list[SummaryParticipant], with_contact_details: bool) -> Section:
+    if not network:
+        return _section("netwerk", Empty("Er staat niemand in het netwerk van de leerling."))
+    headers = ("Rol", "Naam", "Organisatie", "Toestemming ouders om te delen")
+    rows = [(_v(p.role_label), _v(p.name), _v(p.organisation or NO_VALUE), _v(p.consent_label)) for p in network]
+    if with_contact_details:
+        return _section("netwerk", Grid((*headers, "Contactgegevens"), tuple(
+            (*row, _v(p.contact or NO_VALUE)) for row, p in zip(rows, network, strict=True))))
+    return _section("netwerk", Grid(headers, tuple(rows)))
+
+
+def _journal(entries: list[SummaryJournalEntry]) -> Section:
+    if not entries:
+        return _section("journaal", Empty("Er staan geen berichten in het journaal."))
+    rows = tuple(
+        (_date(e.occurred_on), _v(e.kind_label + (" (gecorrigeerd)" if e.corrected else "")), _v(e.author),
+         _v(e.participants or NO_VALUE), _v(e.text))
+        for e in entries
+    )
+    return _section("journaal", Grid(("Datum", "Soort", "Door", "Met", "Verslag"), rows))
+
+
 def _alerts(alerts: list[SummaryAlert]) -> Section:
     if not alerts:
         return _section("signalen", Empty("Geen openstaande signalen."))
@@ -251,7 +277,9 @@ def summary_document(summary: CaseSummary) -> SummaryDocument:
             _status(summary),
             _chain(summary.steps),
             _timeline(summary.events),
+            *((_journal(summary.journal),) if summary.journal is not None else ()),
             _parties(summary.parties),
+            _network(summary.network, summary.with_contact_details),
             _alerts(summary.open_alerts),
             _next_steps(summary.next_steps),
         ),

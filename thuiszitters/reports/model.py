@@ -3,7 +3,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 
 
@@ -51,6 +51,27 @@ class SummaryParty:
 
 
 @dataclass(frozen=True)
+class SummaryParticipant:
+    """Someone in the pupil's network; `contact` (e-mail, phone) only when the user asked for contact details."""
+
+    role_label: str
+    name: str
+    organisation: str | None
+    consent_label: str
+    contact: str | None = None
+
+
+@dataclass(frozen=True)
+class SummaryJournalEntry:
+    occurred_on: date
+    kind_label: str
+    author: str
+    participants: str
+    text: str
+    corrected: bool
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     reference: str
     status_label: str
@@ -77,3 +98,7 @@ class CaseSummary:
     # Why there is no yes/no for the goal (a signal, an outcome without a passend aanbod).
     goal_met_text: str | None = None
     closed_on: date | None = None
+    # The pupil's network by role and name; the journal only when asked for (None: not asked).
+    network: list[SummaryParticipant] = field(default_factory=list)
+    journal: list[SummaryJournalEntry] | None = None
+    with_contact_details: bool = False

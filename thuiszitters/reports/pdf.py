@@ -98,9 +98,10 @@ GRID_LAYOUTS = {
     "tijdlijn": _GridLayout((0.17, 0.21, 0.62), plain=frozenset({0}), split_in_row=True),
     "betrokkenen": _GridLayout((0.22, 0.28, 0.5)),
     "signalen": _GridLayout((0.5, 0.2, 0.3), plain=frozenset({1})),
+    "journaal": _GridLayout((0.13, 0.15, 0.14, 0.18, 0.40), plain=frozenset({0}), split_in_row=True),
 }
 # Sections that may run over several pages: they start where they are instead of moving whole to a new page.
-LONG_SECTIONS = frozenset({"escalatieketen", "tijdlijn"})
+LONG_SECTIONS = frozenset({"escalatieketen", "tijdlijn", "journaal"})
 
 
 # --- Text helpers (pure) ---

@@ -35,10 +35,18 @@ ACTION_LABELS = {
     "step.create": "Stap vastgelegd",
     "step.update": "Stap gewijzigd",
     "alert.acknowledge": "Signaal afgehandeld",
+    "network.read": "Netwerk met contactgegevens ingezien",
+    "journal.read": "Journaal ingezien",
+    "participant.create": "Betrokkene toegevoegd aan het netwerk",
+    "participant.update": "Betrokkene gewijzigd",
+    "participant.remove": "Betrokkene uit het netwerk verwijderd",
+    "journal.create": "Journaalbericht geschreven",
+    "journal.correct": "Journaalbericht gecorrigeerd",
 }
 # Actions that only read personal data (the rest change it).
 READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "case.summary.read", "pdf.download",
-                          "export.download", "processing_log.read", "case.list", "case.search"})
+                          "export.download", "processing_log.read", "case.list", "case.search", "network.read",
+                          "journal.read"})
 
 
 def action_label(action: str, changes: dict[str, Any] | None = None) -> str:

@@ -8,6 +8,7 @@ sections both renderers draw, to the HTML print view and writes "case.summary.re
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from datetime import date, datetime
 
 from sqlalchemy import select
@@ -22,6 +23,10 @@ from thuiszitters.cases.facts import StepFacts, case_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.presenters import event_text
 from thuiszitters.cases.services import terms
+from thuiszitters.casework import presenters as casework_presenters
+from thuiszitters.casework import rules as casework_rules
+from thuiszitters.casework import services as casework
+from thuiszitters.casework.models import JournalEntry, Participant
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.permissions import Capability, require, roles_with
@@ -31,6 +36,8 @@ from thuiszitters.reports.model import (
     CaseSummary,
     SummaryAlert,
     SummaryEvent,
+    SummaryJournalEntry,
+    SummaryParticipant,
     SummaryParty,
     SummaryPupil,
     SummaryStep,
@@ -43,8 +50,10 @@ SYSTEM_ACTOR = "Systeem"
 # The HTML print view of the summary: a read of the case, like every "*.read".
 SUMMARY_VIEW_ACTION = "case.summary.read"
 
-# Reads of the case (and any other "*.read") are logged but are no part of its history.
-READ_ACTIONS = frozenset({"case.read", "case.pdf"})
+# Reads of the case (and any other "*.read") are logged but are no part of its history. The network's and the
+# journal's own events neither: the summary shows the network and (when asked) the journal in their own sections.
+READ_ACTIONS = frozenset({"case.read", "case.pdf", *casework_presenters.NETWORK_ACTIONS,
+                          *casework_presenters.JOURNAL_ACTIONS})
 
 ALERT_STATUS_LABELS = {"open": "Open", "acknowledged": "Afgehandeld"}
 
@@ -215,7 +224,35 @@ def _goal_met_text(case: Case) -> str | None:
     return None
 
 
-def summary_for_case(case: Case, *, generated_by: User | None, today: date, now: datetime) -> CaseSummary:
+def _participant(participant: Participant, with_contact_details: bool) -> SummaryParticipant:
+    card = casework_presenters.participant_card(participant)
+    contact = " · ".join(part for part in (card.email, card.phone) if part) if with_contact_details else None
+    return SummaryParticipant(role_label=card.role_label, name=card.name, organisation=card.organisation,
+                              consent_label=card.consent, contact=contact)
+
+
+def _journal_entry(entry: JournalEntry) -> SummaryJournalEntry:
+    return SummaryJournalEntry(
+        occurred_on=entry.occurred_on, kind_label=casework_rules.JOURNAL_KIND_LABELS.get(entry.kind, entry.kind),
+        author=entry.author.name if entry.author else "onbekend",
+        participants=", ".join(casework_presenters.participant_label(p) for p in entry.participants),
+        text=entry.summary, corrected=bool(entry.revisions))
+
+
+@dataclass(frozen=True)
+class SummaryOptions:
+    """What the user may add to the summary: the network's contact details, the journal."""
+
+    contact_details: bool = False
+    journal: bool = False
+
+    def logged(self) -> dict[str, bool]:
+        return {name: True for name, asked in (("contact_details", self.contact_details),
+                                                ("journal", self.journal)) if asked}
+
+
+def summary_for_case(case: Case, *, generated_by: User | None, today: date, now: datetime,
+                     options: SummaryOptions = SummaryOptions()) -> CaseSummary:
     """Everything the PDF shows about a case, as plain data. `generated_by` None is the system (command line)."""
     case = _load_case(case)
     facts = case_facts(case, today, terms())
@@ -245,35 +282,41 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
         generated_by=generated_by.name if generated_by is not None else SYSTEM_ACTOR,
         generated_at=now,
         note=case.note,
+        network=[_participant(p, options.contact_details) for p in casework.network(case)],
+        journal=[_journal_entry(e) for e in reversed(casework.journal(case))] if options.journal else None,
+        with_contact_details=options.contact_details,
     )
 
 
 # --- The services: the PDF and the HTML print view, each logged as a read of the case ---
 
 
-def _summary_for(case: Case, actor: User | None, today: date, now: datetime) -> CaseSummary:
+def _summary_for(case: Case, actor: User | None, today: date, now: datetime,
+                 options: SummaryOptions) -> CaseSummary:
     if actor is not None:
         require(actor, Capability.DOWNLOAD_SUMMARY, "Alleen een coördinator kan een casusoverzicht maken.")
-    return summary_for_case(case, generated_by=actor, today=today, now=now)
+    return summary_for_case(case, generated_by=actor, today=today, now=now, options=options)
 
 
 def case_summary_pdf(case: Case, *, actor: User | None, today: date, now: datetime,
-                     via: str | None = None) -> bytes:
+                     via: str | None = None, options: SummaryOptions = SummaryOptions()) -> bytes:
     """The case summary PDF, with its download written to the audit trail in the caller's transaction.
 
     `actor` None is the system (command line). The caller has loaded the case through the user's scope.
     `via` ("web", "api", "cli") is kept in the audit event so the logboek shows how the file left the system.
     """
-    pdf = build_case_summary(_summary_for(case, actor, today, now))
+    pdf = build_case_summary(_summary_for(case, actor, today, now, options))
+    changes: dict[str, object] = ({"via": via} if via else {}) | options.logged()
     record("case.pdf", actor_id=actor.id if actor is not None else None, activity=ACTIVITY_CASE_MANAGEMENT,
-           case_id=case.id, object_type="case", object_id=case.id, changes={"via": via} if via else None)
+           case_id=case.id, object_type="case", object_id=case.id, changes=changes or None)
     return pdf
 
 
-def case_summary_document(case: Case, *, actor: User, today: date, now: datetime) -> SummaryDocument:
+def case_summary_document(case: Case, *, actor: User, today: date, now: datetime,
+                          options: SummaryOptions = SummaryOptions()) -> SummaryDocument:
     """The same summary as the PDF, for the HTML print view, with the read written to the audit trail in the
     caller's transaction. The caller has loaded the case through the user's scope."""
-    document = summary_document(_summary_for(case, actor, today, now))
+    document = summary_document(_summary_for(case, actor, today, now, options))
     record(SUMMARY_VIEW_ACTION, actor_id=actor.id, activity=ACTIVITY_CASE_MANAGEMENT, case_id=case.id,
-           object_type="case", object_id=case.id)
+           object_type="case", object_id=case.id, changes=options.logged() or None)
     return document

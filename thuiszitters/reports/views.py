@@ -13,9 +13,15 @@ from thuiszitters.identifiers import InvalidIdentifier, normalize_bsn
 from thuiszitters.permissions import Capability, require
 from thuiszitters.reports import processing_log as log
 from thuiszitters.reports.forms import BsnSearchForm
-from thuiszitters.reports.summary import case_summary_document, case_summary_pdf
+from thuiszitters.reports.summary import SummaryOptions, case_summary_document, case_summary_pdf
 
 bp = Blueprint("reports", __name__)
+
+
+def _options() -> SummaryOptions:
+    """What the case page's check boxes added: the network's contact details, the journal (?contactgegevens=ja)."""
+    return SummaryOptions(contact_details=request.args.get("contactgegevens") == "ja",
+                          journal=request.args.get("journaal") == "ja")
 
 
 def pdf_response(pdf: bytes, reference: str) -> Response:
@@ -31,7 +37,7 @@ def case_summary(case_id: int) -> Response:
     # The role is checked first: a role that can never download a summary learns nothing about which cases exist.
     require(current_user, Capability.DOWNLOAD_SUMMARY)
     case = get_visible_case(current_user, case_id)
-    pdf = case_summary_pdf(case, actor=current_user, today=today(), now=now_utc(), via="web")
+    pdf = case_summary_pdf(case, actor=current_user, today=today(), now=now_utc(), via="web", options=_options())
     db.session.commit()
     return pdf_response(pdf, case.reference)
 
@@ -41,7 +47,7 @@ def case_summary_page(case_id: int) -> str:
     """The summary as a web page to read, or to print with the browser's print stylesheet."""
     require(current_user, Capability.DOWNLOAD_SUMMARY)
     case = get_visible_case(current_user, case_id)
-    document = case_summary_document(case, actor=current_user, today=today(), now=now_utc())
+    document = case_summary_document(case, actor=current_user, today=today(), now=now_utc(), options=_options())
     page = render_template("reports/summary.html", document=document, case_id=case.id)
     db.session.commit()
     return page

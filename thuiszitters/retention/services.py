@@ -2,7 +2,9 @@
 
 What stays is what the statistics need (swv, gemeente, school, dates of the process, steps and their outcomes,
 birth year). Names become "Geanonimiseerd", the BSN goes, the date of birth becomes 1 January of its year and every
-free-text field is emptied. Each case gets one audit event; the audit trail itself is kept (it holds no names).
+free-text field is emptied. The pupil's network and the case's journal (with the earlier versions of corrected
+entries) are deleted: contacts and conversations, none of which the statistics need. Each case gets one audit
+event; the audit trail itself is kept (it holds no names).
 Run daily by the scheduler (`anonymise_expired_cases(today())`) or by hand with `flask retention run`.
 """
 from __future__ import annotations
@@ -19,6 +21,7 @@ from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditNote
 from thuiszitters.audit.services import ACTIVITY_RETENTION, record
 from thuiszitters.cases.models import Case, Pupil
+from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant, journal_entry_participant
 from thuiszitters.clock import now_utc
 from thuiszitters.escalation.spec import FREE_TEXT_FIELDS
 from thuiszitters.extensions import db
@@ -40,6 +43,15 @@ def _anonymise_pupil(pupil: Pupil) -> None:
     pupil.last_name = ANONYMISED_NAME
     pupil.bsn = None
     pupil.date_of_birth = date(pupil.date_of_birth.year, 1, 1)
+
+
+def _delete_casework(case: Case) -> None:
+    """The case's network and journal, children first (not every SQLite connection enforces the cascades)."""
+    entries = select(JournalEntry.id).where(JournalEntry.case_id == case.id).scalar_subquery()
+    db.session.execute(delete(JournalRevision).where(JournalRevision.entry_id.in_(entries)))
+    db.session.execute(delete(journal_entry_participant).where(journal_entry_participant.c.entry_id.in_(entries)))
+    db.session.execute(delete(JournalEntry).where(JournalEntry.case_id == case.id))
+    db.session.execute(delete(Participant).where(Participant.case_id == case.id))
 
 
 def anonymise_expired_cases(today: date) -> int:
@@ -64,6 +76,7 @@ def anonymise_expired_cases(today: date) -> int:
             for name in STEP_TEXT_FIELDS:
                 setattr(step, name, None)
         db.session.execute(update(Alert).where(Alert.case_id == case.id).values(note=None))
+        _delete_casework(case)
         # Reasons typed with a reopen or transfer: beside the trail, so they can go (the digest stays chained).
         db.session.execute(delete(AuditNote).where(AuditNote.case_id == case.id))
         case.anonymised_at = moment
@@ -72,7 +85,7 @@ def anonymise_expired_cases(today: date) -> int:
         record("case.anonymise", actor_id=None, activity=ACTIVITY_RETENTION, case_id=case.id, object_type="case",
                object_id=case.id,
                changes={"fields": [None, ["pupil", *CASE_TEXT_FIELDS, *(f"step.{n}" for n in STEP_TEXT_FIELDS),
-                                          "alert.note", "audit.reason"]]},
+                                          "alert.note", "audit.reason", "participants", "journal"]]},
                reason=f"gesloten op {case.closed_on.isoformat()}, bewaartermijn "
                       f"{current_app.config['RETENTION_YEARS']} jaar verstreken")
     db.session.flush()
