@@ -22,6 +22,7 @@ from thuiszitters.audit import models as audit_models
 from thuiszitters.cases import models as cases_models
 from thuiszitters.cases import views as cases_views
 from thuiszitters.dashboard import views as dashboard_views
+from thuiszitters.documents import models as documents_models
 from thuiszitters.exports import models as exports_models
 from thuiszitters.exports import views as exports_views
 from thuiszitters.mail import models as mail_models
@@ -37,8 +38,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The schema: every area's models, so that the metadata (Alembic, `flask db check`, the tests' emptying of tables)
 # holds every table, also of an area without pages.
-SCHEMA = (ops_models, audit_models, reference_models, mail_models, accounts_models, cases_models, alerts_models,
-          reminders_models, exports_models)
+SCHEMA = (ops_models, audit_models, reference_models, mail_models, accounts_models, cases_models, documents_models,
+          alerts_models, reminders_models, exports_models)
 
 BLUEPRINTS = (
     accounts_views.bp,  # auth: login, second factor, logout

@@ -20,11 +20,12 @@ from thuiszitters.api.steps import NEW_STEP, STEP, STEP_FIELDS, STEP_PATCH
 from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import read_activity, record, record_list_read
-from thuiszitters.cases import services
+from thuiszitters.cases import search, services
 from thuiszitters.cases.facts import case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
 from thuiszitters.cases.scope import get_visible_case
+from thuiszitters.cases.search import SearchTerms, read_query
 from thuiszitters.clock import today
 from thuiszitters.errors import InvalidParam, InvalidRequest, NotFound, VersionRequired
 from thuiszitters.escalation import spec
@@ -108,12 +109,43 @@ def create_case():
     return response
 
 
+def _search_terms(query: str | None, problems: list[InvalidParam]) -> SearchTerms | None:
+    """What `q` asks for (cases/search.py), None without it; a query that cannot be searched joins `problems`."""
+    if query is None:
+        return None
+    require(g.api_user, Capability.SEARCH_CASES)
+    terms = read_query(query)
+    if isinstance(terms, InvalidParam):
+        problems.append(terms)
+        return None
+    return terms
+
+
+def _case_page(flt: CaseFilter, page: int, page_size: int):
+    """A page of cases in scope as the collection answers it, logged as a list read (a search when `q` was
+    given: the event names the cases shown, never the query)."""
+    day = today()
+    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
+    response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
+                        "pageSize": page_size, "total": result.total})
+    case_ids = [case.id for case in result.items]
+    if flt.search is not None:
+        search.record_search(flt.search, actor_id=g.api_user.id, activity=_read_activity(), case_ids=case_ids,
+                             listed_on=request.path)
+    else:
+        record_list_read("case.list", actor_id=g.api_user.id, activity=_read_activity(), case_ids=case_ids,
+                         listed_on=request.path)
+    db.session.commit()
+    return response
+
+
 @bp.get("/cases")
 def list_cases():
     require(g.api_user, Capability.READ_CASES)
     args = request.args
     problems = []
     page, page_size = p.page_params(args, current_app.config["API_MAX_PAGE_SIZE"], problems)
+    terms = _search_terms(args.get("q"), problems)
     status = args.get("status")
     if status is not None and status not in spec.CASE_STATUSES:
         problems.append(InvalidParam("status", "unknown_value", "Kies open of closed."))
@@ -127,15 +159,32 @@ def list_cases():
         raise InvalidRequest(problems)
     flt = CaseFilter(status=status, overdue=None if overdue_arg is None else overdue_arg == "true", stage=stage,
                      swv_code=args.get("swvCode") or None, gemeente_code=args.get("gemeenteCode") or None,
-                     school_brin=args.get("schoolBrin") or None)
-    day = today()
-    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
-    response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
-                        "pageSize": page_size, "total": result.total})
-    record_list_read("case.list", actor_id=g.api_user.id, activity=_read_activity(),
-                     case_ids=[case.id for case in result.items], listed_on=request.path)
-    db.session.commit()
-    return response
+                     school_brin=args.get("schoolBrin") or None, search=terms)
+    return _case_page(flt, page, page_size)
+
+
+SEARCH_FIELDS = [
+    p.Field("q", "q", p.text(search.MAX_LENGTH), required=True),
+    p.Field("page", "page", p.integer(1, 100_000)),
+    p.Field("pageSize", "page_size", p.integer(1, 100)),
+]
+
+
+@bp.post("/cases/search")
+def search_cases():
+    """`GET /cases?q=` with the query in the body: a name or a BSN stays out of every URL (docs/security.md)."""
+    require(g.api_user, Capability.READ_CASES)
+    require(g.api_user, Capability.SEARCH_CASES)
+    values = p.parse(p.json_body(), SEARCH_FIELDS)
+    problems: list[InvalidParam] = []
+    terms = _search_terms(values["q"], problems)
+    page_size = values.get("page_size") or 50
+    if page_size > current_app.config["API_MAX_PAGE_SIZE"]:
+        problems.append(InvalidParam("pageSize", "out_of_range",
+                                     f"Hoogstens {current_app.config['API_MAX_PAGE_SIZE']} per pagina."))
+    if problems:
+        raise InvalidRequest(problems)
+    return _case_page(CaseFilter(search=terms), values.get("page") or 1, page_size)
 
 
 @bp.get("/cases/<int:case_id>")
@@ -290,6 +339,12 @@ def _object(fields: list[p.Field], extra: dict[str, Any] | None = None) -> dict[
             "required": [f.name for f in fields if f.required]}
 
 
+_Q_DESCRIPTION = ("Zoekt op casusnummer (geheel of het begin), op een deel van de voor- of achternaam (hoofdletters en "
+                  "accenten tellen niet mee) of op een exact BSN van 9 cijfers. Een naam of BSN hoort niet in een "
+                  "URL: gebruik daarvoor `POST /cases/search`.")
+_CASE_PAGE = {"type": "object", "required": ["items", "page", "pageSize", "total"], "properties": {
+    "items": {"type": "array", "items": {"type": "object"}}, "page": {"type": "integer"},
+    "pageSize": {"type": "integer"}, "total": {"type": "integer"}}}
 _CASE_ID = {"name": "caseId", "in": "path", "required": True, "schema": {"type": "integer"}}
 _STEP_ID = {"name": "stepId", "in": "path", "required": True, "schema": {"type": "integer"}}
 _IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
@@ -307,12 +362,12 @@ register(
                     {"name": "gemeenteCode", "in": "query", "schema": {"type": "string"}},
                     {"name": "schoolBrin", "in": "query", "schema": {"type": "string"}},
                     {"name": "stage", "in": "query", "schema": {"enum": [*spec.STEP_KINDS, "none"]}},
+                    {"name": "q", "in": "query", "schema": {"type": "string", "maxLength": search.MAX_LENGTH},
+                     "description": _Q_DESCRIPTION},
                     {"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
                     {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}},
                 ],
-                "responses": _ok("Een pagina casussen", {"type": "object", "properties": {
-                    "items": {"type": "array", "items": {"type": "object"}}, "page": {"type": "integer"},
-                    "pageSize": {"type": "integer"}, "total": {"type": "integer"}}}) | problem_responses(400, 401, 403),
+                "responses": _ok("Een pagina casussen", _CASE_PAGE) | problem_responses(400, 401, 403),
             },
             "post": {
                 "summary": "Een thuiszitter registreren",
@@ -320,6 +375,13 @@ register(
                     "required": ["pupil", *[f.name for f in CASE_FIELDS if f.required]]}),
                 "responses": _ok("De nieuwe casus", _CASE_REF, "201") | problem_responses(400, 401, 403),
             },
+        },
+        "/cases/search": {
+            "post": {"summary": "Casussen zoeken (zoekterm in de body, niet in de URL)",
+                     "description": "Als `GET /cases?q=`, met de zoekterm in de body: een naam of BSN komt zo in "
+                                    "geen URL, proxy- of browserlog terecht. " + _Q_DESCRIPTION,
+                     "requestBody": _body(_object(SEARCH_FIELDS)),
+                     "responses": _ok("Een pagina gevonden casussen", _CASE_PAGE) | problem_responses(400, 401, 403)},
         },
         "/cases/{caseId}": {
             "get": {"summary": "Eén casus", "parameters": [_CASE_ID],

@@ -29,11 +29,15 @@ ACTION_LABELS = {
     "case.anonymise": "Casus geanonimiseerd (bewaartermijn)",
     "processing_log.read": "Verwerkingenlogboek van deze casus bekeken",
     "case.list": "Getoond in een lijst",
-    "case.search": "Gevonden bij zoeken op BSN",
+    "case.search": "Gevonden bij zoeken",
+    "document.read": "Document gedownload",
+    "document.upload": "Document toegevoegd",
+    "document.remove": "Document verwijderd",
 }
 # Actions that only read personal data (the rest change it).
 READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "case.summary.read", "pdf.download",
-                          "export.download", "processing_log.read", "case.list", "case.search"})
+                          "export.download", "processing_log.read", "case.list", "case.search",
+                          "document.read"})
 
 
 def action_label(action: str) -> str:

@@ -21,7 +21,7 @@ from sqlalchemy import Table, func, insert, select, text
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import UserInput, create_user
 from thuiszitters.alerts.models import Alert
-from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.cases.models import Case, Pupil, Step, pupil_search_key
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import stage
 from thuiszitters.escalation.terms import return_deadline
@@ -379,7 +379,9 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
         pupil_id, case_id = next_pupil, next_case
         next_pupil += 1
         next_case += 1
-        pupils.append({"id": pupil_id, "first_name": rnd.choice(FIRST_NAMES), "last_name": rnd.choice(LAST_NAMES),
+        first_name, last_name = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
+        pupils.append({"id": pupil_id, "first_name": first_name, "last_name": last_name,
+                       "search_key": pupil_search_key(first_name, last_name),
                        "date_of_birth": born, "bsn": _bsn(rnd) if rnd.random() < 0.4 else None})
         duration = _duration(rnd)
         offer = since + timedelta(days=duration)
