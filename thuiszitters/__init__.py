@@ -23,6 +23,7 @@ from thuiszitters.cases import models as cases_models
 from thuiszitters.cases import views as cases_views
 from thuiszitters.dashboard import views as dashboard_views
 from thuiszitters.documents import models as documents_models
+from thuiszitters.documents import views as documents_views
 from thuiszitters.exports import models as exports_models
 from thuiszitters.exports import views as exports_views
 from thuiszitters.mail import models as mail_models
@@ -47,6 +48,7 @@ BLUEPRINTS = (
     admin_views.bp,  # admin: users
     reference_views.bp,
     cases_views.bp,
+    documents_views.bp,
     alerts_views.bp,
     reports_views.bp,
     exports_views.bp,

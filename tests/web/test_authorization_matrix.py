@@ -41,6 +41,9 @@ MANAGE_USERS = can(Capability.MANAGE_USERS)
 READ_EXPORTS = can(Capability.READ_EXPORTS)
 REVIEW_ALERTS = can(Capability.REVIEW_ALERTS)
 DOWNLOAD_SUMMARY = can(Capability.DOWNLOAD_SUMMARY)
+READ_DOCUMENTS = can(Capability.READ_DOCUMENTS)
+ADD_DOCUMENTS = can(Capability.ADD_DOCUMENTS)
+REMOVE_DOCUMENTS = can(Capability.REMOVE_DOCUMENTS) | can(Capability.REMOVE_OWN_DOCUMENTS)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,9 @@ RULES: dict[str, Rule] = {
     "reference.index": Rule(can(Capability.MANAGE_REFERENCE_DATA)),
     "cases.index": Rule(READ_CASES),
     "cases.search": Rule(can(Capability.SEARCH_CASES)),
+    "documents.new": Rule(ADD_DOCUMENTS, scoped=True),
+    "documents.download": Rule(READ_DOCUMENTS, scoped=True),
+    "documents.remove": Rule(REMOVE_DOCUMENTS, scoped=True),
     "cases.new": Rule(EDIT_CASES),
     "cases.show": Rule(READ_CASES, scoped=True),
     "cases.edit": Rule(EDIT_CASES, scoped=True),
@@ -107,6 +113,10 @@ RULES: dict[str, Rule] = {
     "api.list_schools": Rule(AUTHENTICATED),
     "api.list_cases": Rule(READ_CASES),
     "api.search_cases": Rule(can(Capability.SEARCH_CASES)),
+    "api.list_documents": Rule(READ_DOCUMENTS, scoped=True),
+    "api.upload_document": Rule(ADD_DOCUMENTS, scoped=True),
+    "api.download_document": Rule(READ_DOCUMENTS, scoped=True),
+    "api.delete_document": Rule(REMOVE_DOCUMENTS, scoped=True),
     "api.create_case": Rule(EDIT_CASES),
     "api.get_case": Rule(READ_CASES, scoped=True),
     "api.case_events": Rule(READ_CASES, scoped=True),
@@ -162,6 +172,9 @@ class Scene:
         # An open overdue alert on each case, for the review-queue routes.
         self.alerts = {scope: factories.alert(case, due_on=date(2026, 10, 2))
                        for scope, case in (("own", self.own_case), ("other", self.other_case))}
+        # A document on each case, added by the leerplicht user (who may remove its own; a coordinator any).
+        self.documents = {scope: factories.document(case, uploaded_by=self.w.leerplicht)
+                          for scope, case in (("own", self.own_case), ("other", self.other_case))}
         self.tokens = {role: factories.token(getattr(self.w, role)) for role in EMAILS}
         self.subject_token = db.session.get(type(self.w.coordinator), self.w.coordinator.id).tokens[0].id
         db.session.commit()
@@ -176,7 +189,7 @@ class Scene:
         return {"case_id": case.id, "step_id": case.steps[0].id, "user_id": self.w.coordinator.id,
                 "token_id": self.subject_token, "filename": "css/app.css", "kind": "aanmelding",
                 "month": "2026-10", "file_name": "cases.csv", "alert_id": self.alerts[scope].id,
-                "notification_id": 1}
+                "notification_id": 1, "document_id": self.documents[scope].id}
 
 
 def _build(rule, scene: Scene, scope: str) -> str:

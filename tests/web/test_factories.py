@@ -37,6 +37,8 @@ def test_every_factory_makes_a_row_that_is_stored(app):
         factories.audit_event(case, actor=w.coordinator, changes={"note": ["…", "…"]}),
         factories.audit_note(case),
         *factories.audit_event_case(case),
+        factories.document(case, uploaded_by=w.coordinator),
+        factories.document_chunk(case),
     ]
     db.session.commit()
     made_types = {type(obj) for obj in made}

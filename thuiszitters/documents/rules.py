@@ -95,6 +95,11 @@ def reason_problems(reason: str | None) -> list[InvalidParam]:
     return []
 
 
+def may_remove_any_kind(user: Account) -> bool:
+    """Whether the user may remove documents at all (any, or only its own): the check before loading one."""
+    return can(user, Capability.REMOVE_DOCUMENTS) or can(user, Capability.REMOVE_OWN_DOCUMENTS)
+
+
 def may_remove(user: Account, uploaded_by_id: int | None, user_id: int) -> bool:
     """A coordinator removes any document of a case in scope; who may remove only its own (leerplicht) removes
     what it uploaded itself."""

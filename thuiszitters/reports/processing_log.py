@@ -31,13 +31,14 @@ ACTION_LABELS = {
     "case.list": "Getoond in een lijst",
     "case.search": "Gevonden bij zoeken",
     "document.read": "Document gedownload",
+    "document.list": "Documentenlijst opgevraagd",
     "document.upload": "Document toegevoegd",
     "document.remove": "Document verwijderd",
 }
 # Actions that only read personal data (the rest change it).
 READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "case.summary.read", "pdf.download",
                           "export.download", "processing_log.read", "case.list", "case.search",
-                          "document.read"})
+                          "document.read", "document.list"})
 
 
 def action_label(action: str) -> str:
