@@ -138,6 +138,11 @@ def test_a_coordinator_uploads_a_document_sees_it_on_the_case_and_downloads_it(w
     assert upload_event.case_id == read_event.case_id == world.case.id
     assert read_event.actor_id == world.coordinator.id and read_event.object_id == document.id
     assert "OPP" not in str(upload_event.changes) and "Zo" not in str(upload_event.changes)
+    # The case's timeline tells what happened, by kind.
+    timeline = client.get(f"/casussen/{world.case.id}").get_data(as_text=True)
+    timeline = timeline[timeline.index('id="timeline"'):]
+    assert "Document toegevoegd: Ontwikkelingsperspectief (OPP)" in timeline
+    assert "Document gedownload" in timeline and "application/pdf" not in timeline
 
 
 @pytest.mark.parametrize(("file_name", "data", "media_type"), ALLOWED)
@@ -250,6 +255,10 @@ def test_removing_needs_a_reason_which_is_kept_beside_the_trail(world, auth, cli
     assert event.case_id == world.case.id and event.actor_id == world.coordinator.id
     assert db.session.scalar(select(AuditNote.text).where(AuditNote.event_id == event.id)) == "Verkeerde leerling"
     assert client.get(f"/casussen/{world.case.id}/documenten/{document_id}").status_code == 404
+    timeline = client.get(f"/casussen/{world.case.id}").get_data(as_text=True)
+    timeline = timeline[timeline.index('id="timeline"'):]
+    assert "Document verwijderd: Ontwikkelingsperspectief (OPP)" in timeline
+    assert "Reden: Verkeerde leerling" in timeline
 
 
 def test_the_leerplicht_adds_and_removes_its_own_documents_but_not_the_coordinators(world, auth, client):

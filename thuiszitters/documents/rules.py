@@ -11,20 +11,13 @@ from datetime import date
 from pathlib import PurePosixPath
 from urllib.parse import quote
 
+from thuiszitters.cases.labels import DOCUMENT_KIND_LABELS
 from thuiszitters.errors import InvalidParam
 from thuiszitters.permissions import Account, Capability, can
 
-# DOMAIN.md, "Documenten": the kinds, in the order the form offers them, with their Dutch names.
-DOCUMENT_KINDS: dict[str, str] = {
-    "aanmelding": "Aanmeldingsbrief",
-    "besluit_school": "Besluit van de school",
-    "opp": "Ontwikkelingsperspectief (OPP)",
-    "tlv": "Toelaatbaarheidsverklaring (TLV)",
-    "advies_consulent": "Advies onderwijsconsulent",
-    "oordeel_gpo": "Oordeel Geschillencommissie (GPO)",
-    "verslag": "Verslag",
-    "overig": "Overig",
-}
+# DOMAIN.md, "Documenten": the kinds, in the order the form offers them, with their Dutch names (written once, in
+# cases/labels.py, where the case's timeline reads them too).
+DOCUMENT_KINDS: dict[str, str] = DOCUMENT_KIND_LABELS
 
 TITLE_MAX_LENGTH = 200
 FILE_NAME_MAX_LENGTH = 255
