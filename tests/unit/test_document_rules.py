@@ -59,6 +59,7 @@ def test_a_removal_needs_a_reason_of_at_most_500_characters():
 def test_a_document_without_a_title_is_named_after_its_file():
     assert title_for(None, "OPP 2026.pdf") == "OPP 2026"
     assert title_for("  Besluit  ", "x.pdf") == "Besluit"
+    assert len(title_for(None, "a" * 250 + ".pdf")) == 200  # a long file name still makes a title that fits
 
 
 def test_a_download_always_ends_in_the_extension_of_its_recognised_type():

@@ -398,3 +398,12 @@ def test_the_openapi_document_describes_the_document_endpoints(world, client):
     assert {"413", "415"} <= set(paths["/cases/{caseId}/documents"]["post"]["responses"])
     assert "get" in paths["/cases/{caseId}/documents/{documentId}/content"]
     assert "delete" in paths["/cases/{caseId}/documents/{documentId}"]
+
+
+def test_a_hand_made_upload_with_a_nameless_part_is_refused_not_a_server_error(world, client):
+    body = (b"--XX\r\nContent-Disposition: form-data\r\n\r\nabc\r\n"
+            b'--XX\r\nContent-Disposition: form-data; name="kind"\r\n\r\nopp\r\n--XX--\r\n')
+    response = _api(client, world, "POST", f"/cases/{world.case.id}/documents", data=body,
+                    content_type="multipart/form-data; boundary=XX")
+    assert response.status_code == 400
+    assert [param["name"] for param in response.json["invalidParams"]] == ["file"]

@@ -57,7 +57,8 @@ def file_name_problems(file_name: str | None, field: str = "file") -> list[Inval
 def title_for(title: str | None, file_name: str) -> str:
     """The title a document gets: the one given (trimmed), else its file name without the extension."""
     given = (title or "").strip()
-    return given or PurePosixPath(file_name.strip()).stem.strip() or file_name.strip()
+    from_name = PurePosixPath(file_name.strip()).stem.strip() or file_name.strip()
+    return given or from_name[:TITLE_MAX_LENGTH].strip()
 
 
 def document_problems(*, kind: str | None, title: str | None, document_date: date | None,

@@ -95,8 +95,9 @@ class InvalidPage(BadRequest):
 
 def refuse_nul_characters() -> None:
     # No text column (PostgreSQL) can hold U+0000 and no person types it: refuse it at the edge, not as a 500.
+    # A multipart part without a name (an upload crafted by hand) is read as the key None.
     fields = [*request.args.items(multi=True), *request.form.items(multi=True)]
-    if any("\x00" in key or "\x00" in value for key, value in fields) or (
+    if any("\x00" in (key or "") or "\x00" in (value or "") for key, value in fields) or (
         request.is_json and b"\\u0000" in request.get_data(cache=True)
     ):
         abort(400)
