@@ -45,6 +45,7 @@ def world(app):
     }.items():
         w.steps[kind] = factories.step(w.case, kind, **values)
     w.alert = factories.alert(w.case, due_on=date(2026, 12, 2))
+    w.document = factories.document(w.case, uploaded_by=w.coordinator)
     w.tokens = {name: factories.token(getattr(w, name)) for name in ("coordinator", "leerplicht")}
     db.session.commit()
     return w
@@ -172,7 +173,7 @@ def test_a_well_formed_if_match_still_works_strong_or_weak(app, client, world):
 def _json_operations(world) -> list[tuple[str, str]]:
     """Every operation of the OpenAPI document that takes a JSON body, with our ids filled in."""
     ids = {"{caseId}": str(world.case.id), "{stepId}": str(world.steps["aanmelding"].id),
-           "{alertId}": str(world.alert.id)}
+           "{alertId}": str(world.alert.id), "{documentId}": str(world.document.id)}
     result = []
     for path, operations in document()["paths"].items():
         for method, operation in operations.items():

@@ -5,6 +5,7 @@ from typing import Any
 
 from flask import current_app, g, jsonify, request
 
+from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
 from thuiszitters.api.openapi import PROBLEM, problem_responses, register
 from thuiszitters.api.serializers import iso, timestamp
@@ -99,11 +100,9 @@ def delete_document(case_id: int, document_id: int):
     if not may_remove_any_kind(g.api_user):
         raise Forbidden()
     case = get_visible_case(g.api_user, case_id)
-    body = request.get_json(silent=True)
-    reason = body.get("reason") if isinstance(body, dict) else None
-    if reason is not None and not isinstance(reason, str):
-        raise InvalidRequest([InvalidParam("reason", "invalid_type", "Verwacht een tekst.")])
-    remove_document(g.api_user, case, document_id, reason)
+    # A missing or too long reason is the service's to say (the same words as on the page).
+    values = p.parse(p.json_body(), [p.Field("reason", "reason", p.text(100_000))])
+    remove_document(g.api_user, case, document_id, values.get("reason"))
     db.session.commit()
     return "", 204
 
