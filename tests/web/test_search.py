@@ -11,7 +11,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import csrf_from
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.cases.models import Pupil
+from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.extensions import db
 
 SEARCH = "/casussen/zoeken"
@@ -159,7 +159,8 @@ def test_a_renamed_pupil_is_found_by_the_new_name(world, auth, client):
     pupil = db.session.get(Pupil, world.bakker.pupil_id)
     pupil.last_name = "Ünal"
     db.session.commit()
-    assert db.session.get(Pupil, world.bakker.pupil_id).search_key == "sem unal"
+    db.session.expire_all()
+    assert db.session.get(Case, world.bakker.id).search_key == "tz-2026-bk002 sem unal"
     auth.login("coord1@example.nl")
     assert _references(_search(client, "unal").get_data(as_text=True)) == ["TZ-2026-BK002"]
     assert _references(_search(client, "bakker").get_data(as_text=True)) == []
@@ -214,3 +215,22 @@ def test_the_openapi_document_describes_q_and_the_search_endpoint(world, client)
     names = [param["name"] for param in spec["paths"]["/cases"]["get"]["parameters"]]
     assert "q" in names
     assert "post" in spec["paths"]["/cases/search"]
+
+
+def test_a_case_registered_through_the_service_and_its_edit_are_searchable(world, auth, client, clock):
+    from thuiszitters.cases.services import CaseInput, create_case, update_case
+
+    clock.set_today(date(2026, 10, 1))
+    case = create_case(CaseInput(first_name="Łukasz", last_name="Şahin", date_of_birth=date(2014, 3, 1),
+                                 gemeente_code="GM0363", swv_code="PO 27-01", absence_kind="absoluut_verzuim",
+                                 out_of_school_since=date(2026, 9, 1)), actor=world.coordinator,
+                       today=date(2026, 10, 1))
+    db.session.commit()
+    auth.login("coord1@example.nl")
+    assert _references(_search(client, "lukasz sahin").get_data(as_text=True)) == [case.reference]
+    assert _references(_search(client, case.reference.lower()).get_data(as_text=True)) == [case.reference]
+    update_case(case, {"last_name": "Çelik"}, expected_version=case.version, actor=world.coordinator,
+                today=date(2026, 10, 1))
+    db.session.commit()
+    assert _references(_search(client, "celik").get_data(as_text=True)) == [case.reference]
+    assert _references(_search(client, "sahin").get_data(as_text=True)) == []

@@ -11,7 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from thuiszitters.accounts.models import User
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.scope import note_case_in_log, visible_cases
-from thuiszitters.cases.search import SearchTerms, join_pupil, search_clause
+from thuiszitters.cases.search import SearchTerms, where_found
 from thuiszitters.errors import NotFound
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
@@ -32,7 +32,7 @@ class CaseFilter:
 def filtered_cases(user: User, flt: CaseFilter, today: date) -> Select[tuple[Case]]:
     query = visible_cases(user)
     if flt.search is not None:
-        query = join_pupil(query).where(search_clause(flt.search))
+        query = where_found(query, flt.search)
     if flt.status in spec.CASE_STATUSES:
         query = query.where(Case.status == flt.status)
     if flt.overdue is True:

@@ -1,23 +1,26 @@
 """Finding a case by what a user types in the search box: a reference, part of the pupil's name, or a BSN.
 
-`interpret` reads the query (pure: what was asked, or a Dutch refusal); `search_clause` turns it into a WHERE
-clause on the case and its pupil. The caller adds it to `visible_cases`, so a search never reaches outside the
-user's scope, and the scope (an index on the swv or gemeente) narrows the rows before any name is compared: a
-substring cannot use a b-tree, so the name is only read for the cases in scope (bench/bench_search.py).
+`read_query` reads the query (pure: what was asked, or a Dutch refusal); `where_found` adds it to a case query. The
+caller starts from `visible_cases`, so a search never reaches outside the user's scope.
 
 What matches:
-- a reference, whole or its start, in any case (``tz-2026-ab`` finds ``TZ-2026-AB12C``);
-- every word of the query inside the pupil's first or last name, ignoring case and accents (``ozt`` and
-  ``ozturk`` find ``Öztürk``; ``sem bakk`` finds ``Sem Bakker``): both sides are folded by
-  `identifiers.search_key`, the pupil's side once when the name is stored (`Pupil.search_key`);
+- every word of the query somewhere in the case's reference or the pupil's first or last name, ignoring case and
+  accents (``ozt`` and ``ozturk`` find ``Öztürk``; ``sem bakk`` finds ``Sem Bakker``; ``tz-2026-ab`` finds
+  ``TZ-2026-AB12C``): both sides are folded by `identifiers.search_key`, the case's side once, when it is written
+  (`Case.search_key`);
 - exactly nine digits (spaces and dots allowed between them): the BSN, exactly, and nothing else.
+
+Fast at national scale: a name is compared in `Case.search_key`, which sits in the scope's own index
+(``ix_case_file_swv_search``, ``ix_case_file_gemeente_search``), so a search reads one index range of the user's
+cases and no case or pupil row until the page of results is loaded (bench/README.md). A BSN is found through
+``ix_pupil_bsn``.
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import ColumnElement, Select, and_, or_
+from sqlalchemy import Select, and_
 
 from thuiszitters.audit.services import record_list_read
 from thuiszitters.cases.models import Case, Pupil
@@ -30,17 +33,15 @@ MAX_LENGTH = 100
 MAX_WORDS = 5
 
 _BSN_SHAPE = re.compile(r"[0-9][0-9 .]*")
-_REFERENCE_SHAPE = re.compile(r"[A-Za-z0-9-]+")
 _LIKE_SPECIALS = re.compile(r"([\\%_])")
 
 
 @dataclass(frozen=True)
 class SearchTerms:
-    """What a query asks for: a BSN, or name words and (when it could be one) the start of a reference."""
+    """What a query asks for: a BSN, or words that must each occur in the reference or the pupil's names."""
 
     bsn: str | None = None
     words: tuple[str, ...] = ()
-    reference_prefix: str | None = None
 
     @property
     def kind(self) -> str:
@@ -67,8 +68,7 @@ def read_query(query: str | None) -> SearchTerms | InvalidParam:
         return InvalidParam(QUERY_FIELD, "too_short", f"Vul minstens {MIN_LENGTH} letters of cijfers in.")
     if len(words) > MAX_WORDS:
         return InvalidParam(QUERY_FIELD, "too_many_words", f"Zoek met hoogstens {MAX_WORDS} woorden.")
-    reference = text.upper() if _REFERENCE_SHAPE.fullmatch(text) else None
-    return SearchTerms(words=words, reference_prefix=reference)
+    return SearchTerms(words=words)
 
 
 def interpret(query: str | None) -> SearchTerms:
@@ -84,22 +84,17 @@ def _escaped(text: str) -> str:
     return _LIKE_SPECIALS.sub(r"\\\1", text)
 
 
-def search_clause(terms: SearchTerms) -> ColumnElement[bool]:
-    """The WHERE clause for these terms, on `Case` joined to its `Pupil` (see `join_pupil`)."""
+def where_found(query: Select[tuple[Case]], terms: SearchTerms) -> Select[tuple[Case]]:
+    """The case query narrowed to what the terms find."""
     if terms.bsn is not None:
-        return Pupil.bsn == terms.bsn
-    # Each word somewhere in the folded names (LIKE: the words are escaped, so % and _ are plain characters).
-    name = and_(*(Pupil.search_key.like(f"%{_escaped(word)}%", escape="\\") for word in terms.words))
-    if terms.reference_prefix is None:
-        return name
-    # References are stored in capitals (TZ-2026-AB12C); the prefix is in capitals too, so LIKE compares the
-    # same way on SQLite (case-insensitive for ASCII) and PostgreSQL (case-sensitive).
-    return or_(Case.reference.like(f"{_escaped(terms.reference_prefix)}%", escape="\\"), name)
-
-
-def join_pupil(query: Select[tuple[Case]]) -> Select[tuple[Case]]:
-    """The case query with its pupil joined explicitly, for `search_clause` (the model's eager join is aliased)."""
-    return query.join(Pupil, Pupil.id == Case.pupil_id)
+        # The model's eager join of the pupil is aliased: join it once more, explicitly, to filter on it.
+        return query.join(Pupil, Pupil.id == Case.pupil_id).where(Pupil.bsn == terms.bsn)
+    # Each word somewhere in the folded reference and names (escaped: % and _ are plain characters). Asked as
+    # "the ids in scope whose key matches", so the planner answers it from the scope's search index alone, and
+    # orders and pages the few matches through the list's own index (a plain WHERE let SQLite walk the list in
+    # deadline order and read every case row of the scope to compare its key).
+    words = and_(*(Case.search_key.like(f"%{_escaped(word)}%", escape="\\") for word in terms.words))
+    return query.where(Case.id.in_(query.with_only_columns(Case.id).order_by(None).where(words)))
 
 
 def record_search(terms: SearchTerms, *, actor_id: int, activity: str, case_ids: list[int], listed_on: str) -> None:
