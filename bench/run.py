@@ -528,6 +528,10 @@ def main(argv: list[str] | None = None) -> int:
     }
     results["finished_at"] = time.strftime("%Y-%m-%d %H:%M", time.localtime())
     name = "results-search.json" if args.search_only else "results.json"
+    if args.search_only and (BENCH / name).exists():
+        # One database at a time (--only): keep the other database's last search numbers beside the new ones.
+        earlier = json.loads((BENCH / name).read_text(encoding="utf-8"))
+        results["backends"] = {**earlier.get("backends", {}), **results["backends"]}
     (BENCH / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if args.search_only:
         write_search_readme(results)
