@@ -5,7 +5,7 @@ PYTHON  ?= python3
 STAMP   := $(VENV)/.installed-stamp
 FLASK   := $(BIN)/flask --app app
 
-.PHONY: install run test test-fast lint bench clean oidc-provider html-checker
+.PHONY: install run test test-fast lint bench bench-load fuzz-api clean oidc-provider html-checker
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
@@ -15,11 +15,15 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-## Migrate the embedded SQLite database, load the demo data and serve on 127.0.0.1:5000.
+## Migrate the embedded SQLite database, load the demo data and serve on 127.0.0.1:$(PORT) (default 5000) with the
+## scheduler. `make run PORT=5001` for another port, `LOG_LEVEL=info make run` for a line per request.
+PORT      ?= 5000
+LOG_LEVEL ?= warning
 run: install
+	@PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.devserver --check
 	$(FLASK) db upgrade
-	$(FLASK) seed demo
-	$(BIN)/python -m thuiszitters.ops.devserver
+	$(FLASK) seed demo > /dev/null
+	PORT=$(PORT) LOG_LEVEL=$(LOG_LEVEL) $(BIN)/python -m thuiszitters.devserver
 
 ## The whole suite (SQLite unless DATABASE_URL points at PostgreSQL). Exit code 5 (no tests) fails too.
 test: install
@@ -42,6 +46,14 @@ lint: install
 
 bench: install
 	$(BIN)/python bench/run.py
+
+## 40 logged-in users for 60 s against gunicorn (4 workers) on SQLite, and PostgreSQL when DATABASE_URL is set.
+bench-load: install
+	$(BIN)/python bench/load.py
+
+## schemathesis (every phase, about a minute per role) against the API served by gunicorn; fails on any failure.
+fuzz-api: install
+	$(BIN)/python tests/fuzz_api.py
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache test-artifacts tests/oidc_provider/node_modules tests/html_checker/node_modules

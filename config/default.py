@@ -100,3 +100,6 @@ OIDC_LABEL = ""
 OIDC_MFA_ACR = ""
 # Every request to the provider (discovery, keys, token) gives up after this many seconds.
 OIDC_TIMEOUT_SECONDS = 10
+
+# debug, info (every request), warning or error. `make run` runs with warning unless LOG_LEVEL says otherwise.
+LOG_LEVEL = "info"

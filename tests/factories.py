@@ -19,7 +19,7 @@ from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record, record_list_read
 from thuiszitters.cases.models import Case, Pupil, Step
-from thuiszitters.clock import now_utc, real_now_utc
+from thuiszitters.clock import now_utc, real_now_utc, today
 from thuiszitters.documents.models import Document, DocumentChunk
 from thuiszitters.escalation.terms import return_deadline
 from thuiszitters.exports.models import ExportFile, ExportRun
@@ -68,7 +68,7 @@ def token(user_obj) -> str:
     return issue_token(user_obj, "test", actor_id=None).token
 
 
-def case(swv_obj: Swv, gemeente_obj: Gemeente, *, out_of_school_since: date, status: str = "open",
+def case(swv_obj: Swv, gemeente_obj: Gemeente, *, out_of_school_since: date | None, status: str = "open",
          first_name: str = "Noah", last_name: str = "de Vries", date_of_birth: date = date(2014, 3, 1),
          bsn: str | None = None, absence_kind: str = "absoluut_verzuim", reference: str | None = None,
          school_obj: School | None = None) -> Case:
@@ -79,8 +79,9 @@ def case(swv_obj: Swv, gemeente_obj: Gemeente, *, out_of_school_since: date, sta
         pupil=Pupil(first_name=first_name, last_name=last_name, date_of_birth=date_of_birth, bsn=bsn),
         swv=swv_obj, gemeente=gemeente_obj, school=school_obj, absence_kind=absence_kind,
         out_of_school_since=out_of_school_since,
-        return_deadline=return_deadline(out_of_school_since),
-        last_activity_on=out_of_school_since, created_at=now, updated_at=now,
+        # A signal (out_of_school_since None) has no return deadline.
+        return_deadline=return_deadline(out_of_school_since) if out_of_school_since is not None else None,
+        last_activity_on=out_of_school_since or today(), created_at=now, updated_at=now,
     )
     db.session.add(obj)
     db.session.flush()

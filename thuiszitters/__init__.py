@@ -32,6 +32,7 @@ from thuiszitters.ops import models as ops_models
 from thuiszitters.reference import models as reference_models
 from thuiszitters.reference import views as reference_views
 from thuiszitters.reminders import models as reminders_models
+from thuiszitters.reminders import views as reminders_views
 from thuiszitters.reports import views as reports_views
 from thuiszitters.settings import load_config
 
@@ -50,6 +51,7 @@ BLUEPRINTS = (
     cases_views.bp,
     documents_views.bp,
     alerts_views.bp,
+    reminders_views.bp,  # no routes: the case page's missed reminders
     reports_views.bp,
     exports_views.bp,
     dashboard_views.bp,

@@ -5,6 +5,8 @@ The setting FIXED_TODAY pins the date for demos, training and tests; tests can a
 """
 from __future__ import annotations
 
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
@@ -19,8 +21,12 @@ class Clock:
     """Real time, or a pinned day. A pinned clock keeps the real time of day so timestamps still order."""
 
     fixed_today: date | None = None
+    # A moment that stands still (see frozen_at): wins over fixed_today while it is set.
+    fixed_moment: datetime | None = None
 
     def now_utc(self) -> datetime:
+        if self.fixed_moment is not None:
+            return self.fixed_moment.astimezone(UTC)
         real = datetime.now(UTC)
         if self.fixed_today is None:
             return real
@@ -29,6 +35,8 @@ class Clock:
         return pinned.astimezone(UTC)
 
     def today(self) -> date:
+        if self.fixed_moment is not None:
+            return self.fixed_moment.astimezone(AMSTERDAM).date()
         if self.fixed_today is not None:
             return self.fixed_today
         return datetime.now(UTC).astimezone(AMSTERDAM).date()
@@ -68,6 +76,24 @@ def today() -> date:
 def now_utc() -> datetime:
     """The current moment as an aware UTC datetime."""
     return get_clock().now_utc()
+
+
+@contextmanager
+def frozen_at(moment: datetime) -> Iterator[None]:
+    """Run a block as if it were ``moment`` (an aware datetime), then let the clock run again.
+
+    For writing history at the time it happened: the demo data's cases, steps and closures get the timestamps,
+    and their audit events the ``occurred_at``, of the day they took place, all through the normal services and
+    the normal (hash-chained) audit record. Not for requests: only a CLI command in its own process uses it.
+    """
+    if moment.tzinfo is None or moment.utcoffset() is None:
+        raise ValueError(f"expected an aware datetime, got naive {moment!r}")
+    clock = get_clock()
+    previous, clock.fixed_moment = clock.fixed_moment, moment
+    try:
+        yield
+    finally:
+        clock.fixed_moment = previous
 
 
 def real_now_utc() -> datetime:

@@ -46,13 +46,20 @@ def _current_user_id() -> int | None:
         return None
 
 
+LOG_LEVELS = {"debug": logging.DEBUG, "info": logging.INFO, "warning": logging.WARNING, "error": logging.ERROR}
+
+
 def configure_logging(app: Flask) -> None:
     handler = logging.StreamHandler()
     handler.setFormatter(JsonFormatter())
     root = logging.getLogger("thuiszitters")
     root.handlers[:] = [handler]
-    root.setLevel(logging.INFO)
+    level = LOG_LEVELS[str(app.config.get("LOG_LEVEL") or "info").lower()]
+    root.setLevel(level)
     root.propagate = False
+    if level > logging.INFO:
+        # Quiet (make run): also no line per request from the development server.
+        logging.getLogger("werkzeug").setLevel(level)
     access = logging.getLogger("thuiszitters.access")
 
     def _start() -> None:

@@ -96,8 +96,10 @@ def run(app: Flask) -> None:
     scheduler = build_scheduler(app)
 
     def stop(*_args: object) -> None:
-        log.info("scheduler stopping")
-        scheduler.shutdown(wait=False)
+        # Ctrl-C reaches the whole process group and make run then sends SIGTERM as well: stop once.
+        if scheduler.running:
+            log.info("scheduler stopping")
+            scheduler.shutdown(wait=False)
 
     signal.signal(signal.SIGTERM, stop)
     log.info("scheduler started with jobs: %s", ", ".join(spec.id for spec in JOBS))

@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 from flask import Flask
 
 from thuiszitters.clock import Clock, parse_fixed_today
+from thuiszitters.escalation.terms import Terms
 from thuiszitters.identifiers import InvalidIdentifier, normalize_email
 
 CONFIG_DIR = Path(__file__).resolve().parent.parent / "config"
@@ -44,6 +45,7 @@ _ENV_SETTINGS: dict[str, type] = {
     "OIDC_LABEL": str,
     "OIDC_MFA_ACR": str,
     "OIDC_TIMEOUT_SECONDS": int,
+    "LOG_LEVEL": str,
 }
 
 _DEV_SECRETS = {"SECRET_KEY": "dev-only-not-secret", "INSPECTIE_KEY": "dev-only-inspectie-key"}
@@ -142,6 +144,12 @@ def check_config(config: dict[str, Any]) -> None:
         raise ConfigError(f"THUISZITTERS_ENV must be development, testing or production, not {config['ENV']!r}")
     parse_fixed_today(config["FIXED_TODAY"])
     oidc_settings(config)
+    # The legal terms must fit together in every environment: a wrong one silently moves every deadline.
+    term_problems = Terms.config_problems(config.get("TERMS") or {})
+    if term_problems:
+        raise ConfigError("; ".join(term_problems))
+    if str(config.get("LOG_LEVEL") or "info").lower() not in {"debug", "info", "warning", "error"}:
+        raise ConfigError(f"THUISZITTERS_LOG_LEVEL must be debug, info, warning or error, not {config['LOG_LEVEL']!r}")
     if config["ENV"] != "production":
         return
     problems = []

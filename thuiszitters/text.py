@@ -48,3 +48,10 @@ def month_abbreviation(month: int) -> str:
 def utc_timestamp(moment: datetime) -> str:
     """An aware moment as ISO 8601 in UTC with ``Z`` (the API's and the log's timestamps)."""
     return moment.astimezone(UTC).strftime(UTC_TIMESTAMP_FORMAT)
+
+
+def days_ago(days: int) -> str:
+    """How long ago something happened, in whole days: "vandaag", "1 dag geleden", "12 dagen geleden"."""
+    if days <= 0:
+        return "vandaag"
+    return f"{days} dag geleden" if days == 1 else f"{days} dagen geleden"

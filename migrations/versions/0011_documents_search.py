@@ -12,7 +12,7 @@ bytes in pieces (so neither an upload nor a download holds a whole file in memor
 migrates.
 
 Revision ID: 0011_documents_search
-Revises: 0008_oidc (until 0010_casework lands; then 0010_casework)
+Revises: 0009_outcomes_signals (until 0010_casework lands; then 0010_casework)
 """
 import sqlalchemy as sa
 from alembic import op
@@ -20,7 +20,7 @@ from alembic import op
 from thuiszitters.identifiers import search_key
 
 revision = "0011_documents_search"
-down_revision = "0008_oidc"
+down_revision = "0009_outcomes_signals"
 branch_labels = None
 depends_on = None
 

@@ -99,3 +99,48 @@ def test_a_stale_edit_shows_the_conflict_accessibly_and_keeps_the_typing(app, jo
     assert journey.page.evaluate("document.activeElement.id") == "conflict"
     assert journey.page.get_by_label("Notitie").input_value() == "Mijn notitie"
     journey.check("conflict")
+
+
+def test_a_signal_in_the_browser_becomes_a_case_and_closes_as_an_exemption(app, journey):
+    """Issue 16: register a dreigend thuiszitter, record its first day, close it honestly; every page passes axe."""
+    w = factories.world()
+    factories.school("07NU00", swv_obj=w.swv1, gemeente_obj=w.gem1, name="De Regenboog")
+    db.session.commit()
+    page = journey.page
+    journey.login("coord1@example.nl", factories.PASSWORD)
+    journey.goto("/casussen/nieuw")
+    page.get_by_label("Voornaam").fill("Sanne")
+    page.get_by_label("Achternaam").fill("Jansen")
+    page.get_by_label("Geboortedatum").fill("12-05-2015")
+    page.get_by_label("Gemeente waar de leerling woont").select_option("GM0363")
+    page.get_by_label("Langdurig relatief verzuim").check()
+    page.get_by_label("Signaal: de leerling dreigt thuis te komen zitten").check()
+    page.get_by_role("button", name="Casus registreren").click()
+    assert "Nog niet: dit is een signaal" in page.inner_text("main")
+    journey.check("signaal")
+
+    page.get_by_role("link", name="Signaal sluiten").click()
+    assert page.get_by_label("Geen thuiszitter geworden").count() == 1
+    assert page.get_by_label("Vrijstelling verleend").count() == 0
+    journey.check("signaal-sluiten")
+    page.get_by_role("link", name="Terug naar casus").click()
+
+    page.get_by_role("link", name="Eerste dag thuis vastleggen of gegevens bewerken").click()
+    page.get_by_label("Eerste dag thuis").fill("01-09-2026")
+    page.get_by_role("button", name="Opslaan").click()
+    assert "Open" in page.inner_text("h1")
+
+    page.get_by_role("link", name="Casus sluiten").click()
+    page.get_by_label("Vrijstelling verleend").check()
+    page.get_by_label("Startdatum van het passend aanbod").fill("15-10-2026")
+    page.get_by_role("button", name="Casus sluiten").click()
+    assert "laat de startdatum van het aanbod leeg" in page.inner_text("#error-summary")
+    journey.check("sluiten-fout")
+    page.get_by_label("Startdatum van het passend aanbod").fill("")
+    page.get_by_label("Datum van afsluiting").fill("15-10-2026")
+    page.get_by_role("button", name="Casus sluiten").click()
+    assert "Niet van toepassing: geen passend aanbod" in page.inner_text("main")
+    journey.check("vrijstelling")
+    journey.goto("/dashboard")
+    assert "Gesloten zonder passend aanbod" in page.inner_text("main")
+    journey.check("dashboard")

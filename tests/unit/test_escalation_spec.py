@@ -267,6 +267,9 @@ def test_the_export_reads_the_start_and_done_columns_of_every_kind_and_no_free_t
     for kind in spec.KINDS:
         expected |= {kind.starts_on, *kind.done.on, *kind.done.requires}
         expected |= {n for t in kind.terms if t.name == kind.done.lapses_after for n in t.reads}
+    # Issue 16: and the school board's reaction to a GPO oordeel (the export counts oordelen not followed).
+    assert set(exports._FOLLOW_UP_FIELDS) <= set(spec.KIND["geschillencommissie"].names)
+    expected |= set(exports._FOLLOW_UP_FIELDS)
     assert columns == expected
     assert not columns & set(spec.FREE_TEXT_FIELDS) and "school_brin" not in columns
     assert all(hasattr(Step, name) for name in exports._StepRow._fields)

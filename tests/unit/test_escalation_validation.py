@@ -317,21 +317,57 @@ def test_closed_case_accepts_no_steps() -> None:
 # --- Case dates ---------------------------------------------------------------------------------------------
 
 
+# Issue 16: the pupil is 5 to 17 on the first day out of school (leerplicht from 5, kwalificatieplicht until 18);
+# before, 4 to 23 measured today. First day out 1 September 2025, registered 1 October 2025.
 @pytest.mark.parametrize(
     ("date_of_birth", "expected"),
     [
         (D(2022, 10, 2), {("date_of_birth", "too_young")}),  # 2 years old
-        (D(2021, 10, 2), {("date_of_birth", "too_young")}),  # 3, turns 4 tomorrow
-        (D(2021, 10, 1), set()),  # 4 today
-        (D(2002, 10, 1), set()),  # 23 today
-        (D(2001, 10, 2), set()),  # still 23, turns 24 tomorrow
-        (D(2001, 10, 1), {("date_of_birth", "too_old")}),  # 24 today
+        (D(2020, 9, 2), {("date_of_birth", "too_young")}),  # 4 on the first day out, turns 5 the next day
+        (D(2020, 9, 1), set()),  # the 5th birthday is the first day out
+        (D(2020, 1, 1), set()),
+        (D(2007, 9, 2), set()),  # 17 on the first day out: turns 18 the day after (and is 18 today)
+        (D(2007, 9, 1), {("date_of_birth", "too_old")}),  # the 18th birthday is the first day out
+        (D(2001, 10, 1), {("date_of_birth", "too_old")}),  # 23: was accepted before
         (D(2025, 10, 2), {("date_of_birth", "future_date")}),
     ],
 )
 def test_pupil_age_must_fit_school_age(date_of_birth: date, expected: set) -> None:
     violations = validation.validate_case_dates(D(2025, 9, 1), date_of_birth, D(2025, 10, 1))
     assert codes(violations) == expected
+
+
+@pytest.mark.parametrize(
+    ("date_of_birth", "expected"),
+    [
+        (D(2008, 2, 29), {("date_of_birth", "too_old")}),  # 18 on 28 Feb 2026 (no 29 Feb that year)
+        (D(2008, 3, 1), set()),  # still 17 on 28 Feb 2026
+        (D(2021, 3, 1), {("date_of_birth", "too_young")}),  # 4 on 28 Feb 2026
+        (D(2021, 2, 28), set()),  # 5 on 28 Feb 2026
+    ],
+)
+def test_age_edges_around_the_end_of_february(date_of_birth: date, expected: set) -> None:
+    violations = validation.validate_case_dates(D(2026, 2, 28), date_of_birth, D(2026, 3, 2))
+    assert codes(violations) == expected
+
+
+def test_the_age_message_names_the_first_day_out() -> None:
+    (violation,) = validation.validate_case_dates(D(2025, 9, 1), D(2020, 9, 2), D(2025, 10, 1))
+    assert violation.message == ("De leerling is 4 jaar op de eerste dag thuis (01-09-2025); een thuiszitter is ten "
+                                 "minste 5 jaar (leerplichtig).")
+
+
+@pytest.mark.parametrize(
+    ("date_of_birth", "expected"),
+    [
+        (D(2020, 10, 1), set()),  # 5 today
+        (D(2020, 10, 2), {("date_of_birth", "too_young")}),
+        (D(2007, 10, 2), set()),  # 17 today
+        (D(2007, 10, 1), {("date_of_birth", "too_old")}),  # 18 today
+    ],
+)
+def test_a_signal_measures_the_age_today(date_of_birth: date, expected: set) -> None:
+    assert codes(validation.validate_case_dates(None, date_of_birth, D(2025, 10, 1))) == expected
 
 
 @pytest.mark.parametrize(
@@ -348,5 +384,7 @@ def test_out_of_school_since(out_of_school_since: date, expected: set) -> None:
 
 
 def test_age_bounds_follow_configured_terms() -> None:
-    violations = validation.validate_case_dates(D(2025, 9, 1), D(2021, 10, 1), D(2025, 10, 1), Terms(min_age=5))
+    violations = validation.validate_case_dates(D(2025, 9, 1), D(2020, 10, 1), D(2025, 10, 1), Terms(min_age=5))
     assert codes(violations) == {("date_of_birth", "too_young")}
+    assert codes(validation.validate_case_dates(D(2025, 9, 1), D(2020, 10, 1), D(2025, 10, 1),
+                                                Terms(min_age=4))) == set()

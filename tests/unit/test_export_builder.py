@@ -18,6 +18,7 @@ import openpyxl
 import pytest
 from dateutil.relativedelta import relativedelta
 
+from thuiszitters.exports import columns
 from thuiszitters.exports.builder import (
     CASE_COLUMNS,
     STEP_KINDS,
@@ -27,16 +28,13 @@ from thuiszitters.exports.builder import (
     SummaryAccumulator,
     build_export,
     case_row,
-    escape_cell,
     in_scope,
     month_bounds,
     pseudonym,
-    read_csv,
     school_year_start,
-    unescape_cell,
-    write_csv,
-    write_xlsx,
 )
+from thuiszitters.exports.csv_files import escape_cell, read_csv, unescape_cell, write_csv
+from thuiszitters.exports.xlsx import Properties, write_workbook
 
 KEY = b"test-inspectie-key"
 MONTH = "2026-10"
@@ -246,6 +244,9 @@ def test_case_row_has_the_fixed_columns_and_no_personal_data():
         "days_out_of_school": "60",
         "goal_met": "",
         "overdue": "nee",
+        "closed_on": "",
+        "counted_from": "2026-09-01",
+        "gpo_not_followed": "0",
     }
 
 
@@ -335,7 +336,7 @@ def test_summary_counts_per_swv_sorted_by_code():
 def test_duration_buckets_edges(since, offer_started_on, bucket):
     case = make_case(out_of_school_since=since)
     if offer_started_on is not None:
-        case = replace(case, closed_on=date(2026, 9, 20), offer_started_on=offer_started_on)
+        case = replace(case, closed_on=date(2026, 9, 20), offer_started_on=offer_started_on, outcome="maatwerk")
     (row,) = summary_of(case)
     assert {name: row[name] for name in ("lt_4_weeks", "4w_to_3m", "3m_to_6m", "gt_6m")} == {
         name: int(name == bucket) for name in ("lt_4_weeks", "4w_to_3m", "3m_to_6m", "gt_6m")
@@ -409,27 +410,36 @@ def test_write_csv_streams_rows_it_is_given(tmp_path):
     assert (tmp_path / "t.csv").read_bytes() == BOM + b'a;b\r\n"x;y";3\r\n;\'-2\r\n'
 
 
-def test_xlsx_has_both_sheets_with_text_not_formulas(tmp_path):
+def test_xlsx_has_both_sheets_with_dutch_headers_typed_cells_and_text_not_formulas(tmp_path):
     cases = [make_case(1, **FORMULA_LIKE), closed_case(2, closed_on=date(2026, 10, 5))]
     build_export(cases, month=MONTH, key=KEY, out_dir=tmp_path)
 
     workbook = openpyxl.load_workbook(tmp_path / XLSX)
-    assert workbook.sheetnames == ["cases", "summary"]
-    sheet = workbook["cases"]
+    assert workbook.sheetnames == ["Casussen", "Samenvatting"]
+    sheet = workbook["Casussen"]
     assert sheet.freeze_panes == "A2"
-    assert [cell.value for cell in sheet[1]] == list(CASE_COLUMNS)
-    assert sheet["A1"].font.bold
+    assert [cell.value for cell in sheet[1]] == [c.header for c in columns.CASE_COLUMN_DEFS]
+    assert sheet["A1"].value == "Pseudoniem" and sheet["A1"].font.bold
+    assert sheet.auto_filter.ref == f"A1:{sheet.cell(1, len(CASE_COLUMNS)).column_letter}3"
+    assert sheet.column_dimensions["A"].width >= len("Pseudoniem")
     first = {column: cell for column, cell in zip(CASE_COLUMNS, sheet[2], strict=True)}
     for column, value in FORMULA_LIKE.items():
         assert first[column].value == value
         assert first[column].data_type == "s"
-    assert first["birth_year"].value == 2015
+    # Numbers are numbers, dates are dates, yes/no are booleans, nothing is text that should not be.
+    assert first["birth_year"].value == 2015 and first["birth_year"].data_type == "n"
     assert first["days_out_of_school"].value == 60
-    assert first["out_of_school_since"].value == "2026-09-01"
+    assert first["out_of_school_since"].is_date and first["out_of_school_since"].value == datetime(2026, 9, 1)
+    assert first["out_of_school_since"].number_format == "dd-mm-yyyy"
+    assert first["overdue"].value is False and first["overdue"].data_type == "b"
+    assert first["goal_met"].value is None  # open: not applicable
+    second = {column: cell.value for column, cell in zip(CASE_COLUMNS, sheet[3], strict=True)}
+    assert second["goal_met"] is True and second["closed_on"] == datetime(2026, 10, 5)
     assert sheet.max_row == 3
 
-    summary = workbook["summary"]
-    assert [cell.value for cell in summary[1]] == list(SUMMARY_COLUMNS)
+    summary = workbook["Samenvatting"]
+    assert [cell.value for cell in summary[1]] == [c.header for c in columns.SUMMARY_COLUMN_DEFS]
+    assert summary.freeze_panes == "A2" and summary.auto_filter.ref
     values = [[cell.value for cell in row] for row in summary.iter_rows(min_row=2)]
     assert values == [[row[c] for c in SUMMARY_COLUMNS] for row in summary_of(*cases)]
     assert [row[0] for row in values] == [FORMULA_LIKE["swv_code"], "PO 20-01"]  # "=" sorts before "P"
@@ -484,9 +494,11 @@ def test_empty_input_gives_valid_files_with_headers_only(tmp_path):
     assert (tmp_path / "cases.csv").read_bytes() == BOM + ";".join(CASE_COLUMNS).encode() + b"\r\n"
     assert (tmp_path / "summary.csv").read_bytes() == BOM + ";".join(SUMMARY_COLUMNS).encode() + b"\r\n"
     workbook = openpyxl.load_workbook(tmp_path / XLSX)
-    assert workbook.sheetnames == ["cases", "summary"]
-    assert [[c.value for c in row] for row in workbook["cases"].iter_rows()] == [list(CASE_COLUMNS)]
-    assert [[c.value for c in row] for row in workbook["summary"].iter_rows()] == [list(SUMMARY_COLUMNS)]
+    assert workbook.sheetnames == ["Casussen", "Samenvatting"]
+    assert [[c.value for c in row] for row in workbook["Casussen"].iter_rows()] == [
+        [c.header for c in columns.CASE_COLUMN_DEFS]]
+    assert [[c.value for c in row] for row in workbook["Samenvatting"].iter_rows()] == [
+        [c.header for c in columns.SUMMARY_COLUMN_DEFS]]
     assert json.loads((tmp_path / "manifest.json").read_text())["caseCount"] == 0
 
 
@@ -521,8 +533,8 @@ def random_cases(rng: random.Random, count: int) -> list[ExportCase]:
         closed_on = offer = outcome = None
         if rng.random() < 0.6:
             closed_on = since + timedelta(days=rng.randint(0, 240))
-            outcome = rng.choice(["terug_naar_school", "maatwerk", "verhuisd"])
-            if outcome != "verhuisd":
+            outcome = rng.choice(["terug_naar_school", "maatwerk", "verhuisd", "vrijstelling", "einde_leerplicht"])
+            if outcome in OFFER_OUTCOMES:
                 offer = closed_on + timedelta(days=rng.randint(-10, 10))
         steps = tuple(
             ExportStep(rng.choice(STEP_KINDS), since + timedelta(days=rng.randint(0, 200)), None)
@@ -558,47 +570,87 @@ def expected_bucket(since: date, ended: date) -> str:
     return "gt_6m"
 
 
+OFFER_OUTCOMES = ("terug_naar_school", "maatwerk", "onderwijszorgarrangement")
+
+
+def expected_in_scope(case: ExportCase) -> bool:
+    """Scope written out by hand from DOMAIN.md (not through the builder): counted from the first day out, for
+    relatief verzuim from 4 weeks after it; not closed before 1 August; the absence lasted until it counted."""
+    counted_from = case.out_of_school_since + timedelta(days=28 * (case.absence_kind == "relatief_verzuim"))
+    if counted_from > MONTH_END or (case.closed_on is not None and case.closed_on < YEAR_START):
+        return False
+    ended = MONTH_END
+    if case.closed_on is not None and case.closed_on <= MONTH_END:
+        ended = case.offer_started_on if case.outcome in OFFER_OUTCOMES else case.closed_on
+    return ended >= counted_from
+
+
+def xlsx_text(column: columns.Column, value: object) -> str:
+    """An xlsx cell as cases.csv writes it, by the column's type: the two files hold the same rows."""
+    if value is None:
+        return ""
+    if column.type == columns.DATE:
+        assert isinstance(value, datetime)
+        return value.date().isoformat()
+    if column.type == columns.BOOLEAN:
+        assert isinstance(value, bool)
+        return "ja" if value else "nee"
+    if column.type == columns.INTEGER:
+        assert isinstance(value, int) and not isinstance(value, bool)
+    return str(value)
+
+
 @pytest.mark.parametrize("seed", [1, 2, 3])
 def test_summary_reconciles_with_the_written_case_rows(tmp_path, seed):
     cases = random_cases(random.Random(seed), 500)
     result = build_export(cases, month=MONTH, key=KEY, out_dir=tmp_path)
 
-    expected_ids = [
-        c.case_id
-        for c in cases
-        if c.out_of_school_since <= MONTH_END and (c.closed_on is None or c.closed_on >= YEAR_START)
-    ]
+    expected_ids = [c.case_id for c in cases if expected_in_scope(c)]
     case_rows = read_rows(tmp_path / "cases.csv")
     assert result.case_count == len(case_rows) == len(expected_ids)
     assert [row["pseudonym"] for row in case_rows] == [pseudonym(KEY, i) for i in expected_ids]
 
     recomputed: dict[str, Counter] = defaultdict(Counter)
     for row in case_rows:
-        counts = recomputed[row["swv_code"]]
-        since = date.fromisoformat(row["out_of_school_since"])
-        counts["open_at_start" if since < YEAR_START else "new"] += 1
-        counts["closed" if row["status"] == "gesloten" else "open_at_end"] += 1
-        counts["closed_within_3_months"] += row["goal_met"] == "ja"
-        counts["overdue_at_end"] += row["overdue"] == "ja"
-        counts[expected_bucket(since, since + timedelta(days=int(row["days_out_of_school"])))] += 1
-        for kind in STEP_KINDS:
-            counts[f"{kind}_reached"] += row[f"{kind}_on"] != ""
+        for counts in (recomputed[row["swv_code"]], recomputed[(row["swv_code"], row["absence_kind"])]):
+            since = date.fromisoformat(row["out_of_school_since"])
+            counts["open_at_start" if row["counted_from"] < "2026-08-01" else "new"] += 1
+            counts["closed" if row["status"] == "gesloten" else "open_at_end"] += 1
+            if row["status"] == "gesloten":
+                counts[f"closed_{row['outcome']}"] += 1
+            counts["closed_within_3_months"] += row["goal_met"] == "ja"
+            counts["overdue_at_end"] += row["overdue"] == "ja"
+            bucket = expected_bucket(since, since + timedelta(days=int(row["days_out_of_school"])))
+            counts[bucket] += 1
+            counts["within_3m" if bucket in ("lt_4_weeks", "4w_to_3m") else "gt_3m_continuous"] += 1
+            for kind in STEP_KINDS:
+                counts[f"{kind}_reached"] += row[f"{kind}_on"] != ""
 
     summary_rows = read_rows(tmp_path / "summary.csv")
-    assert [row["swv_code"] for row in summary_rows] == sorted(recomputed)
+    assert [row["swv_code"] for row in summary_rows] == sorted(k for k in recomputed if isinstance(k, str))
     for row in summary_rows:
-        counts = {column: int(row[column]) for column in SUMMARY_COLUMNS[1:]}
-        assert counts == {column: recomputed[row["swv_code"]][column] for column in SUMMARY_COLUMNS[1:]}
+        swv = row["swv_code"]
+        counts = {column: int(row[column]) for column in columns.COUNT_KEYS}
+        assert counts == {column: recomputed[swv][column] for column in columns.COUNT_KEYS}
+        for kind in ("absoluut_verzuim", "relatief_verzuim", "vrijstelling_5a"):
+            assert {column: int(row[f"{column}_{kind}"]) for column in columns.COUNT_KEYS} == {
+                column: recomputed[(swv, kind)][column] for column in columns.COUNT_KEYS}
         assert counts["open_at_start"] + counts["new"] - counts["closed"] == counts["open_at_end"]
         assert sum(counts[b] for b in ("lt_4_weeks", "4w_to_3m", "3m_to_6m", "gt_6m")) == (
             counts["open_at_start"] + counts["new"]
         )
+        assert counts["closed"] == sum(counts[f"closed_{code}"] for code in (
+            "terug_naar_school", "maatwerk", "onderwijszorgarrangement", "vrijstelling", "verhuisd",
+            "einde_leerplicht", "overig"))
+        assert row["signals_open_at_end"] == "0"
     assert sum(int(row["new"]) + int(row["open_at_start"]) for row in summary_rows) == len(case_rows)
+    # Never counted as "not met": goal met is empty for every outcome without an offer.
+    assert {row["goal_met"] for row in case_rows if row["outcome"] == "verhuisd"} <= {""}
 
-    # The xlsx holds the same case rows as cases.csv.
-    sheet = openpyxl.load_workbook(tmp_path / XLSX, read_only=True)["cases"]
+    # The xlsx holds the same case rows as cases.csv, each cell in its column's type.
+    sheet = openpyxl.load_workbook(tmp_path / XLSX, read_only=True)["Casussen"]
     xlsx_rows = [
-        {c: ("" if v is None else str(v)) for c, v in zip(CASE_COLUMNS, values, strict=True)}
+        {c.key: xlsx_text(c, v) for c, v in zip(columns.CASE_COLUMN_DEFS, values, strict=True)}
         for values in sheet.iter_rows(min_row=2, values_only=True)
     ]
     assert xlsx_rows == case_rows
@@ -613,13 +665,94 @@ def test_read_csv_gives_integer_columns_as_int(tmp_path):
 
 def test_xlsx_text_cells_survive_xml_specials_control_characters_and_edge_spaces(tmp_path):
     tricky = ["a & b < c > d", " leading", "trailing ", "tab\there", "bell\x07", "_x0041_ literal", "a|b", "=1+1"]
-    rows = [{"n": index, "text": text} for index, text in enumerate(tricky)]
-    write_xlsx(tmp_path / "t.xlsx", [("t", ("n", "text"), rows)], created=datetime(2026, 11, 1, tzinfo=UTC))
+    defs = (columns.Column("n", "Nummer", columns.INTEGER, ""), columns.Column("text", "Tekst", columns.TEXT, ""))
+    rows = [(index, text) for index, text in enumerate(tricky)]
+    write_workbook(tmp_path / "t.xlsx", [("t", defs, rows)],
+                   Properties(title="t", created=datetime(2026, 11, 1, tzinfo=UTC)))
 
     sheet = openpyxl.load_workbook(tmp_path / "t.xlsx")["t"]
     # Characters XML cannot hold, and a literal "_xHHHH_", are written in the OOXML escape form, which Excel
     # reads back as the original text; openpyxl shows the escape form itself.
     shown = {"bell\x07": "bell_x0007_", "_x0041_ literal": "_x005F_x0041_ literal"}
     assert [cell.value for cell in sheet["B"]][1:] == [shown.get(text, text) for text in tricky]
+    assert [cell.data_type for cell in sheet["B"]][1:] == ["s"] * len(tricky)
     assert [cell.value for cell in sheet["A"]][1:] == list(range(len(tricky)))
     assert sheet.freeze_panes == "A2" and sheet["A1"].font.bold
+
+
+# --- Issue 16: who counts, at the edges -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("absence_kind", "since", "in_the_export"),
+    [
+        ("relatief_verzuim", date(2026, 10, 3), True),  # + 4 weeks = 31 October, the month end: counted
+        ("relatief_verzuim", date(2026, 10, 4), False),  # exactly 4 weeks by the month end: not yet
+        ("absoluut_verzuim", date(2026, 10, 31), True),  # from its first day out
+        ("vrijstelling_5a", date(2026, 10, 31), True),
+    ],
+)
+def test_relatief_verzuim_counts_only_after_four_weeks(absence_kind, since, in_the_export):
+    case = make_case(absence_kind=absence_kind, out_of_school_since=since)
+    assert in_scope(case, YEAR_START, MONTH_END) is in_the_export
+
+
+def test_a_relatief_verzuim_that_ended_within_four_weeks_was_never_a_thuiszitter():
+    back = make_case(absence_kind="relatief_verzuim", out_of_school_since=date(2026, 9, 1), closed_on=date(2026, 9, 28),
+                     offer_started_on=date(2026, 9, 28), outcome="terug_naar_school")
+    later = replace(back, closed_on=date(2026, 9, 29), offer_started_on=date(2026, 9, 29))
+    assert not in_scope(back, YEAR_START, MONTH_END)
+    assert in_scope(later, YEAR_START, MONTH_END)
+
+
+@pytest.mark.parametrize(
+    ("absence_kind", "since", "closed_on", "bucket"),
+    [
+        ("absoluut_verzuim", date(2026, 7, 31), None, "open_at_start"),  # counted from 31 July
+        ("absoluut_verzuim", date(2026, 8, 1), None, "new"),  # from 1 August: the new school year
+        ("relatief_verzuim", date(2026, 7, 3), None, "open_at_start"),  # + 4 weeks = 31 July
+        ("relatief_verzuim", date(2026, 7, 4), None, "new"),  # + 4 weeks = 1 August
+        ("absoluut_verzuim", date(2026, 3, 2), date(2026, 7, 31), None),  # closed before the school year
+        ("absoluut_verzuim", date(2026, 3, 2), date(2026, 8, 1), "open_at_start"),  # open that morning
+    ],
+)
+def test_the_school_year_boundary(absence_kind, since, closed_on, bucket):
+    case = make_case(absence_kind=absence_kind, out_of_school_since=since)
+    if closed_on is not None:
+        case = replace(case, closed_on=closed_on, outcome="vrijstelling")
+    rows = summary_of(case)
+    if bucket is None:
+        assert rows == []
+    else:
+        (row,) = rows
+        assert row[bucket] == 1 and row[f"{bucket}_{absence_kind}"] == 1
+
+
+def signal(case_id: int, **changes: object) -> ExportCase:
+    return replace(make_case(case_id), out_of_school_since=None, return_deadline=None, **changes)
+
+
+def test_other_outcomes_are_closed_beside_the_goal_and_signals_apart():
+    cases = [
+        closed_case(1, closed_on=date(2026, 10, 5), offer_started_on=date(2026, 10, 1)),  # goal met
+        replace(make_case(2, out_of_school_since=date(2026, 3, 2)), closed_on=date(2026, 9, 1), outcome="vrijstelling"),
+        replace(make_case(3), closed_on=date(2026, 10, 1), outcome="einde_leerplicht"),
+        signal(4, created_on=date(2026, 10, 20)),  # a signal
+        signal(5, created_on=date(2026, 11, 1)),  # registered after the month
+        signal(6, created_on=date(2026, 9, 1), closed_on=date(2026, 10, 2), outcome="geen_thuiszitter"),
+    ]
+    (row,) = summary_of(*cases)
+    assert (row["closed"], row["closed_terug_naar_school"], row["closed_vrijstelling"],
+            row["closed_einde_leerplicht"], row["closed_within_3_months"]) == (3, 1, 1, 1, 1)
+    assert row["signals_open_at_end"] == 1
+    assert row["open_at_start"] + row["new"] == 3  # signals are never thuiszitters
+    vrij = row_at(cases[1])
+    assert (vrij["goal_met"], vrij["days_out_of_school"], vrij["closed_on"]) == ("", "183", "2026-09-01")
+
+
+def test_gpo_oordelen_not_followed_are_counted_by_the_month_end():
+    steps = (ExportStep("geschillencommissie", date(2026, 8, 10), date(2026, 9, 1), date(2026, 10, 1)),
+             ExportStep("geschillencommissie", date(2026, 8, 10), date(2026, 9, 1), date(2026, 11, 2)))
+    (row,) = summary_of(make_case(steps=steps))
+    assert row["gpo_not_followed"] == 1  # the second was recorded after the month end
+    assert row_at(make_case(steps=steps))["gpo_not_followed"] == "1"

@@ -8,6 +8,7 @@ from datetime import date, timedelta
 from typing import Any
 
 import pypdf
+from dateutil.relativedelta import relativedelta
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -16,6 +17,7 @@ from tests.helpers import assert_qpdf_clean
 from thuiszitters.cases import services
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import GateRefused
+from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.reports.summary import case_summary_pdf
 
@@ -93,18 +95,19 @@ def step_plan(draw: st.DrawFn, since: date) -> tuple[str, dict[str, Any]]:
 @st.composite
 def case_plans(draw: st.DrawFn) -> dict[str, Any]:
     since = draw(st.dates(date(2024, 1, 1), TODAY))
+    # 5 to 17 on the first day out of school (issue 16; before, 4 to 23 measured today).
+    born = since - relativedelta(years=draw(st.integers(5, 17))) - timedelta(days=draw(st.integers(0, 364)))
     return {
         "first_name": draw(FIRST_NAMES),
         "last_name": draw(LAST_NAMES),
-        "date_of_birth": draw(st.dates(date(2004, 1, 1), date(2021, 12, 31))),
+        "date_of_birth": born,
         "bsn": draw(st.sampled_from([None, "111222333", "123456782"])),
         "absence_kind": draw(st.sampled_from(["absoluut_verzuim", "relatief_verzuim", "vrijstelling_5a"])),
         "since": since,
         "note": draw(st.one_of(st.none(), FREE_TEXT)),
         "steps": draw(st.lists(step_plan(since), max_size=14)),
         "ending": draw(st.sampled_from(["open", "closed", "reopened"])),
-        "outcome": draw(st.sampled_from(["terug_naar_school", "maatwerk", "onderwijszorgarrangement",
-                                         "vrijstelling", "verhuisd", "overig"])),
+        "outcome": draw(st.sampled_from(spec.CASE_OUTCOMES)),
         "closing_note": draw(REQUIRED_TEXT),
         "reopen_reason": draw(REQUIRED_TEXT),
     }
@@ -126,7 +129,9 @@ def _build(plan: dict[str, Any], coordinator) -> tuple[Any, int]:
             continue  # the interventieteam only comes after the earlier steps ran their course
         steps += 1
     if plan["ending"] in ("closed", "reopened"):
-        services.close_case(case, outcome=plan["outcome"], offer_started_on=TODAY, school_brin="07NU00",
+        # Only an offer outcome has an offer start; the others record the closing date (today) only (issue 16).
+        offer = TODAY if plan["outcome"] in spec.OFFER_OUTCOMES else None
+        services.close_case(case, outcome=plan["outcome"], offer_started_on=offer, school_brin="07NU00",
                             note=plan["closing_note"], expected_version=case.version, actor=coordinator,
                             today=TODAY)
     if plan["ending"] == "reopened":

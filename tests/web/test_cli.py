@@ -49,10 +49,15 @@ def test_seed_demo_is_idempotent_and_covers_every_step_and_status(app, runner):
     second = runner.invoke(args=["seed", "demo"])
     assert second.exit_code == 0
     assert (db.session.scalar(select(func.count(Case.id))), db.session.scalar(select(func.count(School.id)))) == counts
-    assert counts[0] == 60 and counts[1] >= 25
+    assert counts[0] == 63 and counts[1] >= 25
     stages = set(db.session.scalars(select(Case.stage).distinct()))
     assert {"aanmelding", "swv_inzet", "consulent", "geschillencommissie", "interventieteam"} <= stages
-    assert set(db.session.scalars(select(Case.status).distinct())) == {"open", "closed"}
+    # Issue 16: the demo shows a signal, an exemption and a pupil who moved beside the returns to school.
+    assert set(db.session.scalars(select(Case.status).distinct())) == {"signaal", "open", "closed"}
+    outcomes = set(db.session.scalars(select(Case.outcome).distinct()))
+    assert {"vrijstelling", "verhuisd", "terug_naar_school"} <= outcomes
+    others = db.session.scalars(select(Case).where(Case.outcome.in_(("vrijstelling", "verhuisd")))).all()
+    assert all(c.offer_started_on is None and c.closed_on is not None for c in others)
     assert db.session.scalar(select(func.count(Swv.id))) == 3
     assert db.session.scalar(select(func.count(Gemeente.id))) == 6
 

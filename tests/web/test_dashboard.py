@@ -151,3 +151,31 @@ def test_every_chart_is_named_and_has_a_table_with_its_numbers(w, auth, client, 
             assert f'id="{ref}"' in figure
         assert "<table" in figure and "<th scope=\"row\">" in figure
         assert "style=" not in figure  # the CSP forbids inline styles
+
+
+def test_the_running_month_is_marked_as_running_in_the_chart_and_its_table(w, auth, client):
+    _add_cases(w, 20)
+    auth.login("coord1@example.nl")
+    html = client.get("/dashboard").get_data(as_text=True)
+    figure = re.search(r'<figure.*?id="maanden-desc".*?</figure>', html, re.S).group(0)
+    assert "November 2026 loopt nog: geteld tot en met 2 november 2026." in figure
+    assert "<th scope=\"row\">nov 2026 (lopend, tot en met 2 november 2026)</th>" in figure
+    assert "<th scope=\"row\">okt 2026</th>" in figure  # a finished month is just its name
+    assert "chart-running" in figure and ">lopend<" in figure
+
+
+@pytest.mark.parametrize(("acknowledged", "shown"), [
+    (datetime(2026, 11, 2, 8, 0, tzinfo=UTC), "vandaag"),
+    (datetime(2026, 11, 1, 8, 0, tzinfo=UTC), "1 dag geleden"),
+])
+def test_an_acknowledgement_of_today_reads_vandaag_not_0_dagen_geleden(w, auth, client, acknowledged, shown):
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 6, 1))
+    db.session.add(Alert(case_id=case.id, kind="overdue", due_on=date(2026, 9, 2),
+                         created_at=datetime(2026, 9, 2, tzinfo=UTC), status="acknowledged",
+                         acknowledged_at=acknowledged, note="Gebeld."))
+    db.session.commit()
+    auth.login("lp1@example.nl")
+    html = client.get("/dashboard/leerplicht").get_data(as_text=True)
+    cell = re.search(r'<td data-label="Laatst bevestigd">([^<]*)</td>', html).group(1)
+    assert cell == shown
+    assert "0 dagen geleden" not in html

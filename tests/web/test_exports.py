@@ -18,7 +18,7 @@ from sqlalchemy import func, select
 from tests import factories
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case, Pupil, Step
-from thuiszitters.exports import builder
+from thuiszitters.exports import builder, columns, csv_files
 from thuiszitters.exports.models import ExportFile, ExportRun
 from thuiszitters.exports.services import build_month_export, previous_month, run_monthly_export
 from thuiszitters.extensions import db
@@ -73,7 +73,7 @@ def _dir(app, month: str = MONTH) -> Path:
 
 
 def _rows(app, name: str, month: str = MONTH, integers=()) -> list[dict]:
-    return list(builder.read_csv(_dir(app, month) / name, integers))
+    return list(csv_files.read_csv(_dir(app, month) / name, integers))
 
 
 def _all_text(directory: Path) -> str:
@@ -163,7 +163,8 @@ def test_the_summary_reconciles_with_the_case_rows(app):
     expected: dict[str, Counter] = defaultdict(Counter)
     for row in cases:
         counts = expected[row["swv_code"]]
-        counts["open_at_start" if row["out_of_school_since"] < "2026-08-01" else "new"] += 1
+        # Issue 16: a case counts from its counted-from date (relatief verzuim: 4 weeks after the first day out).
+        counts["open_at_start" if row["counted_from"] < "2026-08-01" else "new"] += 1
         counts["closed" if row["status"] == "gesloten" else "open_at_end"] += 1
         counts["overdue_at_end"] += row["overdue"] == "ja"
         counts["closed_within_3_months"] += row["goal_met"] == "ja"
@@ -203,9 +204,10 @@ def test_a_month_without_cases_gives_valid_empty_files(app):
     raw = (_dir(app) / builder.CASES_FILE).read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf") and raw.count(b"\r\n") == 1
     workbook = openpyxl.load_workbook(_dir(app) / XLSX)
-    assert workbook.sheetnames == ["cases", "summary"]
-    assert [c.value for c in workbook["cases"][1]] == list(builder.CASE_COLUMNS)
-    assert workbook["cases"].max_row == 1
+    # Issue 17: the workbook is for people, with Dutch sheet names and headers (the CSV keeps its keys).
+    assert workbook.sheetnames == ["Casussen", "Samenvatting"]
+    assert [c.value for c in workbook["Casussen"][1]] == [c.header for c in columns.CASE_COLUMN_DEFS]
+    assert workbook["Casussen"].max_row == 1
     manifest = json.loads((_dir(app) / builder.MANIFEST_FILE).read_text())
     assert manifest["caseCount"] == 0
     for entry in manifest["files"]:
@@ -301,6 +303,10 @@ def test_inspectie_lands_on_the_exports_page_and_downloads_a_file(app, auth, cli
     assert "oktober 2026" in page
     for file in run.files:
         assert file.name in page and file.sha256 in page
+    # The sums are there for whoever wants them, folded away; nobody is told to check them.
+    assert "Controleer" not in page
+    folded = page.split('<details class="checksums">')[1].split("</details>")[0]
+    assert all(file.sha256 in folded for file in run.files) and "SHA-256" in folded
 
     response = client.get(f"/inspectie/exports/{MONTH}/cases.csv")
     assert response.status_code == 200
@@ -387,9 +393,26 @@ def test_the_xlsx_holds_the_same_rows_as_the_csv(app):
     _build()
     csv_rows = _rows(app, builder.CASES_FILE, integers=builder.CASE_INTEGER_COLUMNS)
     workbook = openpyxl.load_workbook(io.BytesIO((_dir(app) / XLSX).read_bytes()), read_only=True)
-    sheet_rows = [dict(zip(builder.CASE_COLUMNS, (v if v is not None else "" for v in row), strict=True))
-                  for row in workbook["cases"].iter_rows(min_row=2, values_only=True)]
+    sheet_rows = [dict(zip(builder.CASE_COLUMNS, (_as_csv(c, v) for c, v in zip(columns.CASE_COLUMN_DEFS, row,
+                                                                                     strict=True)), strict=True))
+                  for row in workbook["Casussen"].iter_rows(min_row=2, values_only=True)]
     assert sheet_rows == csv_rows
+    # Typed cells (issue 17): dates are dates, whole numbers numbers, yes/no booleans.
+    first = next(workbook["Casussen"].iter_rows(min_row=2, values_only=True))
+    typed = dict(zip(builder.CASE_COLUMNS, first, strict=True))
+    assert isinstance(typed["out_of_school_since"], datetime) and isinstance(typed["birth_year"], int)
+    assert isinstance(typed["overdue"], bool)
+
+
+def _as_csv(column: columns.Column, value: object) -> object:
+    """An xlsx cell as cases.csv holds it (read back with integers as int)."""
+    if value is None:
+        return ""
+    if column.type == columns.DATE:
+        return value.date().isoformat()  # type: ignore[attr-defined]
+    if column.type == columns.BOOLEAN:
+        return "ja" if value else "nee"
+    return value
 
 
 def test_the_reader_streams_only_plain_case_data_with_step_dates_and_reopened_cases(app):

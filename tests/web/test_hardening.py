@@ -122,7 +122,8 @@ def test_metacharacters_in_every_case_text_field_are_stored_as_typed_and_shown_e
         "started_on": "02-07-2026", "action": "arrangement", "description": HOSTILE,
         "out_of_order_reason": HOSTILE}).status_code == 302
     assert _submit(client, f"/casussen/{case_id}/sluiten", {
-        "outcome": "overig", "offer_started_on": "02-11-2026", "school_brin": "", "note": HOSTILE}).status_code == 302
+        # "overig" is no passend aanbod: it records the closing date only (issue 16).
+        "outcome": "overig", "closed_on": "02-11-2026", "school_brin": "", "note": HOSTILE}).status_code == 302
     assert _submit(client, f"/casussen/{case_id}/heropenen", {"reason": HOSTILE}).status_code == 302
 
     pupil = db.session.scalar(select(Pupil).join(Case).where(Case.id == case_id))

@@ -81,3 +81,22 @@ def test_only_admins_see_the_outbox_and_a_bad_id_is_refused(app, auth, client):
     assert "Geen mislukte mails." in page
     assert client.post("/beheer/mail/opnieuw", data={"csrf_token": csrf_from(page),
                                                      "message_id": "1; drop"}).status_code == 400
+
+
+def test_without_an_smtp_server_the_mail_page_shows_the_waiting_mail_to_read_in_development(app, auth, client):
+    w = factories.world()
+    factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 6, 1), reference="TZ-WACHT")
+    db.session.commit()
+    send_due_reminders(date(2026, 11, 2))
+    db.session.commit()
+    waiting = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == "pending")).all()
+    assert waiting and not app.config["MAIL_SERVER"]
+    auth.login("admin@example.nl")
+    page = client.get("/beheer/mail").get_data(as_text=True)
+    held = page.split('id="held-title"')[1].split("</section>")[0]
+    assert "geen SMTP-server" in held
+    for message in waiting:
+        assert message.subject in held and message.body.splitlines()[0] in held
+    # With a server configured, or in production, the page shows no mail contents.
+    app.config["MAIL_SERVER"] = "smtp.example.nl"
+    assert 'id="held-title"' not in client.get("/beheer/mail").get_data(as_text=True)

@@ -50,3 +50,31 @@ def test_only_admins_read_the_processing_log(app, auth, client):
     db.session.commit()
     auth.login("coord1@example.nl")
     assert client.get("/beheer/verwerkingen").status_code == 403
+
+
+def test_steps_and_alerts_read_as_dutch_in_the_processing_log(app, auth, client, clock):
+    from thuiszitters.cases.services import add_step
+
+    clock.set_today(date(2026, 10, 1))
+    w = factories.world()
+    case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 1), reference="TZ-2026-00060")
+    db.session.commit()
+    add_step(case, "aanmelding", {"received_on": date(2026, 9, 14)}, expected_version=case.version,
+             actor=w.coordinator, today=clock.today())
+    db.session.commit()
+    auth.login("admin@example.nl")
+    html = client.get("/beheer/verwerkingen?case=TZ-2026-00060").get_data(as_text=True)
+    assert "Stap vastgelegd: Schriftelijke aanmelding" in html
+    assert "Stap: create" not in html and "create" not in html.split("<tbody>")[1]
+
+
+def test_every_action_written_about_a_case_has_a_dutch_name_in_the_processing_log():
+    import re
+    from pathlib import Path
+
+    from thuiszitters.reports.processing_log import ACTION_LABELS
+
+    source = "\n".join(path.read_text() for path in Path("thuiszitters").rglob("*.py"))
+    actions = set(re.findall(r'(?:record|_audit|record_list_read)\(\s*(?:case, )?"([a-z_]+\.[a-z_.]+)"', source))
+    case_actions = {a for a in actions if a.split(".")[0] in {"case", "step", "alert", "processing_log"}}
+    assert case_actions and case_actions <= set(ACTION_LABELS), case_actions - set(ACTION_LABELS)

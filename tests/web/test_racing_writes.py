@@ -89,9 +89,10 @@ def test_a_save_the_database_refuses_as_stale_is_a_stale_version_with_the_other_
         "update_step": lambda: services.update_step(case, step.id, {"received_on": date(2026, 9, 8)},
                                                     expected_version=loaded_version, actor=w.coordinator,
                                                     today=TODAY),
-        "close": lambda: services.close_case(case, outcome="verhuisd", offer_started_on=date(2026, 10, 1),
-                                             school_brin=None, note=None, expected_version=loaded_version,
-                                             actor=w.coordinator, today=TODAY),
+        # A move is no passend aanbod: it records the closing date only (issue 16).
+        "close": lambda: services.close_case(case, outcome="verhuisd", offer_started_on=None,
+                                             closed_on=date(2026, 10, 1), school_brin=None, note=None,
+                                             expected_version=loaded_version, actor=w.coordinator, today=TODAY),
         "transfer": lambda: services.transfer_case(case, swv_code="VO 27-02", gemeente_code=None,
                                                    reason="Verhuisd", expected_version=loaded_version,
                                                    actor=w.coordinator, today=TODAY),
@@ -231,7 +232,7 @@ def test_racing_api_writes_give_one_winner_and_412s_never_a_500_and_lose_nothing
             return [("PATCH", f"/cases/{cid}/steps/{sid}", {"receivedOn": f"2026-09-{day:02d}"})
                     for day in (i % 28 + 1, (i + 7) % 28 + 1)], 200
         if kind == "close":
-            return [("POST", f"/cases/{cid}/close", {"outcome": "verhuisd", "offerStartedOn": f"2026-10-{d:02d}"})
+            return [("POST", f"/cases/{cid}/close", {"outcome": "verhuisd", "closedOn": f"2026-10-{d:02d}"})
                     for d in (1, 2)], 200
         if kind == "reopen":
             return [("POST", f"/cases/{cid}/reopen", {"reason": f"Reden {who}"}) for who in "ab"], 200
@@ -366,7 +367,7 @@ def test_racing_web_forms_give_one_winner_and_the_stale_edit_page_never_a_500(ap
             return f"/casussen/{cid}/stappen/{sid}", [
                 {"received_on": f"{d:02d}-09-2026", "school_brin": ""} for d in (i % 20 + 1, i % 20 + 2)]
         if kind == "close":
-            return f"/casussen/{cid}/sluiten", [{"outcome": "verhuisd", "offer_started_on": "01-10-2026",
+            return f"/casussen/{cid}/sluiten", [{"outcome": "verhuisd", "closed_on": "01-10-2026",
                                                  "school_brin": "", "note": f"Sluiten {who}"} for who in "ab"]
         if kind == "reopen":
             return f"/casussen/{cid}/heropenen", [{"reason": f"Heropenen {who}"} for who in "ab"]

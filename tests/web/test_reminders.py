@@ -139,11 +139,19 @@ def test_a_fresh_install_sends_no_old_notices_but_a_late_case_is_overdue_at_once
     db.session.commit()
     result = send_due_reminders(date(2026, 11, 2))
     db.session.commit()
-    # Halfway (Feb) and deadline approaching (March) are long past; the overdue alert is current: its latest
-    # four-weekly occurrence (13 Apr + 7 * 28 days = 26 Oct).
+    # Halfway (Feb) and deadline approaching (March) are long past: recorded as missed, not sent (issue 16: they no
+    # longer vanish). The overdue alert is current: its latest four-weekly occurrence (13 Apr + 7 * 28 = 26 Oct).
     assert dict(result.reminders) == {"overdue": 1}
-    assert db.session.execute(select(Reminder.rule, Reminder.due_on)).all() == [("overdue", date(2026, 10, 26))]
+    assert dict(result.missed) == {"halfway": 1, "deadline_approaching": 1}
+    assert sorted(db.session.execute(select(Reminder.rule, Reminder.due_on, Reminder.missed)).all()) == [
+        ("deadline_approaching", date(2026, 3, 29), True), ("halfway", date(2026, 2, 23), True),
+        ("overdue", date(2026, 10, 26), False)]
     assert db.session.scalar(select(func.count()).select_from(Alert)) == 1
+    mailed = db.session.scalars(select(Reminder.rule).join(OutboxMessage, OutboxMessage.reminder_id == Reminder.id))
+    assert set(mailed) == {"overdue"}
+    # A second sweep records nothing again.
+    again = send_due_reminders(date(2026, 11, 3))
+    assert not again.missed and not again.reminders
 
 
 def test_closed_cases_get_no_reminders_and_a_case_without_coordinator_reaches_all_swv_coordinators(app, clock):

@@ -41,19 +41,30 @@ def test_cases_follow_the_rules_and_the_same_seed_gives_the_same_cases(app):
     first = _fingerprint()
     cases = db.session.scalars(select(Case)).all()
     assert any(c.status == "open" for c in cases) and any(c.status == "closed" for c in cases)
+    assert any(c.outcome in spec.OFFER_OUTCOMES for c in cases)
+    assert any(c.outcome in spec.OTHER_CASE_OUTCOMES for c in cases)
     for item in cases:
         assert item.return_deadline == terms.return_deadline(item.out_of_school_since)
         assert item.stage == gate.stage(item.steps)
         assert item.out_of_school_since <= TODAY
+        # 5 to 17 on the first day out of school (issue 16).
+        assert 5 <= terms.age_on(item.pupil.date_of_birth, item.out_of_school_since) <= 17
         if item.status == "closed":
-            assert item.outcome in spec.OUTCOMES and item.offer_started_on is not None
-            assert item.out_of_school_since <= item.offer_started_on <= item.closed_on <= TODAY
+            # Issue 16: only the offer outcomes have an offer start; the others end on their closing date.
+            assert item.outcome in spec.CASE_OUTCOMES
+            if item.outcome in spec.OFFER_OUTCOMES:
+                assert item.out_of_school_since <= item.offer_started_on <= item.closed_on <= TODAY
+            else:
+                assert item.offer_started_on is None and item.out_of_school_since <= item.closed_on <= TODAY
         for step in item.steps:
             dates = [d for d in (step.received_on, step.decided_on, step.started_on, step.ended_on,
                                  step.requested_on, step.advice_on, step.filed_on, step.verdict_on,
                                  step.reported_on) if d is not None]
             assert all(item.out_of_school_since <= d <= TODAY for d in dates)
-            assert validation.validate_step(step, today=TODAY, out_of_school_since=item.out_of_school_since) == []
+            assert validation.validate_step(
+                step, today=TODAY, out_of_school_since=item.out_of_school_since,
+                step_school_type=step.school.school_type if step.school else None,
+                case_school_type=item.school.school_type if item.school else None) == []
         if any(s.kind == "interventieteam" for s in item.steps):
             assert gate.interventieteam_missing_steps(item.steps, TODAY) == []
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, SelectMultipleField, StringField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
+from wtforms.widgets import CheckboxInput, ListWidget
 
 from thuiszitters.identifiers import InvalidIdentifier, normalize_email
 from thuiszitters.permissions import ROLE_LABELS
@@ -17,25 +18,42 @@ def valid_email(_form: FlaskForm, field: EmailField) -> None:
         raise ValidationError(exc.message) from None
 
 
+class CheckboxesField(SelectMultipleField):
+    """Several choices as checkboxes (a multi-select needs Ctrl or Cmd, and many people never find that)."""
+
+    widget = ListWidget(prefix_label=False)
+    option_widget = CheckboxInput()
+
+
+def _too_long(limit: int) -> Length:
+    return Length(max=limit, message=f"Gebruik ten hoogste {limit} tekens.")
+
+
 class LoginForm(FlaskForm):
-    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), Length(max=254)])
-    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), Length(max=128)])
+    # autocomplete: password managers and the browser fill in the right fields (WCAG 1.3.5).
+    email = EmailField("E-mailadres", validators=[DataRequired("Vul uw e-mailadres in."), _too_long(254)],
+                       render_kw={"autocomplete": "username", "spellcheck": "false"})
+    password = PasswordField("Wachtwoord", validators=[DataRequired("Vul uw wachtwoord in."), _too_long(128)],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class UserForm(FlaskForm):
     email = EmailField(
         "E-mailadres",
-        validators=[DataRequired("Vul een e-mailadres in."), valid_email, Length(max=254)],
+        validators=[DataRequired("Vul een e-mailadres in."), valid_email, _too_long(254)],
+        render_kw={"autocomplete": "off", "spellcheck": "false"},
     )
-    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), Length(max=200)])
+    name = StringField("Naam", validators=[DataRequired("Vul een naam in."), _too_long(200)],
+                       render_kw={"autocomplete": "off"})
     role = SelectField("Rol", choices=[(role.value, label) for role, label in ROLE_LABELS.items()])
-    swvs = SelectMultipleField("Samenwerkingsverbanden", choices=[], validate_choice=True)
-    gemeenten = SelectMultipleField("Gemeenten", choices=[], validate_choice=True)
+    swvs = CheckboxesField("Samenwerkingsverbanden", choices=[], validate_choice=True)
+    gemeenten = CheckboxesField("Gemeenten", choices=[], validate_choice=True)
     active = BooleanField("Actief", default=True)
     password = PasswordField(
         "Nieuw wachtwoord",
         description="Minstens 12 tekens. Leeg laten om het wachtwoord niet te wijzigen.",
-        validators=[Optional(), Length(max=128)],
+        validators=[Optional(), _too_long(128)],
+        render_kw={"autocomplete": "new-password"},
     )
 
 
@@ -44,7 +62,7 @@ class CodeForm(FlaskForm):
 
     code = StringField(
         "Code",
-        validators=[DataRequired("Vul de code in."), Length(max=32)],
+        validators=[DataRequired("Vul de code in."), _too_long(32)],
         render_kw={"autocomplete": "one-time-code", "autocapitalize": "none", "spellcheck": "false"},
     )
 
@@ -54,6 +72,6 @@ class EnrolmentForm(CodeForm):
 
     mail_code = StringField(
         "Code uit de e-mail",
-        validators=[DataRequired("Vul de code uit de e-mail in."), Length(max=32)],
+        validators=[DataRequired("Vul de code uit de e-mail in."), _too_long(32)],
         render_kw={"autocomplete": "off", "inputmode": "numeric", "spellcheck": "false"},
     )

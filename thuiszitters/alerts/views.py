@@ -20,10 +20,15 @@ bp = Blueprint("alerts", __name__)
 @bp.route("/signalen")
 def queue():
     require(current_user, Capability.REVIEW_ALERTS)
+    return _queue_page(AcknowledgeForm())
+
+
+def _queue_page(form: AcknowledgeForm, failed_alert_id: int | None = None) -> str:
+    """The open alerts; after a refused note, with the message beside that alert's note and what was typed."""
     page = db.paginate(services.alerts_in_scope(current_user, "open"), per_page=25, max_per_page=100,
                        error_out=False)
-    html = render_template("alerts/queue.html", page=page, form=AcknowledgeForm(), spec=spec, stage_label=stage_label,
-                           kind_labels=ALERT_KIND_LABELS)
+    html = render_template("alerts/queue.html", page=page, form=form, spec=spec, stage_label=stage_label,
+                           kind_labels=ALERT_KIND_LABELS, failed_alert_id=failed_alert_id)
     return _logged(html, [alert.case_id for alert in page.items])
 
 
@@ -50,10 +55,7 @@ def acknowledge(alert_id: int):
     services.get_visible_alert(current_user, alert_id)  # 404 before anything else
     form = AcknowledgeForm()
     if not form.validate_on_submit():
-        for errors in form.errors.values():
-            for message in errors:
-                flash(message, "error")
-        return redirect(url_for("alerts.queue", page=request.args.get("page")))
+        return _queue_page(form, failed_alert_id=alert_id), 400
     services.acknowledge_alert(current_user, alert_id, form.note.data, now_utc())
     db.session.commit()
     flash("Het signaal is afgehandeld.", "success")

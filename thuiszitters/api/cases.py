@@ -21,7 +21,7 @@ from thuiszitters.api.steps import SCHEMAS as STEP_SCHEMAS
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases import search, services
-from thuiszitters.cases.facts import case_facts, step_facts
+from thuiszitters.cases.facts import case_enrolled, case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
 from thuiszitters.cases.scope import get_visible_case
@@ -43,12 +43,18 @@ CASE_FIELDS = [
     p.Field("swvCode", "swv_code", p.text(16), required=True),
     p.Field("schoolBrin", "school_brin", p.text(10)),
     p.Field("absenceKind", "absence_kind", p.choice(spec.ABSENCE_KINDS), required=True),
-    p.Field("outOfSchoolSince", "out_of_school_since", p.iso_date, required=True),
+    # Required for an open case, absent for a signal: the service says which (invalidParams code "required").
+    p.Field("outOfSchoolSince", "out_of_school_since", p.iso_date),
     p.Field("note", "note", p.text(5000)),
 ]
+# A new case is open, or a signal (a dreigend thuiszitter without a first day out of school).
+NEW_CASE_STATUSES = ("open", "signaal")
+CREATE_FIELDS = [*CASE_FIELDS, p.Field("status", "status", p.choice(NEW_CASE_STATUSES))]
 CLOSE_FIELDS = [
     p.Field("outcome", "outcome", p.choice(spec.OUTCOMES), required=True),
-    p.Field("offerStartedOn", "offer_started_on", p.iso_date, required=True),
+    # Required for the offer outcomes, refused for the others (escalation.lifecycle.validate_close).
+    p.Field("offerStartedOn", "offer_started_on", p.iso_date),
+    p.Field("closedOn", "closed_on", p.iso_date),
     p.Field("schoolBrin", "school_brin", p.text(10)),
     p.Field("note", "note", p.text(5000)),
 ]
@@ -99,9 +105,12 @@ def create_case():
         pupil_values: dict[str, Any] = {}
     else:
         pupil_values = p.parse(pupil, PUPIL_FIELDS, prefix="pupil.", problems=problems)
-    case_values = p.parse({k: v for k, v in body.items() if k != "pupil"}, CASE_FIELDS, problems=problems)
+    case_values = p.parse({k: v for k, v in body.items() if k != "pupil"}, CREATE_FIELDS, problems=problems)
     if problems:
         raise InvalidRequest(problems)
+    case_values.setdefault("out_of_school_since", None)
+    if case_values.get("status") is None:
+        case_values.pop("status", None)
     case = services.create_case(services.CaseInput(**pupil_values, **case_values), actor=g.api_user, today=today())
     db.session.commit()
     response = _case_response(case, 201)
@@ -148,7 +157,7 @@ def list_cases():
     terms = _search_terms(args.get("q"), problems)
     status = args.get("status")
     if status is not None and status not in spec.CASE_STATUSES:
-        problems.append(InvalidParam("status", "unknown_value", "Kies open of closed."))
+        problems.append(InvalidParam("status", "unknown_value", f"Kies uit: {', '.join(spec.CASE_STATUSES)}."))
     overdue_arg = args.get("overdue")
     if overdue_arg is not None and overdue_arg not in {"true", "false"}:
         problems.append(InvalidParam("overdue", "unknown_value", "Kies true of false."))
@@ -232,7 +241,7 @@ def add_step(case_id: int):
 
 
 def _step_response(case: Case, step: Step, status: int = 200):
-    response = jsonify(step_json(step_facts(step, today(), services.terms())))
+    response = jsonify(step_json(step_facts(step, today(), services.terms(), enrolled=case_enrolled(case))))
     response.status_code = status
     response.headers["ETag"] = f'"{case.version}"'
     if status == 201:
@@ -260,9 +269,10 @@ def update_step(case_id: int, step_id: int):
 def close_case(case_id: int):
     case = _load(case_id, edit=True)
     values = p.parse(p.json_body(), CLOSE_FIELDS)
-    services.close_case(case, outcome=values["outcome"], offer_started_on=values["offer_started_on"],
-                        school_brin=values.get("school_brin"), note=values.get("note"),
-                        expected_version=_expected_version(), actor=g.api_user, today=today())
+    services.close_case(case, outcome=values["outcome"], offer_started_on=values.get("offer_started_on"),
+                        closed_on=values.get("closed_on"), school_brin=values.get("school_brin"),
+                        note=values.get("note"), expected_version=_expected_version(), actor=g.api_user,
+                        today=today())
     db.session.commit()
     return _case_response(case)
 
@@ -306,6 +316,7 @@ def case_events(case_id: int):
 # --- OpenAPI --------------------------------------------------------------------------------------------
 
 _DATE = {"type": "string", "format": "date"}
+_NULLABLE_DATE = {"type": ["string", "null"], "format": "date"}
 _CASE_REF = {"$ref": "#/components/schemas/Case"}
 _JSON = "application/json"
 
@@ -370,9 +381,9 @@ register(
                 "responses": _ok("Een pagina casussen", _CASE_PAGE) | problem_responses(400, 401, 403),
             },
             "post": {
-                "summary": "Een thuiszitter registreren",
-                "requestBody": _body(_object(CASE_FIELDS, {"pupil": _object(PUPIL_FIELDS)}) | {
-                    "required": ["pupil", *[f.name for f in CASE_FIELDS if f.required]]}),
+                "summary": "Een thuiszitter registreren, of een signaal (status signaal, zonder outOfSchoolSince)",
+                "requestBody": _body(_object(CREATE_FIELDS, {"pupil": _object(PUPIL_FIELDS)}) | {
+                    "required": ["pupil", *[f.name for f in CREATE_FIELDS if f.required]]}),
                 "responses": _ok("De nieuwe casus", _CASE_REF, "201") | problem_responses(400, 401, 403),
             },
         },
@@ -440,7 +451,9 @@ register(
                 "status": {"enum": list(spec.CASE_STATUSES)}, "pupil": {"type": "object"},
                 "swvCode": {"type": "string"}, "gemeenteCode": {"type": "string"},
                 "schoolBrin": {"type": ["string", "null"]}, "absenceKind": {"enum": list(spec.ABSENCE_KINDS)},
-                "outOfSchoolSince": _DATE, "returnDeadline": _DATE, "daysOutOfSchool": {"type": "integer"},
+                # None for a signal: no first day out of school, no return deadline, no days out of school yet.
+                "outOfSchoolSince": _NULLABLE_DATE, "returnDeadline": _NULLABLE_DATE,
+                "daysOutOfSchool": {"type": ["integer", "null"]},
                 "overdue": {"type": "boolean"}, "goalMet": {"type": ["boolean", "null"]},
                 "stage": {"type": ["string", "null"]}, "steps": {"type": "array", "items": STEP},
                 "warnings": {"type": "array", "items": {"type": "object"}}, "nextAction": {"type": "string"},

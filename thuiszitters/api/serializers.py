@@ -7,8 +7,8 @@ from typing import Any
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.facts import CaseFacts, StepFacts
 from thuiszitters.cases.models import Case
-from thuiszitters.escalation import spec
-from thuiszitters.escalation.terms import days_out_of_school, goal_met, is_overdue
+from thuiszitters.escalation import lifecycle, spec
+from thuiszitters.escalation.terms import is_overdue
 from thuiszitters.text import utc_timestamp
 
 
@@ -82,10 +82,13 @@ def case_list_item(case: Case, today: date) -> dict[str, Any]:
         "absenceKind": case.absence_kind,
         "outOfSchoolSince": iso(case.out_of_school_since),
         "returnDeadline": iso(case.return_deadline),
-        "daysOutOfSchool": days_out_of_school(
-            case.out_of_school_since, today, case.offer_started_on if case.status == "closed" else None),
+        "daysOutOfSchool": lifecycle.case_days_out_of_school(
+            status=case.status, out_of_school_since=case.out_of_school_since, today=today, outcome=case.outcome,
+            offer_started_on=case.offer_started_on, closed_on=case.closed_on),
         "overdue": is_overdue(case.status, case.return_deadline, today),
-        "goalMet": goal_met(case.return_deadline, case.offer_started_on) if case.status == "closed" else None,
+        "goalMet": lifecycle.case_goal_met(status=case.status, outcome=case.outcome,
+                                           return_deadline=case.return_deadline,
+                                           offer_started_on=case.offer_started_on),
         "stage": case.stage,
         "version": case.version,
     }

@@ -155,6 +155,15 @@ class VersionedForm(FlaskForm):
 
 # Created before the other case fields, so it is drawn first on the new-case form (WTForms orders by creation).
 _SWV_FIELD = ChoiceField(_label("swv_code"), required_message="Kies het samenwerkingsverband.")
+# Whether the pupil is out of school already, or a signal (a dreigend thuiszitter, DOMAIN.md "Case lifecycle").
+NEW_CASE_STATUSES = {
+    "open": "De leerling zit thuis",
+    "signaal": "Signaal: de leerling dreigt thuis te komen zitten (dreigend thuiszitter)",
+}
+_STATUS_FIELD = RadioChoiceField(
+    "Situatie", choices=list(NEW_CASE_STATUSES.items()), default="open",
+    description="Een signaal wordt een open casus zodra u de eerste dag thuis vastlegt.",
+    required_message="Kies of de leerling thuiszit of dreigt thuis te komen zitten.")
 
 
 class _CaseFields(FlaskForm):
@@ -175,24 +184,41 @@ class _CaseFields(FlaskForm):
                               description="Niet verplicht. Leeg laten als de leerling nergens staat ingeschreven.")
     absence_kind = RadioChoiceField(_label("absence_kind"), choices=_choices(spec.ABSENCE_LABELS),
                                     required_message="Kies het soort verzuim.")
-    out_of_school_since = DutchDateField(_label("out_of_school_since"), validators=[
-        DateRequired("Vul de eerste dag in waarop de leerling niet naar school ging.")])
+    # Required for a case that is open; a signal has none yet (the service words the message).
+    out_of_school_since = DutchDateField(
+        _label("out_of_school_since"),
+        description=f"Leeg laten bij een signaal. {DATE_HINT}")
     note = TextAreaField(_label("note"), description="Niet verplicht.", validators=_text())
 
 
 class NewCaseForm(_CaseFields):
     swv_code = _SWV_FIELD
+    status = _STATUS_FIELD
 
 
 class EditCaseForm(_CaseFields, VersionedForm):
     pass
 
 
+def _offer_outcome_names() -> str:
+    labels = [spec.OUTCOME_LABELS[code].lower() for code in spec.OFFER_OUTCOMES]
+    return ", ".join(labels[:-1]) + " of " + labels[-1]
+
+
 class CloseCaseForm(VersionedForm):
+    """Closing a case: offer outcomes need the offer's start, the others only the closing date (the view leaves
+    out the outcomes that do not fit a signal or an open case)."""
+
     outcome = RadioChoiceField(_label("outcome"), choices=_choices(spec.OUTCOME_LABELS),
                                required_message="Kies de uitkomst.")
-    offer_started_on = DutchDateField("Startdatum van het passend aanbod", validators=[
-        DateRequired("Vul de datum in waarop het passend aanbod begon.")])
+    offer_started_on = DutchDateField(
+        "Startdatum van het passend aanbod",
+        description=f"Alleen bij {_offer_outcome_names()}: die uitkomsten tellen mee voor het doel van drie "
+                    f"maanden. {DATE_HINT}")
+    closed_on = DutchDateField(
+        "Datum van afsluiting",
+        description=f"Leeg laten: vandaag. Bij een vrijstelling, verhuizing of einde leerplicht de datum waarop "
+                    f"dat inging. {DATE_HINT}")
     school_brin = ChoiceField("School waar de leerling terugkeert",
                               description="Alleen bij de uitkomst 'Terug naar school'.")
     note = TextAreaField("Toelichting", description="Verplicht bij de uitkomst 'Overig'.", validators=_text())

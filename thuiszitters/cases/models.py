@@ -75,19 +75,25 @@ class Case(db.Model):
               "outcome", "offer_started_on"),
         Index("ix_case_file_gemeente_since", "gemeente_id", "out_of_school_since", "anonymised_at", "stage",
               "status", "outcome", "offer_started_on"),
+        # (outcome, absence kind and first day out: the goal-met rate over offer outcomes, the other outcomes
+        # beside it, relatief verzuim counted after 4 weeks; migration 0009 widened these.)
         Index("ix_case_file_swv_closed", "swv_id", "closed_on", "anonymised_at", "offer_started_on",
-              "return_deadline"),
+              "return_deadline", "outcome", "absence_kind", "out_of_school_since"),
         Index("ix_case_file_gemeente_closed", "gemeente_id", "closed_on", "anonymised_at", "offer_started_on",
-              "return_deadline"),
+              "return_deadline", "outcome", "absence_kind", "out_of_school_since"),
         # National aggregates per swv for the inspectie (covering, no table reads). Not (status, swv_id, ...):
         # SQLite would then pick it for the case list too, which needs ix_case_file_swv_status_deadline.
-        Index("ix_case_file_status_deadline_swv", "status", "return_deadline", "swv_id"),
-        Index("ix_case_file_since_swv", "out_of_school_since", "swv_id"),
-        Index("ix_case_file_closed_swv", "closed_on", "swv_id", "offer_started_on", "return_deadline"),
+        Index("ix_case_file_status_deadline_swv", "status", "return_deadline", "swv_id", "absence_kind",
+              "out_of_school_since"),
+        Index("ix_case_file_since_swv", "out_of_school_since", "swv_id", "absence_kind", "closed_on",
+              "offer_started_on"),
+        Index("ix_case_file_closed_swv", "closed_on", "swv_id", "offer_started_on", "return_deadline", "outcome",
+              "absence_kind", "out_of_school_since"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     reference: Mapped[str] = mapped_column(String(20), unique=True)
+    # "signaal" (a dreigend thuiszitter, no first day out of school yet), "open" or "closed" (escalation.lifecycle).
     status: Mapped[str] = mapped_column(String(10), default="open")
     pupil_id: Mapped[int] = mapped_column(ForeignKey("pupil.id"), index=True)
     swv_id: Mapped[int] = mapped_column(ForeignKey("swv.id"))
@@ -95,16 +101,19 @@ class Case(db.Model):
     school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"), index=True)
     coordinator_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id"), index=True)
     absence_kind: Mapped[str] = mapped_column(String(20))
-    out_of_school_since: Mapped[date]
+    # None for a signal: it becomes open when the first day out of school is recorded.
+    out_of_school_since: Mapped[date | None]
     # Derived from out_of_school_since by escalation.terms.return_deadline, stored so sweeps and lists can use an index.
-    return_deadline: Mapped[date]
+    return_deadline: Mapped[date | None]
     # Furthest step kind reached; stored for the stage filter and funnel.
     stage: Mapped[str | None] = mapped_column(String(20), index=True)
     note: Mapped[str | None] = mapped_column(Text)
     outcome: Mapped[str | None] = mapped_column(String(30))
     outcome_school_id: Mapped[int | None] = mapped_column(ForeignKey("school.id"))
     outcome_note: Mapped[str | None] = mapped_column(Text)
+    # Offer outcomes only (spec.OFFER_OUTCOMES): when the passend aanbod started.
     offer_started_on: Mapped[date | None]
+    # Every closed case: the closing date (for the other outcomes the end of the absence).
     closed_on: Mapped[date | None]
     last_activity_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())

@@ -190,7 +190,7 @@ def current_values(form: Any, getter: Any) -> list[tuple[str, str]]:
 class CaseRow:
     case: Case
     overdue: bool
-    days_left: int
+    days_left: int | None  # None for a signal: no return deadline yet
     stage_label: str
 
 
@@ -199,7 +199,7 @@ def case_rows(cases: list[Case], today: date) -> list[CaseRow]:
         CaseRow(
             case=case,
             overdue=is_overdue(case.status, case.return_deadline, today),
-            days_left=(case.return_deadline - today).days,
+            days_left=(case.return_deadline - today).days if case.return_deadline is not None else None,
             stage_label=stage_label(case.stage),
         )
         for case in cases

@@ -27,7 +27,7 @@ from thuiszitters.errors import (
     NotFound,
     ValidationFailed,
 )
-from thuiszitters.escalation import spec
+from thuiszitters.escalation import lifecycle, spec
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors, stage
 from thuiszitters.escalation.terms import Terms, return_deadline
 from thuiszitters.escalation.validation import Violation, validate_case_dates, validate_step
@@ -48,7 +48,11 @@ def terms() -> Terms:
 
 @dataclass
 class CaseInput:
-    """A new case, as typed values (the API and the forms parse strings into this)."""
+    """A new case, as typed values (the API and the forms parse strings into this).
+
+    ``status`` "signaal" registers a dreigend thuiszitter without a first day out of school; "open" (the default)
+    needs ``out_of_school_since``.
+    """
 
     first_name: str
     last_name: str
@@ -56,10 +60,11 @@ class CaseInput:
     gemeente_code: str
     swv_code: str
     absence_kind: str
-    out_of_school_since: date
+    out_of_school_since: date | None
     bsn: str | None = None
     school_brin: str | None = None
     note: str | None = None
+    status: str = lifecycle.OPEN
 
 
 @dataclass
@@ -182,7 +187,8 @@ def _audit(case: Case, action: str, actor: User | None, before: dict[str, Any] |
 
 
 def _validate_pupil(problems: Problems, *, first_name: str, last_name: str, date_of_birth: date,
-                    out_of_school_since: date, bsn: str | None, absence_kind: str, today: date) -> str | None:
+                    out_of_school_since: date | None, bsn: str | None, absence_kind: str,
+                    today: date) -> str | None:
     if not (first_name or "").strip():
         problems.add("first_name", "required", "Vul de voornaam van de leerling in.")
     elif len(first_name) > 100:
@@ -213,6 +219,15 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
     school = _school(data.school_brin, problems)
     # Names are stored without invisible characters (a right-to-left override could make one pose as another).
     first_name, last_name = clean_person_name(data.first_name or ""), clean_person_name(data.last_name or "")
+    if data.status not in (lifecycle.OPEN, lifecycle.SIGNAAL):
+        problems.add("status", "unknown_value", "Een nieuwe casus is open of een signaal.")
+    elif data.status == lifecycle.OPEN and data.out_of_school_since is None:
+        problems.add("out_of_school_since", "required",
+                     "Vul de eerste dag in waarop de leerling niet naar school ging, of registreer een signaal.")
+    elif data.status == lifecycle.SIGNAAL and data.out_of_school_since is not None:
+        problems.add("out_of_school_since", "signal_has_no_first_day",
+                     "Een signaal (dreigend thuiszitter) heeft nog geen eerste dag thuis. Laat de datum leeg, of "
+                     "registreer een open casus als de leerling al thuiszit.")
     bsn = _validate_pupil(
         problems, first_name=first_name, last_name=last_name, date_of_birth=data.date_of_birth,
         out_of_school_since=data.out_of_school_since, bsn=data.bsn, absence_kind=data.absence_kind, today=today,
@@ -220,9 +235,10 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
     problems.raise_if_any()
     assert swv is not None and gemeente is not None
     now = now_utc()
+    since = data.out_of_school_since
     case = Case(
         reference=_new_reference(today.year),
-        status="open",
+        status=lifecycle.status_for(since),
         pupil=Pupil(first_name=first_name, last_name=last_name,
                     date_of_birth=data.date_of_birth, bsn=bsn),
         swv=swv,
@@ -230,8 +246,8 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
         school=school,
         coordinator=actor,
         absence_kind=data.absence_kind,
-        out_of_school_since=data.out_of_school_since,
-        return_deadline=return_deadline(data.out_of_school_since),
+        out_of_school_since=since,
+        return_deadline=return_deadline(since) if since is not None else None,
         note=(data.note or "").strip() or None,
         last_activity_on=today,
         created_at=now,
@@ -244,7 +260,10 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
 
 def update_case(case: Case, values: dict[str, Any], *, expected_version: int | None, actor: User,
                 today: date) -> Case:
-    """Change the case's own fields (pupil data, school, absence kind, dates, note)."""
+    """Change the case's own fields (pupil data, school, absence kind, dates, note).
+
+    Recording the first day out of school of a signal makes it an open case; an open case keeps one.
+    """
     _require_editor(actor)
     _check_version(case, expected_version)
     if case.status == "closed":
@@ -263,6 +282,9 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
         merged[name] = clean_person_name(merged[name] or "")
     gemeente = _gemeente(values["gemeente_code"], problems) if "gemeente_code" in values else case.gemeente
     school = _school(values.get("school_brin"), problems) if "school_brin" in values else case.school
+    if case.status == lifecycle.OPEN and merged["out_of_school_since"] is None:
+        problems.add("out_of_school_since", "required",
+                     "Vul de eerste dag in waarop de leerling niet naar school ging.")
     bsn = _validate_pupil(
         problems, first_name=merged["first_name"], last_name=merged["last_name"],
         date_of_birth=merged["date_of_birth"], out_of_school_since=merged["out_of_school_since"],
@@ -275,8 +297,10 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
     case.pupil.date_of_birth = merged["date_of_birth"]
     case.pupil.bsn = bsn
     case.absence_kind = merged["absence_kind"]
-    case.out_of_school_since = merged["out_of_school_since"]
-    case.return_deadline = return_deadline(case.out_of_school_since)
+    since = merged["out_of_school_since"]
+    case.out_of_school_since = since
+    case.return_deadline = return_deadline(since) if since is not None else None
+    case.status = lifecycle.status_for(since)
     if "note" in values:
         case.note = (values["note"] or "").strip() or None
     case.gemeente = gemeente
@@ -287,51 +311,46 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
 
 
 def close_case(case: Case, *, outcome: str, offer_started_on: date | None, school_brin: str | None,
-               note: str | None, expected_version: int | None, actor: User, today: date) -> Case:
+               note: str | None, expected_version: int | None, actor: User, today: date,
+               closed_on: date | None = None) -> Case:
+    """Close a case (or a signal) with an outcome (DOMAIN.md, "Case outcomes"); ``closed_on`` defaults to today.
+
+    Offer outcomes record when the passend aanbod started; the others only the closing date.
+    """
     _require_editor(actor)
     _check_version(case, expected_version)
-    if case.status == "closed":
+    if case.status == lifecycle.CLOSED:
         raise CaseClosed()
     problems = Problems()
-    if outcome not in spec.OUTCOMES:
-        problems.add("outcome", "unknown_value", "Kies een uitkomst uit de lijst.")
-    if offer_started_on is None:
-        problems.add("offer_started_on", "required", "Vul de datum in waarop het passend aanbod begon.")
-    else:
-        if offer_started_on > today:
-            problems.add("offer_started_on", "future_date",
-                         "De startdatum van het aanbod ligt in de toekomst. Sluit de casus als het aanbod begonnen is.")
-        if offer_started_on < case.out_of_school_since:
-            problems.add("offer_started_on", "before_out_of_school",
-                         "Het aanbod kan niet beginnen voordat de leerling thuis kwam te zitten.")
+    closed_on = closed_on or today
     school = _school(school_brin, problems)
-    if outcome == "terug_naar_school" and not school_brin:
-        problems.add("school_brin", "required", "Vul de school in waar de leerling terugkeert.")
-    if outcome == "overig" and not (note or "").strip():
-        problems.add("note", "required", "Licht de uitkomst 'overig' toe.")
+    _report(problems, lifecycle.validate_close(
+        status=case.status, outcome=outcome, offer_started_on=offer_started_on, closed_on=closed_on,
+        out_of_school_since=case.out_of_school_since, today=today, school_given=bool(school_brin), note=note,
+    ))
     problems.raise_if_any()
     before, old_version = _snapshot(case), case.version
-    case.status = "closed"
+    case.status = lifecycle.CLOSED
     case.outcome = outcome
     case.offer_started_on = offer_started_on
     case.outcome_school = school
     case.outcome_note = (note or "").strip() or None
-    case.closed_on = today
+    case.closed_on = closed_on
     _touch(case, today)
     # The closing date is in the trail too: the export rebuilds a month as it stood, also after a reopen.
-    _audit(case, "case.close", actor, before, old_version, extra={"closed_on": [None, today.isoformat()]})
+    _audit(case, "case.close", actor, before, old_version, extra={"closed_on": [None, closed_on.isoformat()]})
     return case
 
 
 def reopen_case(case: Case, *, reason: str, expected_version: int | None, actor: User, today: date) -> Case:
     _require_editor(actor)
     _check_version(case, expected_version)
-    if case.status != "closed":
+    if case.status != lifecycle.CLOSED:
         raise ValidationFailed([InvalidParam("status", "not_closed", "Deze casus is al open.")])
     if not (reason or "").strip():
         raise ValidationFailed([InvalidParam("reason", "required", "Vul de reden voor heropenen in.")])
     before, old_version = _snapshot(case), case.version
-    case.status = "open"
+    case.status = lifecycle.reopened_status(case.out_of_school_since)
     case.outcome = None
     case.offer_started_on = None
     case.outcome_school = None
@@ -376,15 +395,22 @@ def _step_values(kind: str, values: dict[str, Any], problems: Problems) -> dict[
     return {k: v for k, v in values.items() if k in allowed}
 
 
-def _apply_step(step: Step, kind: str, values: dict[str, Any], problems: Problems) -> None:
+def _apply_step(step: Step, values: dict[str, Any], school: School | None) -> None:
+    """Set the step's values; ``school`` is the one ``school_brin`` names, looked up before validation."""
     for name, value in values.items():
         if name == "school_brin":
-            step.school = _school(value, problems)
-            step.school_id = step.school.id if step.school else None
+            step.school = school
+            step.school_id = school.id if school else None
         else:
             if isinstance(value, str):
                 value = value.strip() or None
             setattr(step, name, value)
+
+
+def _school_types(case: Case, step_school: School | None) -> dict[str, str | None]:
+    """The school types the chain's rules ask about: the step's own school and the pupil's (mbo is outside)."""
+    return {"step_school_type": step_school.school_type if step_school else None,
+            "case_school_type": case.school.school_type if case.school else None}
 
 
 @dataclass
@@ -433,16 +459,17 @@ def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version:
     problems = Problems()
     values = _step_values(kind, values, problems)
     facts = _facts(None, kind, values)
+    school = _school(values["school_brin"], problems) if values.get("school_brin") else None
     _report(problems, validate_step(facts, today=today, out_of_school_since=case.out_of_school_since,
-                                          terms=terms()))
+                                    terms=terms(), **_school_types(case, school)))
     missing_before = missing_predecessors(kind, case.steps)
     if missing_before and not facts.out_of_order_reason:
         labels = ", ".join(spec.STEP_LABELS[m] for m in missing_before)
         problems.add("out_of_order_reason", "reason_required",
                      f"Deze stap komt eerder dan verwacht (nog geen {labels}). Vul een reden in.")
-    step = Step(kind=kind, created_at=now_utc())
-    _apply_step(step, kind, values, problems)
     problems.raise_if_any()
+    step = Step(kind=kind, created_at=now_utc())
+    _apply_step(step, values, school)
     old_version = case.version
     case.steps.append(step)
     _touch(case, today)
@@ -469,14 +496,16 @@ def update_step(case: Case, step_id: int, values: dict[str, Any], *, expected_ve
     values = _step_values(step.kind, values, problems)
     facts = _facts(step, step.kind, values)
     previous = _facts(step, step.kind, {})
+    school = (_school(values["school_brin"], problems) if values.get("school_brin") else None) \
+        if "school_brin" in values else step.school
     _report(problems, validate_step(facts, today=today, previous=previous,
-                                          out_of_school_since=case.out_of_school_since, terms=terms()))
+                                    out_of_school_since=case.out_of_school_since, terms=terms(),
+                                    **_school_types(case, school)))
     problems.raise_if_any()
     before = {k: getattr(previous, k) for k in values if k != "school_brin"}
     if "school_brin" in values:
         before["school_brin"] = step.school_brin
-    _apply_step(step, step.kind, values, problems)
-    problems.raise_if_any()
+    _apply_step(step, values, school)
     old_version = case.version
     _touch(case, today)
     changes = diff(before, {k: v for k, v in values.items()})

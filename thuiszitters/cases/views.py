@@ -219,7 +219,8 @@ def new():
 
     def page(refusal: Refusal | None = None):
         return _render_form(form, refusal, title="Nieuwe casus", submit="Casus registreren",
-                            intro="Registreer een leerling die thuiszit.")
+                            intro="Registreer een leerling die thuiszit, of als signaal een leerling die dreigt "
+                                  "thuis te komen zitten.")
 
     if form.validate_on_submit():
         data = CaseInput(
@@ -228,6 +229,7 @@ def new():
             swv_code=form.swv_code.data or "", absence_kind=form.absence_kind.data or "",
             out_of_school_since=form.out_of_school_since.data, bsn=_optional(form.bsn.data),
             school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
+            status=form.status.data or "open",
         )
         refusals_shown_on(form, page)
         case = create_case(data, actor=current_user, today=today())
@@ -310,18 +312,34 @@ def close(case_id: int):
     case = _editable_case(case_id)
     form = CloseCaseForm(data=None if request.method == "POST" else {"version": str(case.version)})
     form.school_brin.choices = _school_choices("Geen school")
+    # A signal closes only as "geen thuiszitter", and only a signal does (DOMAIN.md, outcomes).
+    fitting = spec.SIGNAL_OUTCOMES if case.status == "signaal" else spec.CASE_OUTCOMES
+    form.outcome.choices = [(code, spec.OUTCOME_LABELS[code]) for code in fitting]
+    what = "Signaal" if case.status == "signaal" else "Casus"
 
     def page(refusal: Refusal | None = None):
-        return _render_form(form, refusal, title=f"Casus {case.reference} sluiten", submit="Casus sluiten",
-                            case=case, current=[("Status", spec.STATUS_LABELS[case.status])])
+        return _render_form(form, refusal, title=f"{what} {case.reference} sluiten", submit=f"{what} sluiten",
+                            case=case, current=[("Status", spec.STATUS_LABELS[case.status])],
+                            intro=_close_intro(case.status))
 
     if form.validate_on_submit():
         refusals_shown_on(form, page)
         close_case(case, outcome=form.outcome.data or "", offer_started_on=form.offer_started_on.data,
-                   school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
-                   expected_version=form.expected_version(), actor=current_user, today=today())
+                   closed_on=form.closed_on.data, school_brin=_optional(form.school_brin.data),
+                   note=_optional(form.note.data), expected_version=form.expected_version(), actor=current_user,
+                   today=today())
         return _saved(case, f"Casus {case.reference} is gesloten.")
     return page()
+
+
+def _close_intro(status: str) -> str:
+    if status == "signaal":
+        return ("Sluit het signaal als de leerling niet thuis is komen te zitten. Zit de leerling inmiddels thuis, "
+                "leg dan bij 'Gegevens bewerken' de eerste dag thuis vast: het signaal wordt dan een open casus.")
+    offers = ", ".join(spec.OUTCOME_LABELS[code].lower() for code in spec.OFFER_OUTCOMES)
+    return (f"Alleen een passend aanbod ({offers}) telt mee voor het doel van drie maanden; vul dan de startdatum "
+            f"van het aanbod in. Bij de andere uitkomsten vult u alleen de datum van afsluiting in: zij staan naast "
+            f"het percentage 'doel gehaald', nooit erin.")
 
 
 @bp.route("/<int:case_id>/heropenen", methods=["GET", "POST"])

@@ -18,6 +18,7 @@ from thuiszitters.dashboard.queries import (
     month_label,
 )
 from thuiszitters.escalation import spec
+from thuiszitters.text import MONTHS_NL, format_date_long
 
 
 @dataclass(frozen=True)
@@ -36,14 +37,36 @@ def _share(part: int, whole: int) -> str:
 
 def _month_panel(panel_id: str, heading: str, months: list[MonthFlow], scope_text: str) -> Panel:
     labels = [month_label(m.month) for m in months]
+    running = next((i for i, m in enumerate(months) if m.running_through is not None), None)
+    desc = f"Aantal nieuwe en gesloten casussen per maand, de laatste {len(months)} maanden, {scope_text}."
+    if running is not None:
+        through = months[running].running_through
+        month = months[running].month
+        desc += (f" {MONTHS_NL[month.month - 1].capitalize()} {month.year} loopt nog: geteld tot en met "
+                 f"{format_date_long(through)}.")
     svg = charts.line_chart(
-        panel_id, heading,
-        f"Aantal nieuwe en gesloten casussen per maand, de laatste {len(months)} maanden, {scope_text}.",
-        labels, [("Nieuw", [m.new for m in months]), ("Gesloten", [m.closed for m in months])],
-        label_every=2,
+        panel_id, heading, desc, labels,
+        [("Nieuw", [m.new for m in months]), ("Gesloten", [m.closed for m in months])],
+        label_steps=(1, 2, 4), labels_from_end=True, running=running,
     )
-    rows = [[month_label(m.month), str(m.new), str(m.closed), _share(m.goal_met, m.closed)] for m in months]
-    return Panel(panel_id, heading, "", svg, ["Maand", "Nieuw", "Gesloten", "Doel gehaald"], rows)
+    # The goal-met rate is over the cases closed with a passend aanbod; the other outcomes are in "Gesloten".
+    rows = [[_month_row_label(m), str(m.new), str(m.closed), str(m.closed_with_offer),
+             _share(m.goal_met, m.closed_with_offer)] for m in months]
+    return Panel(panel_id, heading, "", svg,
+                 ["Maand", "Nieuw", "Gesloten", "Gesloten met passend aanbod", "Doel gehaald (van die met aanbod)"],
+                 rows)
+
+
+def outcome_rows(other: dict[str, int]) -> list[tuple[str, int]]:
+    """The outcomes without a passend aanbod with their Dutch labels, in spec order: shown beside the rate."""
+    return [(spec.OUTCOME_LABELS[code], count) for code, count in other.items()]
+
+
+def _month_row_label(flow: MonthFlow) -> str:
+    label = month_label(flow.month)
+    if flow.running_through is None:
+        return label
+    return f"{label} (lopend, tot en met {format_date_long(flow.running_through)})"
 
 
 def coordinator_panels(data: CoordinatorDashboard) -> list[Panel]:
@@ -73,7 +96,7 @@ def coordinator_panels(data: CoordinatorDashboard) -> list[Panel]:
                   "Aandeel leerlingen dat na het aantal dagen sinds de eerste dag thuis nog geen passend aanbod "
                   "heeft, per week tot 182 dagen.",
                   [str(p.days) for p in survival], [("Nog thuis", [p.share_out for p in survival])],
-                  y_max=1.0, y_text=charts.percent, label_every=4),
+                  y_ticks=[0, 0.25, 0.5, 0.75, 1.0], y_text=charts.percent, label_steps=(2, 2, 13)),
               ["Dagen thuis", "Nog thuis", "Nog gevolgd"],
               [[str(p.days), charts.percent(p.share_out), str(p.at_risk)] for p in survival]),
     ]

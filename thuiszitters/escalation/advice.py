@@ -8,7 +8,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date
 
-from thuiszitters.escalation import spec
+from thuiszitters.escalation import lifecycle, spec
 from thuiszitters.escalation._read import date_value, kind_of, value
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors, step_done
 from thuiszitters.escalation.terms import (
@@ -42,23 +42,43 @@ def case_warnings(
     steps: Iterable[object],
     *,
     status: str,
-    return_deadline: date,
+    return_deadline: date | None,
     today: date,
     terms: Terms = DEFAULT_TERMS,
+    absence_kind: str | None = None,
+    out_of_school_since: date | None = None,
+    enrolled: bool = False,
 ) -> list[Warning]:
     """What the case page and the API show as warnings, in a stable order.
 
-    Out-of-order steps are flagged on open and closed cases (they describe the record); the term warnings only
-    while the case is open, because afterwards nobody can act on them.
+    Out-of-order steps and an oordeel the school board did not follow are flagged on open and closed cases (they
+    describe the record); the term warnings only while the case is open (or a signal), because afterwards nobody
+    can act on them. ``enrolled``: the pupil is enrolled at a school (``lifecycle.enrolled``), so an undecided
+    aanmelding gives no right to temporary enrolment.
     """
     steps = list(steps)
     warnings: list[Warning] = []
     if is_overdue(status, return_deadline, today):
+        assert return_deadline is not None
         warnings.append(
             Warning(
                 "overdue",
                 f"Het terugkeerdoel is niet gehaald: de leerling had uiterlijk "
                 f"{format_date_nl(return_deadline)} een passend aanbod moeten hebben.",
+            )
+        )
+    if absence_kind is not None and lifecycle.under_four_weeks(
+        status=status, absence_kind=absence_kind, out_of_school_since=out_of_school_since, today=today, terms=terms
+    ):
+        counts_from = lifecycle.thuiszitter_from(absence_kind, out_of_school_since, terms)
+        assert counts_from is not None
+        warnings.append(
+            Warning(
+                lifecycle.UNDER_FOUR_WEEKS,
+                f"Relatief verzuim maakt een leerling pas thuiszitter na meer dan "
+                f"{terms.relatief_verzuim_weeks} weken afwezigheid. Deze leerling telt mee vanaf "
+                f"{format_date_nl(counts_from)}; tot dan staat de casus niet in de thuiszittercijfers "
+                f"(dashboards en inspectie-export). De termijn van drie maanden loopt wel al.",
             )
         )
     for step in steps:
@@ -79,7 +99,18 @@ def case_warnings(
                     f"Stap '{spec.STEP_LABELS[kind]}' is vastgelegd zonder {_labels(missing)}. {explained}",
                 )
             )
-    if status != "open":
+    for step in steps:
+        if kind_of(step) == "geschillencommissie" and value(step, "follow_up") == spec.NOT_FOLLOWED:
+            verdict_on = date_value(step, "verdict_on")
+            of = f" van {format_date_nl(verdict_on)}" if verdict_on is not None else ""
+            warnings.append(
+                Warning(
+                    "gpo_not_followed",
+                    f"Het schoolbestuur heeft het oordeel{of} van de Geschillencommissie passend onderwijs niet "
+                    f"opgevolgd. De inspectie vraagt het bestuur waarom; het telt mee in de inspectie-export.",
+                )
+            )
+    if status not in (lifecycle.OPEN, lifecycle.SIGNAAL):
         return warnings
     for step in steps:
         kind = kind_of(step)
@@ -91,7 +122,8 @@ def case_warnings(
                     f"De school heeft niet binnen de beslistermijn (tot en met {format_date_nl(due)}) "
                     f"op de aanmelding besloten."
                 )
-                if enrolment_from is not None:
+                # Only a pupil who is enrolled nowhere may claim temporary enrolment (DOMAIN.md, terms).
+                if enrolment_from is not None and not enrolled:
                     message += (
                         f" De leerling heeft vanaf {format_date_nl(enrolment_from)} recht op tijdelijke "
                         f"inschrijving op die school."
@@ -123,7 +155,7 @@ def next_action(
     steps: Iterable[object],
     *,
     status: str,
-    return_deadline: date,
+    return_deadline: date | None,
     today: date,
     terms: Terms = DEFAULT_TERMS,
 ) -> str:
@@ -131,9 +163,14 @@ def next_action(
 
     The first unfinished link of the chain wins, because a later step cannot help while an earlier one is
     open; the interventieteam is suggested only when its gate is open and the return goal has passed (last
-    resort).
+    resort). A signal is asked for its first day out of school, or to be closed.
     """
-    if status != "open":
+    if status == lifecycle.SIGNAAL:
+        return (
+            "Dit is een signaal (dreigend thuiszitter). Leg de eerste dag thuis vast zodra de leerling niet meer "
+            "naar school gaat, of sluit het signaal als de leerling niet thuis is komen te zitten."
+        )
+    if status != lifecycle.OPEN or return_deadline is None:
         return "Het dossier is gesloten; heropen het met een reden als de leerling opnieuw thuiszit."
     steps = list(steps)
 

@@ -19,21 +19,51 @@ from dataclasses import dataclass
 # --- Vocabularies of the chain -----------------------------------------------------------------------------
 # Each is written once as {code: Dutch label}; the tuples of codes are derived from the labels.
 
-STATUS_LABELS = {"open": "Open", "closed": "Gesloten"}
+# A case starts as a signal (a dreigend thuiszitter, no first day out of school yet) or open; DOMAIN.md, "Case
+# lifecycle". Only open cases can count as thuiszitters (``escalation.lifecycle``).
+STATUS_LABELS = {"signaal": "Signaal (dreigend thuiszitter)", "open": "Open", "closed": "Gesloten"}
 ABSENCE_LABELS = {
     "absoluut_verzuim": "Absoluut verzuim",
     "relatief_verzuim": "Langdurig relatief verzuim",
     "vrijstelling_5a": "Vrijstelling (art. 5 onder a Leerplichtwet)",
 }
-# The outcome of a closed case.
-OUTCOME_LABELS = {
-    "terug_naar_school": "Terug naar school",
-    "maatwerk": "Maatwerk",
-    "onderwijszorgarrangement": "Onderwijszorgarrangement",
-    "vrijstelling": "Vrijstelling verleend",
-    "verhuisd": "Verhuisd",
-    "overig": "Overig",
-}
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a case was closed (DOMAIN.md, "Case outcomes").
+
+    ``offer``: a passend aanbod started; the case records ``offer_started_on`` and the goal is met or not. Every
+    other outcome records only ``closed_on`` and has no goal-met value: it is shown beside the goal-met rate, never
+    inside it. ``closes_signal``: the outcome of a signal that never became an absence (and only of a signal).
+    """
+
+    code: str
+    label: str
+    offer: bool = False
+    closes_signal: bool = False
+    hint: str = ""
+
+
+OUTCOME_KINDS: tuple[Outcome, ...] = (
+    Outcome("terug_naar_school", "Terug naar school", offer=True,
+            hint="Regulier of speciaal onderwijs; vul de school in."),
+    Outcome("maatwerk", "Maatwerk", offer=True,
+            hint="Een gedeeltelijk of alternatief programma onder verantwoordelijkheid van een school."),
+    Outcome("onderwijszorgarrangement", "Onderwijszorgarrangement", offer=True),
+    Outcome("vrijstelling", "Vrijstelling verleend",
+            hint="Een vrijstelling is geen passend aanbod; het doel telt niet mee als gehaald."),
+    Outcome("verhuisd", "Verhuisd (buiten bereik)",
+            hint="Naar het buitenland of buiten bereik. Verhuist de leerling binnen Nederland, draag de casus "
+                 "dan over aan het nieuwe samenwerkingsverband."),
+    Outcome("einde_leerplicht", "Einde leer- of kwalificatieplicht",
+            hint="De leerling werd 18 of haalde een startkwalificatie."),
+    Outcome("geen_thuiszitter", "Geen thuiszitter geworden", closes_signal=True,
+            hint="Alleen voor een signaal: de leerling is niet thuis komen te zitten."),
+    Outcome("overig", "Overig", hint="Licht de uitkomst toe."),
+)
+OUTCOME_LABELS = {outcome.code: outcome.label for outcome in OUTCOME_KINDS}
+OUTCOME = {outcome.code: outcome for outcome in OUTCOME_KINDS}
 AANMELDING_DECISION_LABELS = {"toegelaten": "Toegelaten", "afgewezen": "Afgewezen"}
 SWV_ACTION_LABELS = {
     "arrangement": "Arrangement",
@@ -58,10 +88,22 @@ GPO_VERDICT_LABELS = {
     "ingetrokken": "Ingetrokken",
 }
 FOLLOW_UP_LABELS = {"opgevolgd": "Oordeel opgevolgd", "niet_opgevolgd": "Oordeel niet opgevolgd"}
+# The school board's reaction that the inspectie asks about (a case warning, counted in the export).
+NOT_FOLLOWED = "niet_opgevolgd"
+# mbo is no part of a samenwerkingsverband: the WPO/WVO zorgplicht and the GPO do not apply, so an aanmelding or a
+# GPO step about such a school is refused (DOMAIN.md, "Case lifecycle"). Codes of ``reference.models.SCHOOL_TYPES``.
+SCHOOL_TYPES_OUTSIDE_CHAIN = frozenset({"mbo"})
 
 CASE_STATUSES = tuple(STATUS_LABELS)
 ABSENCE_KINDS = tuple(ABSENCE_LABELS)
 OUTCOMES = tuple(OUTCOME_LABELS)
+# Offer outcomes give goal met true/false; the goal-met rate is computed over these only.
+OFFER_OUTCOMES = tuple(o.code for o in OUTCOME_KINDS if o.offer)
+# The outcomes that close a thuiszitter case (an open one), and the one that closes a signal.
+CASE_OUTCOMES = tuple(o.code for o in OUTCOME_KINDS if not o.closes_signal)
+SIGNAL_OUTCOMES = tuple(o.code for o in OUTCOME_KINDS if o.closes_signal)
+# Outcomes of a thuiszitter case without an offer: shown beside the goal-met rate.
+OTHER_CASE_OUTCOMES = tuple(code for code in CASE_OUTCOMES if code not in OFFER_OUTCOMES)
 AANMELDING_DECISIONS = tuple(AANMELDING_DECISION_LABELS)
 SWV_ACTIONS = tuple(SWV_ACTION_LABELS)
 CONSULENT_TYPES = tuple(CONSULENT_TYPE_LABELS)
@@ -179,6 +221,8 @@ class Term:
     label: str
     short_label: str
     reads: tuple[str, ...]
+    # The term applies only to a pupil enrolled at no school (temporary enrolment); None for an enrolled one.
+    not_enrolled_only: bool = False
 
     @property
     def api_name(self) -> str:
@@ -261,7 +305,8 @@ KINDS: tuple[StepKind, ...] = (
             Term("decision_due_on", "Beslistermijn school tot en met", "Besluit uiterlijk",
                  reads=("received_on", "extended_on", "extension_weeks")),
             Term("temporary_enrolment_from", "Recht op tijdelijke inschrijving vanaf",
-                 "Tijdelijke inschrijving vanaf", reads=("received_on", "decision", "decided_on")),
+                 "Tijdelijke inschrijving vanaf", reads=("received_on", "decision", "decided_on"),
+                 not_enrolled_only=True),
         ),
         mandatory=True,
     ),
@@ -314,7 +359,9 @@ KINDS: tuple[StepKind, ...] = (
             Field("verdict", Choice(GPO_VERDICT_LABELS, empty_label="Nog geen oordeel"), "Oordeel",
                   short_label="Oordeel"),
             Field("verdict_on", Date(), "Datum oordeel", phrase="de datum van het oordeel", short_label="Oordeel"),
-            Field("follow_up", Choice(FOLLOW_UP_LABELS, empty_label="Nog niet bekend"), "Reactie schoolbestuur"),
+            Field("follow_up", Choice(FOLLOW_UP_LABELS, empty_label="Nog niet bekend"), "Reactie schoolbestuur",
+                  hint="Wat het schoolbestuur met het oordeel doet. De termijn van 5 weken na het oordeel is een "
+                       "praktijknorm, geen wettelijke termijn."),
             Field("follow_up_on", Date(), "Datum reactie schoolbestuur",
                   phrase="de datum van de reactie van het schoolbestuur", short_label="Reactie schoolbestuur"),
         ),
@@ -323,8 +370,8 @@ KINDS: tuple[StepKind, ...] = (
         terms=(
             Term("filing_due_on", "Indienen uiterlijk", "Indienen uiterlijk", reads=("school_decision_on",)),
             Term("verdict_due_on", "Oordeel verwacht uiterlijk", "Oordeel verwacht", reads=("filed_on",)),
-            Term("follow_up_due_on", "Reactie schoolbestuur uiterlijk", "Reactie schoolbestuur uiterlijk",
-                 reads=("verdict", "verdict_on")),
+            Term("follow_up_due_on", "Reactie schoolbestuur verwacht (praktijknorm, geen wettelijke termijn)",
+                 "Reactie schoolbestuur verwacht (praktijknorm)", reads=("verdict", "verdict_on")),
         ),
     ),
     StepKind(

@@ -29,13 +29,47 @@ class Terms:
     gpo_filing_weeks: int = 6
     gpo_verdict_weeks: int = 10
     gpo_follow_up_weeks: int = 5
-    min_age: int = 4
-    max_age: int = 23
+    # Langdurig relatief verzuim: the absence makes a thuiszitter once it lasted more than this many weeks.
+    relatief_verzuim_weeks: int = 4
+    # Age on the first day out of school: leerplicht from 5, kwalificatieplicht until 18 (so at most 17).
+    min_age: int = 5
+    max_age: int = 17
 
     @classmethod
     def from_config(cls, configured: dict[str, int]) -> Terms:
         """The terms of config ``TERMS``; unknown keys are ignored."""
         return cls(**{k: v for k, v in configured.items() if k in cls.__dataclass_fields__})
+
+    @classmethod
+    def config_problems(cls, configured: dict[str, object]) -> list[str]:
+        """Why config ``TERMS`` cannot be right (start-up refuses it): unknown names, then `problems`."""
+        unknown = sorted(set(configured) - set(cls.__dataclass_fields__))
+        if unknown:
+            return [f"TERMS has unknown names: {', '.join(unknown)} (known: {', '.join(cls.__dataclass_fields__)})"]
+        return cls.from_config(configured).problems()  # type: ignore[arg-type]
+
+    def problems(self) -> list[str]:
+        """Why these terms cannot be right (start-up refuses them), in English for the operator; empty when fine.
+
+        Every term must be a positive whole number, and the right to temporary enrolment starts when the longest
+        possible decision term has ended: the decision term plus the one extension.
+        """
+        found = [
+            f"TERMS[{name!r}] must be a positive whole number, not {value!r}"
+            for name in self.__dataclass_fields__
+            if isinstance(value := getattr(self, name), bool) or not isinstance(value, int) or value <= 0
+        ]
+        if found:
+            return found
+        longest = self.decision_weeks + self.max_extension_weeks
+        if self.temporary_enrolment_weeks != longest:
+            found.append(
+                f"TERMS['temporary_enrolment_weeks'] is {self.temporary_enrolment_weeks}, but temporary enrolment "
+                f"starts when the longest decision term ends: decision_weeks + max_extension_weeks = {longest}"
+            )
+        if self.min_age > self.max_age:
+            found.append(f"TERMS['min_age'] ({self.min_age}) is above TERMS['max_age'] ({self.max_age})")
+        return found
 
 
 DEFAULT_TERMS = Terms()
@@ -53,9 +87,12 @@ def return_deadline(out_of_school_since: date) -> date:
     return out_of_school_since + relativedelta(months=3)
 
 
-def is_overdue(status: str, return_deadline: date, today: date) -> bool:
-    """An open case whose return goal has passed. On the deadline day itself the goal can still be met."""
-    return status == "open" and today > return_deadline
+def is_overdue(status: str, return_deadline: date | None, today: date) -> bool:
+    """An open case whose return goal has passed. On the deadline day itself the goal can still be met.
+
+    A signal has no return deadline (None) and is never overdue.
+    """
+    return status == "open" and return_deadline is not None and today > return_deadline
 
 
 def days_out_of_school(out_of_school_since: date, today: date, offer_started_on: date | None = None) -> int:
@@ -168,9 +205,14 @@ def term_on(step: object, name: str, terms: Terms = DEFAULT_TERMS) -> date | Non
     return TERM_RULES[name](step, terms)
 
 
-def step_terms(step: object, terms: Terms = DEFAULT_TERMS) -> dict[str, date | None]:
-    """Every computed term of the step's kind (``spec.StepKind.terms``), by name, in spec order."""
+def step_terms(step: object, terms: Terms = DEFAULT_TERMS, *, enrolled: bool = False) -> dict[str, date | None]:
+    """Every computed term of the step's kind (``spec.StepKind.terms``), by name, in spec order.
+
+    ``enrolled``: the pupil is enrolled at a school, so a term for pupils enrolled nowhere (temporary enrolment)
+    does not apply and is None.
+    """
     kind = spec.KIND.get(kind_of(step) or "")
     if kind is None:
         return {}
-    return {term.name: term_on(step, term.name, terms) for term in kind.terms}
+    return {term.name: None if term.not_enrolled_only and enrolled else term_on(step, term.name, terms)
+            for term in kind.terms}

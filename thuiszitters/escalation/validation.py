@@ -234,6 +234,28 @@ def _validate_interventieteam(step: object, out_of_school_since: date | None) ->
     return [v for v in found if v is not None]
 
 
+def _outside_chain(kind: str, step_school_type: str | None, case_school_type: str | None) -> Violation | None:
+    """mbo is no part of a samenwerkingsverband: an aanmelding at an mbo school, or a GPO procedure while the pupil's
+    school is an mbo school, does not belong in the chain."""
+    if kind == "aanmelding" and step_school_type in spec.SCHOOL_TYPES_OUTSIDE_CHAIN:
+        return Violation(
+            "school_brin",
+            "mbo_outside_chain",
+            "Een mbo-school valt buiten het samenwerkingsverband: de zorgplicht bij aanmelding (WPO/WVO) geldt daar "
+            "niet. Kies een school voor primair, speciaal of voortgezet onderwijs, of begeleid de aanmelding bij "
+            "het mbo buiten de keten.",
+        )
+    if kind == "geschillencommissie" and case_school_type in spec.SCHOOL_TYPES_OUTSIDE_CHAIN:
+        return Violation(
+            "",
+            "mbo_outside_chain",
+            "De leerling staat ingeschreven op een mbo-school. De Geschillencommissie passend onderwijs behandelt "
+            "geen geschillen met het mbo; daarvoor heeft de mbo-instelling een eigen klachten- en "
+            "geschillenregeling.",
+        )
+    return None
+
+
 def validate_step(
     step: object,
     *,
@@ -242,11 +264,15 @@ def validate_step(
     case_closed: bool = False,
     out_of_school_since: date | None = None,
     terms: Terms = DEFAULT_TERMS,
+    step_school_type: str | None = None,
+    case_school_type: str | None = None,
 ) -> list[Violation]:
     """Everything that makes a new or changed step unacceptable; empty means it may be saved.
 
     ``previous`` is the stored version of the step when it is being changed (to refuse a second extension of
-    the aanmelding term). The interventieteam gate is not checked here, it needs the other steps: see
+    the aanmelding term). ``step_school_type`` is the type of the step's own school (an aanmelding's), and
+    ``case_school_type`` that of the school the pupil is enrolled at: an mbo school is outside the chain. The
+    interventieteam gate is not checked here, it needs the other steps: see
     :func:`escalation.gate.interventieteam_missing_steps`. Out-of-order recording is not refused either, only flagged.
     """
     if case_closed:
@@ -283,19 +309,24 @@ def validate_step(
         violations += _validate_geschillencommissie(step, terms)
     elif kind == "interventieteam":
         violations += _validate_interventieteam(step, out_of_school_since)
+    outside = _outside_chain(kind, step_school_type, case_school_type)
+    if outside is not None:
+        violations.append(outside)
     return violations
 
 
 def validate_case_dates(
-    out_of_school_since: date, date_of_birth: date, today: date, terms: Terms = DEFAULT_TERMS
+    out_of_school_since: date | None, date_of_birth: date, today: date, terms: Terms = DEFAULT_TERMS
 ) -> list[Violation]:
     """The case dates that cannot be right, so a typing error is caught when the case is registered.
 
     Refused: a first day out of school in the future or before birth, a birth date in the future, and a pupil
-    younger than ``min_age`` or older than ``max_age`` today (usually a mistyped birth year).
+    younger than ``min_age`` (5: leerplicht) or older than ``max_age`` (17: kwalificatieplicht ends at 18) on the
+    first day out of school. The age is measured on that day, not today: a pupil who turns 18 while out of school
+    keeps the case until it is closed. A signal has no first day out of school yet; its age is measured today.
     """
     violations: list[Violation] = []
-    if out_of_school_since > today:
+    if out_of_school_since is not None and out_of_school_since > today:
         violations.append(
             Violation(
                 "out_of_school_since",
@@ -312,19 +343,23 @@ def validate_case_dates(
             )
         )
         return violations
-    if out_of_school_since < date_of_birth:
+    if out_of_school_since is not None and out_of_school_since < date_of_birth:
         violations.append(
             Violation(
                 "out_of_school_since", "before_birth", "De eerste dag thuis ligt vóór de geboortedatum."
             )
         )
-    age = age_on(date_of_birth, today)
+        return violations
+    on = out_of_school_since if out_of_school_since is not None else today
+    when = f"op de eerste dag thuis ({format_date_nl(on)})" if out_of_school_since is not None else "vandaag"
+    age = age_on(date_of_birth, on)
     if age < terms.min_age:
         violations.append(
             Violation(
                 "date_of_birth",
                 "too_young",
-                f"De leerling is {age} jaar; een thuiszitter is ten minste {terms.min_age} jaar.",
+                f"De leerling is {age} jaar {when}; een thuiszitter is ten minste {terms.min_age} jaar "
+                f"(leerplichtig).",
             )
         )
     elif age > terms.max_age:
@@ -332,7 +367,8 @@ def validate_case_dates(
             Violation(
                 "date_of_birth",
                 "too_old",
-                f"De leerling is {age} jaar; een thuiszitter is ten hoogste {terms.max_age} jaar.",
+                f"De leerling is {age} jaar {when}; een thuiszitter is jonger dan {terms.max_age + 1} jaar "
+                f"(de kwalificatieplicht loopt tot 18 jaar).",
             )
         )
     return violations

@@ -24,9 +24,9 @@ from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_INSPECTIE, record
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.cases.services import terms
-from thuiszitters.clock import now_utc, to_local
+from thuiszitters.clock import local_midnight_utc, now_utc, to_local
 from thuiszitters.errors import InvalidParam, NotFound, ValidationFailed
-from thuiszitters.escalation import spec
+from thuiszitters.escalation import lifecycle, spec
 from thuiszitters.escalation.gate import done_on
 from thuiszitters.escalation.terms import Terms
 from thuiszitters.exports import builder
@@ -36,9 +36,14 @@ from thuiszitters.reference.models import Gemeente, School, Swv
 
 BATCH_SIZE = 2000
 
+# The school board's reaction to a GPO oordeel: the export counts the oordelen it did not follow.
+_FOLLOW_UP_FIELDS = ("follow_up", "follow_up_on")
+
+
 def _export_step_fields() -> tuple[str, ...]:
     """The step columns the export needs, from the spec: each kind's start date and what "done" reads (its dates,
-    its required values and the term it may lapse after). No free text and no school ever leave the database here.
+    its required values and the term it may lapse after), and the GPO follow-up. No free text and no school ever
+    leave the database here.
     """
     names: dict[str, None] = {}
     for kind in spec.KINDS:
@@ -47,6 +52,7 @@ def _export_step_fields() -> tuple[str, ...]:
         for term in kind.terms:
             if term.name == kind.done.lapses_after:
                 names.update(dict.fromkeys(term.reads))
+    names.update(dict.fromkeys(_FOLLOW_UP_FIELDS))
     return tuple(names)
 
 
@@ -94,8 +100,9 @@ def export_step(step: _StepRow, month_end: date, case_terms: Terms) -> builder.E
     started_on = step[index] if index is not None else None
     if started_on is None:
         return None
+    not_followed_on = step.follow_up_on if step.follow_up == spec.NOT_FOLLOWED else None
     return builder.ExportStep(kind=step.kind, started_on=started_on,
-                              done_on=step_done_on(step, month_end, case_terms))
+                              done_on=step_done_on(step, month_end, case_terms), not_followed_on=not_followed_on)
 
 
 class Closure(NamedTuple):
@@ -122,17 +129,24 @@ def closure_at(events: list[tuple[str, datetime, dict | None]], month_end: date)
     """
     state = OPEN
     for action, occurred_at, changes in events:
-        closed_on = _new_value(changes, "closed_on") if action == "case.close" else None
-        effective = date.fromisoformat(closed_on) if isinstance(closed_on, str) else to_local(occurred_at).date()
+        outcome: str | None = None
+        offer: date | None = None
+        if action == "case.close":
+            closed_on = _new_value(changes, "closed_on")
+            found = _new_value(changes, "outcome")
+            outcome = found if isinstance(found, str) else None
+            offer_text = _new_value(changes, "offer_started_on")
+            offer = date.fromisoformat(offer_text) if isinstance(offer_text, str) else None
+            effective = date.fromisoformat(closed_on) if isinstance(closed_on, str) else to_local(occurred_at).date()
+            if offer is not None and not lifecycle.is_offer(outcome):
+                # Closed before outcomes told the truth (migration 0009): the date typed as the "offer" of an
+                # exemption or a move is when it ended, which is its closing date now; it had no offer.
+                effective, offer = offer, None
+        else:
+            effective = to_local(occurred_at).date()
         if effective > month_end:
             break
-        if action == "case.close":
-            offer = _new_value(changes, "offer_started_on")
-            outcome = _new_value(changes, "outcome")
-            state = Closure(effective, outcome if isinstance(outcome, str) else None,
-                            date.fromisoformat(offer) if isinstance(offer, str) else None)
-        else:
-            state = OPEN
+        state = Closure(effective, outcome, offer) if action == "case.close" else OPEN
     return state
 
 
@@ -156,14 +170,17 @@ def _case_batches(month: str, batch_size: int) -> Iterator[list[Row]]:
         select(
             Case.id, Swv.code.label("swv_code"), Gemeente.code.label("gemeente_code"),
             School.school_type, Case.absence_kind, Case.out_of_school_since, Case.return_deadline,
-            Case.closed_on, Case.outcome, Case.offer_started_on, Pupil.date_of_birth,
+            Case.closed_on, Case.outcome, Case.offer_started_on, Pupil.date_of_birth, Case.created_at,
         )
         .join(Swv, Swv.id == Case.swv_id)
         .join(Gemeente, Gemeente.id == Case.gemeente_id)
         .join(Pupil, Pupil.id == Case.pupil_id)
         .outerjoin(School, School.id == Case.school_id)
-        # Possibly in scope; the builder makes the final call (anonymised cases still count).
-        .where(Case.out_of_school_since <= month_end, or_(Case.closed_on.is_(None), Case.closed_on >= year_start))
+        # Possibly in scope, or a signal at the month end; the builder makes the final call (anonymised cases
+        # still count).
+        .where(or_(Case.out_of_school_since <= month_end,
+                   Case.created_at < local_midnight_utc(month_end + timedelta(days=1))),
+               or_(Case.closed_on.is_(None), Case.closed_on >= year_start))
         .order_by(Case.id)
         .limit(batch_size)
     )
@@ -201,9 +218,12 @@ def export_cases(month: str, *, batch_size: int = BATCH_SIZE) -> Iterator[builde
             if step is not None:
                 steps[step_row.case_id].append(step)
         for (case_id, swv_code, gemeente_code, school_type, absence_kind, out_of_school_since, return_deadline,
-             closed_on, outcome, offer_started_on, date_of_birth) in rows:
+             closed_on, outcome, offer_started_on, date_of_birth, created_at) in rows:
             if case_id in reopened:
                 closed_on, outcome, offer_started_on = closure_at(reopened[case_id], month_end)
+            # Only a case without a first day out of school by the month end can have been a signal then.
+            created_on = (to_local(created_at).date()
+                          if out_of_school_since is None or out_of_school_since > month_end else None)
             yield builder.ExportCase(
                 case_id=case_id,
                 swv_code=swv_code,
@@ -218,6 +238,7 @@ def export_cases(month: str, *, batch_size: int = BATCH_SIZE) -> Iterator[builde
                 outcome=outcome,
                 offer_started_on=offer_started_on,
                 steps=tuple(steps.get(case_id, ())),
+                created_on=created_on,
             )
 
 
@@ -253,7 +274,7 @@ def build_month_export(month: str, *, actor_id: int | None, now: datetime) -> Ex
             f"De maand {month} is nog niet voorbij. Een export kan pas gemaakt worden na de laatste dag van de maand.",
         )])
     result = builder.build_export(export_cases(month), month=month, key=_inspectie_key(),
-                                  out_dir=export_root() / month)
+                                  out_dir=export_root() / month, terms=terms())
     run = db.session.scalar(select(ExportRun).where(ExportRun.month == month))
     rebuilt = run is not None
     if run is None:

@@ -9,7 +9,7 @@ from flask import Flask
 
 from thuiszitters.clock import to_local, today
 from thuiszitters.permissions import menu, shows_case_search
-from thuiszitters.text import DATETIME_FORMAT, format_date_nl
+from thuiszitters.text import DATETIME_FORMAT, days_ago, format_date_nl
 from thuiszitters.text import format_date_long as _format_date_long
 
 
@@ -36,4 +36,5 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date"] = format_date
     app.jinja_env.filters["date_long"] = format_date_long
     app.jinja_env.globals["menu"] = menu
+    app.jinja_env.filters["days_ago"] = days_ago
     app.jinja_env.globals["shows_case_search"] = shows_case_search

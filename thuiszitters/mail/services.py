@@ -35,6 +35,13 @@ def outbox_overview(*, limit: int = 100) -> OutboxOverview:
     return OutboxOverview(counts, failed, delayed)
 
 
+def held_messages(*, limit: int = 20) -> list[OutboxMessage]:
+    """The newest mails still waiting in the outbox: what a developer without an SMTP server reads instead."""
+    return list(db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.status == "pending")
+        .order_by(OutboxMessage.created_at.desc(), OutboxMessage.id.desc()).limit(limit)))
+
+
 def retry_failed(now: datetime, *, actor_id: int, message_id: int | None = None) -> int:
     """Put failed mails (all, or one) back in the queue with a fresh count of attempts; returns how many.
 

@@ -1,13 +1,13 @@
 """The admin's mail page: how many mails wait, went out or failed, and sending failed ones again."""
 from __future__ import annotations
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
 from thuiszitters.http.forms import ConfirmForm
-from thuiszitters.mail.services import outbox_overview, retry_failed
+from thuiszitters.mail.services import held_messages, outbox_overview, retry_failed
 from thuiszitters.parsing import record_id
 from thuiszitters.permissions import Capability, require
 
@@ -22,7 +22,10 @@ def only_mail_managers():
 @bp.route("")
 def outbox():
     """The outbox: how many mails wait, went out or failed, and the ones that need attention."""
-    return render_template("mail/outbox.html", overview=outbox_overview(), form=ConfirmForm())
+    # Development without an SMTP server: mail never leaves, so the page shows it (a local mail catcher).
+    held = held_messages() if not current_app.config["MAIL_SERVER"] and current_app.config["ENV"] != "production" \
+        else None
+    return render_template("mail/outbox.html", overview=outbox_overview(), form=ConfirmForm(), held=held)
 
 
 @bp.post("/opnieuw")

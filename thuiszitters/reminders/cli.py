@@ -24,10 +24,12 @@ def reminders_run(day: date | None):
     """One sweep of all reminder rules; safe to repeat. Prints what it queued."""
     day = day or today()
     try:
-        result = send_due_reminders(day, now_utc())
+        # A commit after every batch: users keep saving while a long catch-up sweep runs (SQLite's one write lock).
+        result = send_due_reminders(day, now_utc(), commit=db.session.commit)
         db.session.commit()
     except OperationalError:
-        # SQLite: another sweep held the write lock longer than the busy timeout. Nothing was written.
+        # SQLite: another writer held the write lock longer than the busy timeout. The batches committed before
+        # are kept; the next run records the rest.
         db.session.rollback()
         click.echo("Er loopt al een andere ronde; probeer het zo opnieuw.", err=True)
         sys.exit(1)
@@ -35,6 +37,10 @@ def reminders_run(day: date | None):
                f"{result.mails} mail(s) in de wachtrij, {result.alerts} nieuw(e) signaal/signalen.")
     for rule, count in sorted(result.reminders.items()):
         click.echo(f"  {rule}: {count}")
+    if result.missed:
+        click.echo(f"{sum(result.missed.values())} gemiste herinnering(en) vastgelegd (te laat om te versturen):")
+        for rule, count in sorted(result.missed.items()):
+            click.echo(f"  {rule}: {count}")
 
 
 COMMANDS = [reminders_cli]

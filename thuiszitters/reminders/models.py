@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy import ForeignKey, Index, String, UniqueConstraint, false, text
 from sqlalchemy.orm import Mapped, mapped_column
 
 from thuiszitters.cases.models import Step
@@ -21,6 +21,8 @@ class Reminder(db.Model):
     rule: Mapped[str] = mapped_column(String(40))
     due_on: Mapped[date]
     created_at: Mapped[datetime] = mapped_column(UTCDateTime())
+    # Found more than the catch-up window after its due date: recorded and shown on the case, never mailed.
+    missed: Mapped[bool] = mapped_column(default=False, server_default=false())
 
 
 # Partial indexes on case_step for the sweep's step rules (defined here, with the rules that need them). They hold

@@ -6,15 +6,18 @@ only answer "which keys are due for this case today?". They never look at what w
 Two kinds of rule:
 
 * **Notices** (``halfway``, ``deadline_approaching``, ``aanmelding_due_soon``) announce something ahead of time.
-  A notice missed while the scheduler was down is still sent, but only while its due date lies within the
-  catch-up window (``catch_up_days``, default 30): a fresh install, or a case registered months late, does not
-  get a flood of reminders about dates long past. A notice is also dropped once the event it announces has
-  passed (the deadline or the decision term): a newer rule then speaks instead.
-* **States** (``overdue``, ``aanmelding_undecided``, ``temporary_enrolment``, ``gpo_follow_up``, ``stale``)
-  describe a situation that
-  holds until someone acts. They are due however long ago they began, so a case registered late is overdue at
-  once. The overdue alert repeats every ``overdue_repeat_weeks``; only the latest occurrence is due, because an
-  alert about an earlier four-week period says nothing the current one does not.
+* **States** (``overdue``, ``aanmelding_undecided``, ``temporary_enrolment``, ``aanmelding_ten_weeks``,
+  ``gpo_follow_up``, ``stale``) describe a situation that holds until someone acts. The overdue alert repeats every
+  ``overdue_repeat_weeks``; only the latest occurrence is due, because an alert about an earlier four-week period
+  says nothing the current one does not.
+
+**Missed.** A reminder found more than ``catch_up_days`` (default 30) after its due date, or a notice whose event
+has passed (the deadline, the decision term), is due as *missed*: the sweep records it, the case shows it, and
+nobody is mailed (a fresh install or a case registered months late does not send a flood about dates long gone).
+Alerts are never missed: an overdue or temporary-enrolment alert always opens, however late.
+
+Signals (no first day out of school) get no reminders about the return goal. A ``vrijstelling_5a`` case gets the
+coordinator's reminders, but its overdue alert does not go to the leerplicht queue: there is nothing to enforce.
 """
 from __future__ import annotations
 
@@ -37,17 +40,22 @@ OVERDUE = "overdue"
 AANMELDING_DUE_SOON = "aanmelding_due_soon"
 AANMELDING_UNDECIDED = "aanmelding_undecided"
 TEMPORARY_ENROLMENT = "temporary_enrolment"
+AANMELDING_TEN_WEEKS = "aanmelding_ten_weeks"
 GPO_FOLLOW_UP = "gpo_follow_up"
 STALE = "stale"
 
 RULES = (HALFWAY, DEADLINE_APPROACHING, OVERDUE, AANMELDING_DUE_SOON, AANMELDING_UNDECIDED, TEMPORARY_ENROLMENT,
-         GPO_FOLLOW_UP, STALE)
-# Rules whose reminder also opens an alert for the leerplicht review queue: the return goal missed, and a school
-# that let ten weeks pass without deciding on an aanmelding (the pupil may now claim temporary enrolment there).
-# Each is a kind of alert (alerts.kinds, which names them; tests/unit/test_reminder_rules.py keeps the two equal).
+         AANMELDING_TEN_WEEKS, GPO_FOLLOW_UP, STALE)
+# Rules whose reminder also opens an alert for the leerplicht review queue (and goes to the leerplicht of the
+# pupil's gemeente as well as the coordinator): the return goal missed, and a school that let ten weeks pass
+# without deciding on the aanmelding of a pupil enrolled nowhere (who may now claim temporary enrolment there).
+# For a pupil enrolled elsewhere those ten weeks are ``aanmelding_ten_weeks``, a coordinator reminder.
 ALERT_RULES = frozenset({OVERDUE, TEMPORARY_ENROLMENT})
-# Rules that go to the leerplicht of the pupil's gemeente as well as the coordinator.
-LEERPLICHT_RULES = frozenset({OVERDUE, TEMPORARY_ENROLMENT})
+LEERPLICHT_RULES = ALERT_RULES
+# Rules that only concern the return goal: a signal has none.
+RETURN_GOAL_RULES = frozenset({HALFWAY, DEADLINE_APPROACHING, OVERDUE})
+# No leerplicht enforcement for an exemption: its overdue reminder stays with the coordinator.
+_NO_ENFORCEMENT = "vrijstelling_5a"
 
 RULE_LABELS = {
     HALFWAY: "Halverwege de termijn: wat is het plan?",
@@ -56,6 +64,7 @@ RULE_LABELS = {
     AANMELDING_DUE_SOON: "Beslistermijn aanmelding loopt bijna af",
     AANMELDING_UNDECIDED: "Beslistermijn aanmelding verstreken zonder besluit",
     TEMPORARY_ENROLMENT: "Tien weken geen besluit op de aanmelding: tijdelijke inschrijving",
+    AANMELDING_TEN_WEEKS: "Tien weken geen besluit op de aanmelding",
     GPO_FOLLOW_UP: "Reactie schoolbestuur op oordeel Geschillencommissie ontbreekt",
     STALE: "Al twee weken geen activiteit",
 }
@@ -82,14 +91,28 @@ DEFAULT_OFFSETS = Offsets()
 
 @dataclass(frozen=True)
 class Due:
+    """A reminder due today; ``missed``: record it (the case shows it) but send nothing."""
+
     rule: str
     due_on: date
+    missed: bool = False
 
 
-def _notice_due(due_on: date, today: date, offsets: Offsets, relevant_until: date | None = None) -> bool:
-    if due_on > today or (today - due_on).days > offsets.catch_up_days:
-        return False
-    return relevant_until is None or today <= relevant_until
+def for_leerplicht(rule: str, absence_kind: str | None) -> bool:
+    """Whether the rule's reminder also goes to the leerplicht of the gemeente and opens an alert in their queue.
+
+    Not the overdue reminder of a ``vrijstelling_5a`` case: with an exemption there is nothing to enforce.
+    """
+    return rule in ALERT_RULES and not (rule == OVERDUE and absence_kind == _NO_ENFORCEMENT)
+
+
+def _due(rule: str, due_on: date, today: date, offsets: Offsets, relevant_until: date | None = None) -> Due | None:
+    """The reminder if it is due by ``today``; missed when found too late, or when the event it announces passed."""
+    if due_on > today:
+        return None
+    late = (today - due_on).days > offsets.catch_up_days
+    passed = relevant_until is not None and today > relevant_until
+    return Due(rule, due_on, missed=(late or passed) and rule not in ALERT_RULES)
 
 
 # --- Case-level rules ---------------------------------------------------------------------------------------
@@ -124,29 +147,29 @@ def stale_on(last_activity_on: date, offsets: Offsets = DEFAULT_OFFSETS) -> date
 def case_reminders_due(
     *,
     status: str,
-    out_of_school_since: date,
-    return_deadline: date,
+    out_of_school_since: date | None,
+    return_deadline: date | None,
     last_activity_on: date,
     today: date,
     offsets: Offsets = DEFAULT_OFFSETS,
 ) -> list[Due]:
-    """The reminders about the case itself that are due today (the sweep skips those already recorded)."""
-    if status != "open":
+    """The reminders about the case itself that are due today (the sweep skips those already recorded).
+
+    An open case gets the return-goal rules and ``stale``; a signal (no first day out of school) only ``stale``.
+    """
+    if status not in ("open", "signaal"):
         return []
-    due: list[Due] = []
-    halfway = halfway_on(out_of_school_since, offsets)
-    if _notice_due(halfway, today, offsets):
-        due.append(Due(HALFWAY, halfway))
-    approaching = deadline_approaching_on(return_deadline, offsets)
-    if _notice_due(approaching, today, offsets, relevant_until=return_deadline):
-        due.append(Due(DEADLINE_APPROACHING, approaching))
-    overdue = current_overdue_on(return_deadline, today, offsets)
-    if overdue is not None:
-        due.append(Due(OVERDUE, overdue))
-    stale = stale_on(last_activity_on, offsets)
-    if stale <= today:
-        due.append(Due(STALE, stale))
-    return due
+    found: list[Due | None] = []
+    if status == "open" and out_of_school_since is not None and return_deadline is not None:
+        found.append(_due(HALFWAY, halfway_on(out_of_school_since, offsets), today, offsets,
+                          relevant_until=return_deadline))
+        found.append(_due(DEADLINE_APPROACHING, deadline_approaching_on(return_deadline, offsets), today, offsets,
+                          relevant_until=return_deadline))
+        overdue = current_overdue_on(return_deadline, today, offsets)
+        if overdue is not None:
+            found.append(Due(OVERDUE, overdue))
+    found.append(_due(STALE, stale_on(last_activity_on, offsets), today, offsets))
+    return [due for due in found if due is not None]
 
 
 # --- Step-level rules ---------------------------------------------------------------------------------------
@@ -157,62 +180,67 @@ def aanmelding_reminders_due(
     today: date,
     offsets: Offsets = DEFAULT_OFFSETS,
     terms: Terms = DEFAULT_TERMS,
+    *,
+    enrolled: bool = False,
 ) -> list[Due]:
     """The zorgplicht term: a week before the school's decision is due, the day after it passed undecided, and
-    the day after ten weeks passed undecided (the pupil may then claim temporary enrolment: an alert)."""
+    the day after ten weeks passed undecided: for a pupil enrolled nowhere an alert (temporary enrolment), for a
+    pupil enrolled elsewhere a coordinator reminder."""
     if getattr(step, "decision", None) is not None or getattr(step, "received_on", None) is None:
         return []
     decision_due = aanmelding_decision_due_on(step, terms)
-    due: list[Due] = []
-    soon = decision_due - timedelta(weeks=offsets.aanmelding_before_due_weeks)
-    if _notice_due(soon, today, offsets, relevant_until=decision_due):
-        due.append(Due(AANMELDING_DUE_SOON, soon))
-    passed = decision_due + timedelta(days=1)
-    if passed <= today:
-        due.append(Due(AANMELDING_UNDECIDED, passed))
+    found = [
+        _due(AANMELDING_DUE_SOON, decision_due - timedelta(weeks=offsets.aanmelding_before_due_weeks), today,
+             offsets, relevant_until=decision_due),
+        _due(AANMELDING_UNDECIDED, decision_due + timedelta(days=1), today, offsets),
+    ]
     entitled_from = aanmelding_temporary_enrolment_from(step, terms)
-    # A decision on the tenth week's last day is still in time: the alert is due the day after.
-    if entitled_from is not None and entitled_from + timedelta(days=1) <= today:
-        due.append(Due(TEMPORARY_ENROLMENT, entitled_from + timedelta(days=1)))
-    return due
+    # A decision on the tenth week's last day is still in time: the reminder is due the day after.
+    if entitled_from is not None:
+        rule = AANMELDING_TEN_WEEKS if enrolled else TEMPORARY_ENROLMENT
+        found.append(_due(rule, entitled_from + timedelta(days=1), today, offsets))
+    return [due for due in found if due is not None]
 
 
 def gpo_reminders_due(
     step: object,
     today: date,
     terms: Terms = DEFAULT_TERMS,
+    offsets: Offsets = DEFAULT_OFFSETS,
 ) -> list[Due]:
     """The school board's reaction to the oordeel is due and not recorded: ask for it (on the due date)."""
     if getattr(step, "follow_up", None) is not None:
         return []
     follow_up_due = gpo_follow_up_due_on(step, terms)
-    if follow_up_due is None or follow_up_due > today:
+    if follow_up_due is None:
         return []
-    return [Due(GPO_FOLLOW_UP, follow_up_due)]
+    due = _due(GPO_FOLLOW_UP, follow_up_due, today, offsets)
+    return [due] if due is not None else []
 
 
 def reminders_due(
     *,
     status: str,
-    out_of_school_since: date,
-    return_deadline: date,
+    out_of_school_since: date | None,
+    return_deadline: date | None,
     last_activity_on: date,
     steps: Iterable[object],
     today: date,
     offsets: Offsets = DEFAULT_OFFSETS,
     terms: Terms = DEFAULT_TERMS,
+    enrolled: bool = False,
 ) -> list[Due]:
     """Every reminder due for one case today, without duplicates, in a stable order."""
     due = case_reminders_due(status=status, out_of_school_since=out_of_school_since,
                              return_deadline=return_deadline, last_activity_on=last_activity_on, today=today,
                              offsets=offsets)
-    if status == "open":
+    if status in ("open", "signaal"):
         for step in steps:
             kind = getattr(step, "kind", None)
             if kind == "aanmelding":
-                due.extend(aanmelding_reminders_due(step, today, offsets, terms))
+                due.extend(aanmelding_reminders_due(step, today, offsets, terms, enrolled=enrolled))
             elif kind == "geschillencommissie":
-                due.extend(gpo_reminders_due(step, today, terms))
+                due.extend(gpo_reminders_due(step, today, terms, offsets))
     unique = sorted(set(due), key=lambda d: (d.due_on, RULES.index(d.rule)))
     return unique
 
@@ -220,9 +248,12 @@ def reminders_due(
 # --- Mail and notification text (no names, no BSN: the reference and a link only) ---------------------------
 
 
-def message_text(rule: str, reference: str, due_on: date, return_deadline: date) -> str:
+def message_text(rule: str, reference: str, due_on: date, return_deadline: date | None) -> str:
     """One Dutch sentence for the notification and the mail; it names the case by its reference only."""
-    d = format_date_nl
+
+    def d(value: date | None) -> str:
+        return format_date_nl(value) if value is not None else "onbekend"
+
     texts = {
         HALFWAY: f"Casus {reference} is halverwege de termijn van drie maanden. Wat is het plan voor terugkeer "
                  f"vóór {d(return_deadline)}?",
@@ -231,11 +262,15 @@ def message_text(rule: str, reference: str, due_on: date, return_deadline: date)
                  f"De leerplichtambtenaar beoordeelt het signaal.",
         AANMELDING_DUE_SOON: f"De beslistermijn van de school op de aanmelding in casus {reference} loopt over "
                              f"een week af.",
+        # Not a word about temporary enrolment: that right starts only at ten weeks (DOMAIN.md).
         AANMELDING_UNDECIDED: f"De school heeft in casus {reference} niet binnen de beslistermijn op de "
-                              f"aanmelding besloten; de leerling heeft mogelijk recht op tijdelijke inschrijving.",
+                              f"aanmelding besloten. Vraag de school om het besluit.",
         TEMPORARY_ENROLMENT: f"De school heeft in casus {reference} tien weken na ontvangst nog niet op de "
-                             f"aanmelding besloten. De leerling heeft recht op tijdelijke inschrijving op die school; "
-                             f"de leerplichtambtenaar beoordeelt het signaal.",
+                             f"aanmelding besloten. De leerling staat nergens ingeschreven en heeft recht op "
+                             f"tijdelijke inschrijving op die school; de leerplichtambtenaar beoordeelt het signaal.",
+        AANMELDING_TEN_WEEKS: f"De school heeft in casus {reference} tien weken na ontvangst nog niet op de "
+                              f"aanmelding besloten. De leerling staat op een andere school ingeschreven; spreek de "
+                              f"school aan op haar zorgplicht.",
         GPO_FOLLOW_UP: f"Het schoolbestuur had in casus {reference} uiterlijk {d(due_on)} moeten laten weten wat "
                        f"het met het oordeel van de Geschillencommissie doet. Vraag om een reactie.",
         STALE: f"In casus {reference} is al twee weken niets vastgelegd.",

@@ -2,14 +2,20 @@
 
 ``send_due_reminders(today)`` is the one sweep. It is idempotent and safe to run in parallel:
 
-* It first takes the sweep lock inside its own transaction: a PostgreSQL advisory transaction lock, and a write
-  to the ``scheduler_state`` lock row (on SQLite that write takes the database's write lock at once, so a second
-  sweep waits before it reads anything). Both are released by the commit.
 * It finds candidates per rule with indexed range queries on open cases (and undecided aanmelding / GPO steps),
-  skipping in SQL what was already recorded, so a sweep with nothing due reads only a few index ranges.
+  skipping in SQL what was already recorded, so a sweep with nothing due reads only a few index ranges. This
+  part only reads, and takes no lock.
+* It records what is due in batches of ``SWEEP_BATCH`` reminders (a case's reminders stay in one batch). Each
+  batch first takes the sweep lock (a PostgreSQL advisory transaction lock, and a write to the
+  ``scheduler_state`` lock row, which on SQLite is the database's write lock), so batches of two sweeps never
+  interleave within a transaction. The processes that sweep beside users (``flask reminders run``, the scheduler)
+  commit after every batch: SQLite has one write lock for the whole database, which every request that saves
+  something (or logs a read) needs, and a request waits for it only up to the busy timeout (10 s). A catch-up
+  sweep over the whole country held it for longer than that when it was one transaction. On SQLite the sweep also
+  leaves the lock free between two batches for as long as the batch held it, so waiting requests get their turn.
 * Each reminder is inserted with ``INSERT ... ON CONFLICT DO NOTHING`` on its unique key (case, rule, due date);
   only the rows actually inserted get notifications, outbox mails and alerts, all in the same transaction.
-  Even without the lock a reminder is therefore recorded, and mailed, exactly once.
+  A reminder is therefore recorded, and mailed, exactly once, whichever sweep gets to its batch first.
 
 The sweep keeps no "last run" date: every run looks at the rules' own windows (see ``rules``), so a run missed
 during downtime, or data entered late (a case registered months after the pupil went out of school), is picked
@@ -18,8 +24,9 @@ up by the next run.
 from __future__ import annotations
 
 import logging
+import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
@@ -32,6 +39,7 @@ from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.services import terms as configured_terms
 from thuiszitters.clock import now_utc
+from thuiszitters.escalation import lifecycle
 from thuiszitters.escalation.spec import GPO_OORDEEL_VERDICTS
 from thuiszitters.escalation.terms import Terms
 from thuiszitters.extensions import db
@@ -45,6 +53,8 @@ log = logging.getLogger(__name__)
 
 SWEEP_LOCK_NAME = "reminders.sweep"
 SWEEP_LOCK_LEASE = timedelta(minutes=30)
+SWEEP_BATCH = 500  # reminders recorded per transaction when the caller commits between batches
+SWEEP_PAUSE_SECONDS = 0.2  # at least this long between two batches on SQLite (see send_due_reminders)
 _CHUNK = 500
 
 
@@ -53,6 +63,8 @@ class SweepResult:
     """What one sweep queued. Counts only: the caller prints or logs it, and it holds no personal data."""
 
     reminders: Counter[str] = field(default_factory=Counter)
+    # Recorded as missed (found too late, or its event passed): shown on the case, not mailed.
+    missed: Counter[str] = field(default_factory=Counter)
     notifications: int = 0
     mails: int = 0
     alerts: int = 0
@@ -79,16 +91,18 @@ def _not_recorded(rule: str, after: Any) -> Any:
 
 
 _CASE_COLUMNS = (Case.id, Case.status, Case.out_of_school_since, Case.return_deadline, Case.last_activity_on)
+# Cases that get reminders: open ones, and signals (only the rules that are not about the return goal).
+_ACTIVE = ("open", "signaal")
 
 
 def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Due]]:
     """Due reminders about cases themselves, one indexed query per rule.
 
     Open cases are never anonymised (only closed ones are, years later), so the status alone keeps the queries
-    index-only until a candidate is found.
+    index-only until a candidate is found. The notices have no lower bound: one found too late is recorded as
+    missed (once; after that the ``NOT EXISTS`` skips it).
     """
     open_case = Case.status == "open"
-    window = timedelta(days=offs.catch_up_days)
     halfway = timedelta(weeks=offs.halfway_weeks)
     approaching = timedelta(weeks=offs.deadline_approaching_weeks)
     period = timedelta(weeks=offs.overdue_repeat_weeks)
@@ -96,12 +110,12 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
     queries = {
         rules.HALFWAY: select(*_CASE_COLUMNS).where(
             open_case,
-            Case.out_of_school_since.between(today - window - halfway, today - halfway),
+            Case.out_of_school_since <= today - halfway,
             _not_recorded(rules.HALFWAY, Case.out_of_school_since),
         ),
         rules.DEADLINE_APPROACHING: select(*_CASE_COLUMNS).where(
             open_case,
-            Case.return_deadline.between(max(today, today - window + approaching), today + approaching),
+            Case.return_deadline <= today + approaching,
             _not_recorded(rules.DEADLINE_APPROACHING, Case.out_of_school_since),
         ),
         rules.OVERDUE: select(*_CASE_COLUMNS).where(
@@ -111,7 +125,7 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
                             Reminder.due_on > Case.return_deadline, Reminder.due_on > today - period),
         ),
         rules.STALE: select(*_CASE_COLUMNS).where(
-            open_case,
+            Case.status.in_(_ACTIVE),
             Case.last_activity_on <= today - stale,
             _not_recorded(rules.STALE, Case.last_activity_on),
         ),
@@ -131,12 +145,13 @@ def _case_candidates(today: date, offs: rules.Offsets) -> dict[int, set[rules.Du
 
 def _step_candidates(today: date, offs: rules.Offsets, terms: Terms) -> dict[int, set[rules.Due]]:
     """Due reminders about undecided aanmeldingen and unanswered GPO oordelen (few rows, indexed by kind/date)."""
-    # Driven by the open cases' ids (an index-only list) probing the partial indexes on case_step.
-    open_ids = select(Case.id).where(Case.status == "open").scalar_subquery()
+    # Driven by the active cases' ids (an index-only list) probing the partial indexes on case_step.
+    open_ids = select(Case.id).where(Case.status.in_(_ACTIVE)).scalar_subquery()
     earliest_notice = timedelta(weeks=terms.decision_weeks - offs.aanmelding_before_due_weeks)
     aanmelding = (
         select(Step.case_id, Step.kind, Step.received_on, Step.extended_on, Step.extension_weeks, Step.decision,
-               Step.decided_on)
+               Step.decided_on, Case.absence_kind, Case.school_id)
+        .join(Case, Case.id == Step.case_id)
         .where(Step.kind == "aanmelding", Step.decision.is_(None), Step.received_on <= today - earliest_notice,
                Step.case_id.in_(open_ids))
     )
@@ -150,9 +165,10 @@ def _step_candidates(today: date, offs: rules.Offsets, terms: Terms) -> dict[int
     found: dict[int, set[rules.Due]] = defaultdict(set)
     # Plain rows, not ORM objects: the rules read attributes by name.
     for step in db.session.execute(aanmelding):
-        found[step.case_id].update(rules.aanmelding_reminders_due(step, today, offs, terms))
+        enrolled = lifecycle.enrolled(step.absence_kind, step.school_id is not None)
+        found[step.case_id].update(rules.aanmelding_reminders_due(step, today, offs, terms, enrolled=enrolled))
     for step in db.session.execute(gpo):
-        found[step.case_id].update(rules.gpo_reminders_due(step, today, terms))
+        found[step.case_id].update(rules.gpo_reminders_due(step, today, terms, offs))
     return found
 
 
@@ -188,13 +204,13 @@ def _record_reminders(keys: list[tuple[int, rules.Due]], now: datetime) -> list[
         stmt = (
             dialect_insert(Reminder)
             .on_conflict_do_nothing(index_elements=["case_id", "rule", "due_on"])
-            .returning(Reminder.id, Reminder.case_id, Reminder.rule, Reminder.due_on)
+            .returning(Reminder.id, Reminder.case_id, Reminder.rule, Reminder.due_on, Reminder.missed)
         )
         rows = db.session.execute(
-            stmt, [{"case_id": case_id, "rule": due.rule, "due_on": due.due_on, "created_at": now}
-                   for case_id, due in chunk]
+            stmt, [{"case_id": case_id, "rule": due.rule, "due_on": due.due_on, "created_at": now,
+                    "missed": due.missed} for case_id, due in chunk]
         )
-        inserted.extend((r.id, r.case_id, rules.Due(r.rule, r.due_on)) for r in rows)
+        inserted.extend((r.id, r.case_id, rules.Due(r.rule, r.due_on, bool(r.missed))) for r in rows)
     return inserted
 
 
@@ -263,7 +279,14 @@ def _mail_body(text: str, link: str, extra_link: str | None) -> str:
 
 
 def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, result: SweepResult) -> None:
-    """Notifications, outbox mails and alerts for the reminders just recorded, as bulk inserts."""
+    """Notifications, outbox mails and alerts for the reminders just recorded, as bulk inserts.
+
+    A missed reminder is only counted: it stays on the case, and nobody is mailed about a date long gone.
+    """
+    for _, _, due in inserted:
+        if due.missed:
+            result.missed[due.rule] += 1
+    inserted = [item for item in inserted if not item[2].missed]
     if not inserted:
         return
     base_url = current_app.config["BASE_URL"].rstrip("/")
@@ -273,7 +296,7 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
     for chunk in _chunks(case_ids):
         for row in db.session.execute(
             select(Case.id, Case.reference, Case.swv_id, Case.gemeente_id, Case.coordinator_id,
-                   Case.return_deadline).where(Case.id.in_(chunk))
+                   Case.return_deadline, Case.absence_kind).where(Case.id.in_(chunk))
         ):
             cases[row.id] = row
         open_alerts.update(db.session.execute(
@@ -286,10 +309,11 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
     for reminder_id, case_id, due in inserted:
         case = cases[case_id]
         recipients = list(book.coordinators(case.coordinator_id, case.swv_id))
-        if due.rule in rules.LEERPLICHT_RULES:
+        to_leerplicht = rules.for_leerplicht(due.rule, case.absence_kind)
+        if to_leerplicht:
             recipients += book.leerplicht(case.gemeente_id)
         # A repeated overdue reminder opens a new alert only once the previous one was acknowledged.
-        if due.rule in rules.ALERT_RULES and (case_id, due.rule) not in open_alerts:
+        if to_leerplicht and (case_id, due.rule) not in open_alerts:
             open_alerts.add((case_id, due.rule))
             alerts.append({"case_id": case_id, "kind": due.rule, "due_on": due.due_on, "created_at": now,
                            "status": "open"})
@@ -306,7 +330,7 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
             notifications.append({"user_id": recipient.user_id, "case_id": case_id, "reminder_id": reminder_id,
                                   "message": text[:500], "created_at": now})
             review = f"{base_url}/signalen" \
-                if role_can(recipient.role, Capability.REVIEW_ALERTS) and due.rule in rules.ALERT_RULES else None
+                if role_can(recipient.role, Capability.REVIEW_ALERTS) and to_leerplicht else None
             mails.append({"reminder_id": reminder_id, "recipient": recipient.email, "subject": subject[:200],
                           "body": _mail_body(text, link, review), "status": "pending", "attempts": 0,
                           "next_attempt_at": now, "created_at": now})
@@ -325,17 +349,52 @@ def _queue_messages(inserted: list[tuple[int, int, rules.Due]], now: datetime, r
     result.mails += len(mails)
 
 
-def send_due_reminders(today: date, now: datetime | None = None) -> SweepResult:
-    """One sweep of every reminder rule for ``today``. Queues notifications and mails; flushes, never commits."""
+def _batches(keys: list[tuple[int, rules.Due]], size: int) -> Iterable[list[tuple[int, rules.Due]]]:
+    """``keys`` (sorted by case) in runs of about ``size``, never splitting one case's reminders."""
+    batch: list[tuple[int, rules.Due]] = []
+    for key in keys:
+        if len(batch) >= size and key[0] != batch[-1][0]:
+            yield batch
+            batch = []
+        batch.append(key)
+    if batch:
+        yield batch
+
+
+def send_due_reminders(today: date, now: datetime | None = None, *,
+                       commit: Callable[[], None] | None = None) -> SweepResult:
+    """One sweep of every reminder rule for ``today``. Queues notifications, mails and alerts; flushes.
+
+    Without ``commit`` every batch goes into the caller's transaction, which the caller commits. A process that
+    sweeps beside users passes its commit, and each batch becomes a short transaction of its own (see the module
+    docstring for why).
+    """
     now = now or now_utc()
-    take_lock(SWEEP_LOCK_NAME, REMINDER_SWEEP, now, SWEEP_LOCK_LEASE)
     offs, terms = offsets(), configured_terms()
     candidates = _case_candidates(today, offs)
     for case_id, dues in _step_candidates(today, offs, terms).items():
         candidates[case_id] = candidates.get(case_id, set()) | dues
     result = SweepResult()
-    inserted = _record_reminders(_drop_recorded(candidates), now)
-    _queue_messages(inserted, now, result)
-    release_lock(SWEEP_LOCK_NAME)
-    db.session.flush()
+    step_aside = commit is not None and db.session.get_bind().dialect.name == "sqlite"
+    for batch in _batches(_drop_recorded(candidates), SWEEP_BATCH):
+        started = time.monotonic()
+        take_lock(SWEEP_LOCK_NAME, REMINDER_SWEEP, now, SWEEP_LOCK_LEASE)
+        _queue_messages(_record_reminders(batch, now), now, result)
+        release_lock(SWEEP_LOCK_NAME)
+        db.session.flush()
+        if commit is not None:
+            commit()
+        if step_aside:
+            # Requests waiting for SQLite's write lock poll for it every few to 100 ms; taken again at once by the
+            # next batch, it would never be theirs. Leave it free as long as the batch held it.
+            time.sleep(max(SWEEP_PAUSE_SECONDS, time.monotonic() - started))
     return result
+
+
+def missed_reminders(case_id: int) -> list[Reminder]:
+    """Reminders the sweep found too late to send (rules docstring), shown on the case so nobody thinks they went
+    out. The caller has already loaded the case through ``get_visible_case``."""
+    return list(db.session.scalars(
+        select(Reminder).where(Reminder.case_id == case_id, Reminder.missed.is_(True))
+        .order_by(Reminder.due_on, Reminder.id)
+    ))

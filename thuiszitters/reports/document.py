@@ -168,13 +168,13 @@ def _pupil(pupil: SummaryPupil) -> Section:
 
 
 def _status(summary: CaseSummary) -> Section:
-    goal = "Nog niet bepaald" if summary.goal_met is None else yes_no(summary.goal_met)
+    goal = summary.goal_met_text or ("Nog niet bepaald" if summary.goal_met is None else yes_no(summary.goal_met))
     rows: list[tuple[str, Value]] = [
         ("Status", _v(summary.status_label)),
         ("Soort verzuim", _v(summary.absence_kind_label)),
         ("Uit school sinds", _date(summary.out_of_school_since)),
         ("Terugkeerdatum (doel)", _date(summary.return_deadline)),
-        ("Dagen thuis", Value(str(summary.days_out_of_school))),
+        ("Dagen thuis", Value(NO_VALUE if summary.days_out_of_school is None else str(summary.days_out_of_school))),
         ("Over de termijn", Value(yes_no(summary.overdue), alert=summary.overdue)),
         ("Doel gehaald", Value(goal)),
     ]
@@ -182,6 +182,8 @@ def _status(summary: CaseSummary) -> Section:
         rows.append(("Uitkomst", _v(summary.outcome_label)))
     if summary.offer_started_on is not None:
         rows.append(("Passend aanbod gestart op", _date(summary.offer_started_on)))
+    if summary.closed_on is not None:
+        rows.append(("Gesloten op", _date(summary.closed_on)))
     if summary.note:
         rows.append(("Notitie", _v(summary.note)))
     blocks: list[Block] = [Facts(tuple(rows))]

@@ -7,5 +7,6 @@ from wtforms.validators import DataRequired, Length
 
 
 class BsnSearchForm(FlaskForm):
-    bsn = StringField("BSN van de leerling", validators=[DataRequired("Vul een BSN in."), Length(max=20)],
+    bsn = StringField("BSN van de leerling",
+                      validators=[DataRequired("Vul een BSN in."), Length(max=20, message="Een BSN heeft 9 cijfers.")],
                       render_kw={"autocomplete": "off", "inputmode": "numeric"})

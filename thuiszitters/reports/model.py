@@ -55,9 +55,10 @@ class CaseSummary:
     reference: str
     status_label: str
     absence_kind_label: str
-    out_of_school_since: date
-    return_deadline: date
-    days_out_of_school: int
+    # None for a signal (no first day out of school yet).
+    out_of_school_since: date | None
+    return_deadline: date | None
+    days_out_of_school: int | None
     overdue: bool
     goal_met: bool | None
     outcome_label: str | None
@@ -73,3 +74,6 @@ class CaseSummary:
     generated_at: datetime
     # The coordinator's free-text note on the case, shown with the status.
     note: str | None = None
+    # Why there is no yes/no for the goal (a signal, an outcome without a passend aanbod).
+    goal_met_text: str | None = None
+    closed_on: date | None = None

@@ -6,12 +6,14 @@ content, so an admin without a case scope can answer the question without seeing
 from __future__ import annotations
 
 from collections.abc import Iterable
+from typing import Any
 
 from sqlalchemy import Select, or_, select
 
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent, AuditEventCase
 from thuiszitters.cases.models import Case, Pupil
+from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 
 ACTION_LABELS = {
@@ -30,6 +32,9 @@ ACTION_LABELS = {
     "processing_log.read": "Verwerkingenlogboek van deze casus bekeken",
     "case.list": "Getoond in een lijst",
     "case.search": "Gevonden bij zoeken",
+    "step.create": "Stap vastgelegd",
+    "step.update": "Stap gewijzigd",
+    "alert.acknowledge": "Signaal afgehandeld",
     "document.read": "Document gedownload",
     "document.list": "Documentenlijst opgevraagd",
     "document.upload": "Document toegevoegd",
@@ -41,14 +46,13 @@ READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "case.sum
                           "document.read", "document.list"})
 
 
-def action_label(action: str) -> str:
-    if action in ACTION_LABELS:
-        return ACTION_LABELS[action]
-    if action.startswith("step."):
-        return f"Stap: {action.partition('.')[2]}"
-    if action.startswith("alert."):
-        return f"Signaal: {action.partition('.')[2]}"
-    return action
+def action_label(action: str, changes: dict[str, Any] | None = None) -> str:
+    """The Dutch name of a logged action; a step's names its kind ("Stap vastgelegd: Schriftelijke aanmelding")."""
+    label = ACTION_LABELS.get(action, f"Andere verwerking ({action})")
+    kind = (changes or {}).get("kind")
+    if action.startswith("step.") and isinstance(kind, str):
+        label = f"{label}: {spec.STEP_LABELS.get(kind, kind)}"
+    return label
 
 
 def case_id_for_reference(reference: str) -> int | None:

@@ -206,6 +206,15 @@ def _outcome_label(case: Case) -> str | None:
     return "\n".join(parts)
 
 
+def _goal_met_text(case: Case) -> str | None:
+    """Why the goal has no yes/no: a signal, or an outcome without a passend aanbod (shown beside the rate)."""
+    if case.status == "signaal":
+        return "Niet van toepassing: signaal, nog geen eerste dag thuis"
+    if case.status == "closed" and case.outcome not in spec.OFFER_OUTCOMES:
+        return "Niet van toepassing: geen passend aanbod"
+    return None
+
+
 def summary_for_case(case: Case, *, generated_by: User | None, today: date, now: datetime) -> CaseSummary:
     """Everything the PDF shows about a case, as plain data. `generated_by` None is the system (command line)."""
     case = _load_case(case)
@@ -220,8 +229,10 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
         days_out_of_school=facts.days_out_of_school,
         overdue=facts.overdue,
         goal_met=facts.goal_met,
+        goal_met_text=_goal_met_text(case),
         outcome_label=_outcome_label(case),
         offer_started_on=case.offer_started_on,
+        closed_on=case.closed_on,
         pupil=SummaryPupil(first_name=pupil.first_name, last_name=pupil.last_name,
                            date_of_birth=pupil.date_of_birth, bsn=pupil.bsn,
                            gemeente=f"{case.gemeente.name} ({case.gemeente.code})"),

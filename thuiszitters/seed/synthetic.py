@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from types import SimpleNamespace
 
+from dateutil.relativedelta import relativedelta
 from sqlalchemy import Table, func, insert, select, text
 
 from thuiszitters.accounts.models import User
@@ -86,6 +87,18 @@ def school_year_start(day: date) -> date:
 @functools.lru_cache(maxsize=8192)
 def _deadline(since: date) -> date:
     return return_deadline(since)
+
+
+@functools.lru_cache(maxsize=65536)
+def _years_before(day: date, years: int) -> date:
+    return day - relativedelta(years=years)
+
+
+# How synthetic cases close, per thuiszitter outcome (spec.CASE_OUTCOMES): mostly a return to education.
+_OUTCOME_SHARES = {"terug_naar_school": 50, "maatwerk": 18, "onderwijszorgarrangement": 14, "vrijstelling": 6,
+                   "verhuisd": 8, "einde_leerplicht": 2, "overig": 4}
+_OUTCOMES = tuple(_OUTCOME_SHARES)
+_OUTCOME_WEIGHTS = tuple(_OUTCOME_SHARES.values())
 
 
 @functools.lru_cache(maxsize=64)
@@ -170,12 +183,14 @@ def _reference_data(rnd: random.Random) -> tuple[list[_Swv], dict[int, str]]:
     total_schools = sum(SCHOOL_TYPE_COUNTS.values())
     by_id = {s.id: s for s in swvs}
     present = db.session.execute(
-        select(School.id, School.swv_id).where(School.swv_id.in_(list(by_id))).order_by(School.id)
+        select(School.id, School.swv_id, School.school_type).where(School.swv_id.in_(list(by_id)))
+        .order_by(School.id)
     ).all()
     if len(present) >= total_schools:
         # A second run: reuse the schools, so reruns add cases and not another 8,000 schools.
-        for school_id, swv_id in present:
-            by_id[swv_id].schools.append(school_id)
+        for school_id, swv_id, school_type in present:
+            if school_type not in spec.SCHOOL_TYPES_OUTSIDE_CHAIN:
+                by_id[swv_id].schools.append(school_id)
         return swvs, {gid: code for code, gid in existing_gem.items()}
     # BRIN: 2 digits + 2 letters, plus a 2-digit vestiging; all distinct.
     candidates = rnd.sample(range(100 * 26 * 26), total_schools + len(existing_brin))
@@ -196,7 +211,9 @@ def _reference_data(rnd: random.Random) -> tuple[list[_Swv], dict[int, str]]:
             school_rows.append({"id": next_school, "brin": brin, "school_type": school_type, "swv_id": swv.id,
                                 "gemeente_id": gid,
                                 "name": f"{_SCHOOL_TYPE_WORDS[school_type]} {rnd.choice(_SCHOOL_WORDS)}"})
-            swv.schools.append(next_school)
+            # The swv's own schools, for enrolments, aanmeldingen and returns: mbo is outside the chain.
+            if school_type not in spec.SCHOOL_TYPES_OUTSIDE_CHAIN:
+                swv.schools.append(next_school)
             next_school += 1
     _bulk(School.__table__, school_rows)
     return swvs, {gid: code for code, gid in existing_gem.items()}
@@ -375,7 +392,8 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
         case_counts[swv.id] = case_counts.get(swv.id, 0) + 1
         gemeente_counts[gid] = gemeente_counts.get(gid, 0) + 1
         age = rnd.randint(5, 11) if swv.sector == "po" else rnd.randint(12, 17)
-        born = since - timedelta(days=age * 365 + rnd.randint(0, 364))
+        # Exactly `age` on the first day out of school (DOMAIN.md: 5 to 17 then).
+        born = _years_before(since, age) - timedelta(days=rnd.randint(0, 364))
         pupil_id, case_id = next_pupil, next_case
         next_pupil += 1
         next_case += 1
@@ -395,8 +413,10 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
         outcome = None
         closed_on = None
         if closed:
-            outcome = rnd.choices(spec.OUTCOMES, (50, 18, 14, 6, 8, 4))[0]
-            closed_on = min(today, offer + timedelta(days=rnd.randint(0, 10)))
+            outcome = rnd.choices(_OUTCOMES, _OUTCOME_WEIGHTS)[0]
+            lag = rnd.randint(0, 10)
+            # An offer outcome is closed a few days after the offer started; the others on the day it ended.
+            closed_on = min(today, offer + timedelta(days=lag)) if outcome in spec.OFFER_OUTCOMES else offer
         step_dates = [d for row in steps for d in (row["received_on"], row["decided_on"], row["started_on"],
                                                     row["ended_on"], row["advice_on"], row["verdict_on"],
                                                     row["reported_on"]) if d is not None]
@@ -414,7 +434,8 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
             "outcome_school_id": rnd.choice(swv.schools) if outcome == "terug_naar_school" and swv.schools
             else None,
             "outcome_note": "Maatwerk in overleg met ouders." if outcome == "overig" else None,
-            "offer_started_on": offer if closed else None, "closed_on": closed_on,
+            "offer_started_on": offer if closed and outcome in spec.OFFER_OUTCOMES else None,
+            "closed_on": closed_on,
             "last_activity_on": last_activity, "created_at": created, "updated_at": created,
             "anonymised_at": None, "version": 1,
         })
