@@ -4,7 +4,8 @@ For each database: a fresh database, `flask db upgrade`, `flask seed synthetic`,
 gunicorn (2 workers) on a free loopback port and measured over real HTTP with a logged-in session:
 
 * p50/p95 of sequential requests: the coordinator dashboard (and the leerplicht and inspectie dashboards), the
-  filtered case list (page 1 and a deep page) and the case page;
+  filtered case list (page 1 and a deep page), the case page, and the search box (coordinator and leerplicht:
+  parts of names without accents, references, BSNs);
 * throughput with 20 concurrent clients for a bounded time: the case list against /healthz (a minimal route);
 * the other benchmarks (bench_sweep.py, bench_export.py, bench_pdf.py) when they exist: each is run as a script
   with DATABASE_URL pointing at the seeded database and must print one JSON object on stdout. A missing script is
@@ -12,7 +13,7 @@ gunicorn (2 workers) on a free loopback port and measured over real HTTP with a 
 
 Results go to bench/results.json and a table in bench/README.md (between the RESULTS markers).
 
-    .venv/bin/python bench/run.py [--cases 200000] [--seed 2026] [--only sqlite|postgresql] [--reuse]
+    .venv/bin/python bench/run.py [--cases 200000] [--seed 2026] [--only sqlite|postgresql] [--reuse] [--search-only]
 """
 from __future__ import annotations
 
@@ -46,7 +47,13 @@ PASSWORD = "bench-Thuiszitters-2026"  # noqa: S105 - synthetic bench users (thui
 COORDINATOR = "coordinator@bench.thuiszitters.nl"
 LEERPLICHT = "leerplicht@bench.thuiszitters.nl"
 INSPECTIE = "inspectie@bench.thuiszitters.nl"
-TARGETS_MS = {"dashboard": 50.0, "case_list_page1": 50.0, "case_list_deep": 50.0, "case_page": 30.0}
+TARGETS_MS = {"dashboard": 50.0, "case_list_page1": 50.0, "case_list_deep": 50.0, "case_page": 30.0,
+              "search": 50.0, "search_leerplicht": 50.0}
+SEARCH_PATH = "/casussen/zoeken"
+# Typed as a user would: part of a name in lower case without its accents (Öztürk, Yılmaz, Łukasz, Zoë), a first
+# and a last name together, a word found nowhere; sample_search_terms adds a whole reference, the start of one and
+# an exact BSN from the user's scope.
+SEARCH_WORDS = ["ozturk", "yilm", "lukasz", "zoe de", "jans", "van der m", "bakker sem", "amra", "xylofoon"]
 THROUGHPUT_TARGET = 1 / 8
 OTHER_BENCHMARKS = {"sweep": "bench_sweep.py", "export": "bench_export.py", "pdf": "bench_pdf.py",
                     "pdf_end_to_end": "bench_summary.py"}
@@ -105,6 +112,29 @@ def measure(session: Session, paths: list[str], runs: int, warmup: int = 5) -> d
     return {"path": paths[0] if len(paths) == 1 else f"{paths[0]} (+{len(paths) - 1} more)", "runs": runs,
             "statuses": sorted(statuses), "p50_ms": round(statistics.median(timings), 1),
             "p95_ms": round(percentile(timings, 0.95), 1), "max_ms": round(timings[-1], 1)}
+
+
+def measure_search(session: Session, queries: list[str], runs: int, warmup: int = 5) -> dict:
+    """Like `measure`, for the search box: each request posts one of `queries` (rotating) with the CSRF token of
+    the session, as the form in the page header does."""
+    _, page, _ = session.request("GET", SEARCH_PATH)
+    token = CSRF_RE.search(page)
+    if not token:
+        raise RuntimeError("search page without CSRF token")
+    for index in range(warmup):
+        session.request("POST", SEARCH_PATH, {"q": queries[index % len(queries)], "csrf_token": token.group(1)})
+    timings = []
+    statuses = set()
+    for index in range(runs):
+        body = {"q": queries[index % len(queries)], "csrf_token": token.group(1)}
+        started = time.perf_counter()
+        status, _, _ = session.request("POST", SEARCH_PATH, body)
+        timings.append((time.perf_counter() - started) * 1000)
+        statuses.add(status)
+    timings.sort()
+    return {"path": f"POST {SEARCH_PATH} ({len(queries)} queries)", "runs": runs, "statuses": sorted(statuses),
+            "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 0.95), 1),
+            "max_ms": round(timings[-1], 1)}
 
 
 def _load_worker(args: tuple[str, int, dict[str, str], str, float, int]) -> tuple[int, int]:
@@ -237,6 +267,35 @@ def sample_ids(env: dict[str, str], count: int = 100) -> dict:
     return json.loads(result.stdout.strip().splitlines()[-1])
 
 
+def sample_search_terms(env: dict[str, str], email: str) -> list[str]:
+    """What the bench searches for as this user: SEARCH_WORDS, and from its scope a whole reference, the start of
+    one and the BSN of a pupil (read through the app's own scope)."""
+    code = (
+        "import json\n"
+        "from sqlalchemy import select\n"
+        "from thuiszitters import create_app\n"
+        "from thuiszitters.accounts.models import User\n"
+        "from thuiszitters.cases.scope import visible_cases\n"
+        "from thuiszitters.cases.models import Case, Pupil\n"
+        "from thuiszitters.extensions import db\n"
+        "app = create_app()\n"
+        "with app.app_context():\n"
+        f"    user = db.session.scalar(select(User).where(User.email == {email!r}))\n"
+        "    q = visible_cases(user)\n"
+        "    refs = db.session.scalars(q.with_only_columns(Case.reference).order_by(Case.id.desc()).limit(1)).all()\n"
+        "    bsns = db.session.scalars(q.join(Pupil, Pupil.id == Case.pupil_id).where(Pupil.bsn.is_not(None))\n"
+        "                              .with_only_columns(Pupil.bsn).order_by(Case.id).limit(1)).all()\n"
+        "    print(json.dumps({'references': refs, 'bsns': bsns}))\n"
+    )
+    result = subprocess.run([PYTHON, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
+    facts = json.loads(result.stdout.strip().splitlines()[-1])
+    terms = list(SEARCH_WORDS)
+    for reference in facts["references"]:
+        terms += [reference, reference[:10].lower()]
+    terms += facts["bsns"]
+    return terms
+
+
 def _last_json_object(text: str) -> dict | None:
     """The last JSON object printed (a script may print progress or a child's result first)."""
     decoder = json.JSONDecoder()
@@ -293,7 +352,20 @@ def bench_backend(name: str, url: str, args: argparse.Namespace) -> dict:
         inspectie.login(INSPECTIE)
         deep_page = max(1, int(facts["closed"] / 25 * 0.9))
         runs = args.runs
+        searches = {
+            "search": measure_search(coordinator, sample_search_terms(env, COORDINATOR), runs),
+            "search_leerplicht": measure_search(leerplicht, sample_search_terms(env, LEERPLICHT), runs),
+        }
+        if args.search_only:
+            out["pages"] = searches
+            out["load_average_1m"] = round(os.getloadavg()[0], 2)
+            out["targets"] = {key: {"p95_ms": p["p95_ms"], "target_ms": TARGETS_MS[key],
+                                    "met": p["p95_ms"] <= TARGETS_MS[key] and p["statuses"] == [200]}
+                              for key, p in searches.items()}
+            print(json.dumps(searches, indent=1), flush=True)
+            return out
         pages = {
+            **searches,
             "dashboard": measure(coordinator, ["/dashboard"], runs),
             "dashboard_leerplicht": measure(leerplicht, ["/dashboard/leerplicht"], runs),
             "dashboard_inspectie": measure(inspectie, ["/dashboard/inspectie"], runs),
@@ -346,6 +418,8 @@ def readme_table(results: dict) -> str:
     row("case list, filtered, page 1", "p95 ≤ 50 ms", page("case_list_page1"))
     row("case list, deep page", "p95 ≤ 50 ms", page("case_list_deep"))
     row("case page", "p95 ≤ 30 ms", page("case_page"))
+    row("search box, coordinator", "p95 ≤ 50 ms", page("search"))
+    row("search box, leerplicht", "p95 ≤ 50 ms", page("search_leerplicht"))
 
     def tp(b: dict) -> str:
         t = b["throughput"]
@@ -394,6 +468,29 @@ def write_readme(results: dict) -> None:
     path.write_text(text, encoding="utf-8")
 
 
+def write_search_readme(results: dict) -> None:
+    """The table of a `--search-only` run, between the SEARCH markers of bench/README.md."""
+    backends = results["backends"]
+    lines = ["| measurement | target | " + " | ".join(backends) + " |", "|---|---|" + "---|" * len(backends)]
+    for key, label in (("search", "search box, coordinator"), ("search_leerplicht", "search box, leerplicht")):
+        cells = []
+        for b in backends.values():
+            p = b["pages"][key]
+            cells.append(f"p50 {p['p50_ms']} / p95 {p['p95_ms']} ms {'✅' if b['targets'][key]['met'] else '❌'}")
+        lines.append(f"| {label} | p95 ≤ 50 ms | " + " | ".join(cells) + " |")
+    loads = ", ".join(f"{name} {b.get('load_average_1m')}" for name, b in backends.items())
+    table = (f"<!-- SEARCH:START -->\nLast search-only run: {results['finished_at']} on {results['machine']['cpus']} "
+             f"cores, {results['cases']} cases (seed {results['seed']}); 1-minute load average at the end: {loads}."
+             f"\n\n" + "\n".join(lines) + "\n<!-- SEARCH:END -->")
+    path = BENCH / "README.md"
+    text = path.read_text(encoding="utf-8")
+    if "<!-- SEARCH:START -->" in text:
+        text = re.sub(r"<!-- SEARCH:START -->.*<!-- SEARCH:END -->", lambda _m: table, text, flags=re.S)
+    else:
+        text = text.rstrip() + "\n\n" + table + "\n"
+    path.write_text(text, encoding="utf-8")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--cases", type=int, default=200_000)
@@ -402,6 +499,8 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each throughput run")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
     parser.add_argument("--reuse", action="store_true", help="measure the databases of the previous run, no seeding")
+    parser.add_argument("--search-only", action="store_true",
+                        help="measure only the search box; results to bench/results-search.json and its own table")
     parser.add_argument("--pg-database", default="thuiszitters_bench",
                         help="name of the PostgreSQL database to (re)create next to DATABASE_URL's")
     args = parser.parse_args(argv)
@@ -428,10 +527,18 @@ def main(argv: list[str] | None = None) -> int:
         "backends": {name: bench_backend(name, url, args) for name, url in targets.items()},
     }
     results["finished_at"] = time.strftime("%Y-%m-%d %H:%M", time.localtime())
-    (BENCH / "results.json").write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
-    write_readme(results)
+    name = "results-search.json" if args.search_only else "results.json"
+    if args.search_only and (BENCH / name).exists():
+        # One database at a time (--only): keep the other database's last search numbers beside the new ones.
+        earlier = json.loads((BENCH / name).read_text(encoding="utf-8"))
+        results["backends"] = {**earlier.get("backends", {}), **results["backends"]}
+    (BENCH / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
+    if args.search_only:
+        write_search_readme(results)
+    else:
+        write_readme(results)
     met = all(t["met"] for b in results["backends"].values() for t in b["targets"].values())
-    print(f"written bench/results.json and bench/README.md; all targets met: {met}")
+    print(f"written bench/{name} and bench/README.md; all targets met: {met}")
     return 0 if met else 1
 
 

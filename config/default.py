@@ -60,6 +60,9 @@ INSPECTIE_KEY = "dev-only-inspectie-key"
 
 # The largest request body (a reference-data CSV of every school in the country is under 1 MB).
 MAX_CONTENT_LENGTH = 10 * 1024 * 1024
+# The largest document on a case (DOMAIN.md "Documenten"); its upload routes accept this plus the form around it
+# (http/inputs.py `Request.max_content_length`).
+DOCUMENT_MAX_BYTES = 20 * 1024 * 1024
 
 # Pagination of lists.
 PAGE_SIZE = 25

@@ -5,6 +5,7 @@ app writes through a service (users, tokens, audit events) come from that servic
 """
 from __future__ import annotations
 
+import hashlib
 import itertools
 from collections.abc import Callable
 from datetime import date, datetime, timedelta
@@ -21,6 +22,7 @@ from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.casework import services as casework
 from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant
 from thuiszitters.clock import now_utc, real_now_utc, today
+from thuiszitters.documents.models import Document, DocumentChunk
 from thuiszitters.escalation.terms import return_deadline
 from thuiszitters.exports.models import ExportFile, ExportRun
 from thuiszitters.extensions import db
@@ -222,6 +224,24 @@ def journal_revision(entry: JournalEntry, summary: str = "Gecorrigeerd verslag."
 
 
 # Every model and the factory that makes one (tests/web/test_factories.py).
+PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
+
+
+def document(case_obj: Case, *, uploaded_by: User | None = None, data: bytes = PDF_BYTES, kind: str = "opp",
+             title: str = "OPP", file_name: str = "opp.pdf", media_type: str = "application/pdf",
+             document_date: date | None = None) -> Document:
+    """A document with its bytes inserted directly (one chunk; no content check, no audit trail)."""
+    obj = _added(Document(case_id=case_obj.id, kind=kind, title=title, file_name=file_name, media_type=media_type,
+                          size=len(data), sha256=hashlib.sha256(data).hexdigest(), document_date=document_date,
+                          uploaded_by_id=uploaded_by.id if uploaded_by else None, uploaded_at=now_utc()))
+    _added(DocumentChunk(document_id=obj.id, seq=0, data=data))
+    return obj
+
+
+def document_chunk(case_obj: Case) -> DocumentChunk:
+    return db.session.get(DocumentChunk, (document(case_obj).id, 0))
+
+
 FACTORIES: dict[type, Callable[..., Any]] = {
     Swv: swv, Gemeente: gemeente, School: school, User: user, ApiToken: token, Case: case, Pupil: case,
     Step: step, Alert: alert, Reminder: reminder, Notification: notification, OutboxMessage: outbox_message,
@@ -229,4 +249,5 @@ FACTORIES: dict[type, Callable[..., Any]] = {
     LoginAttempt: login_attempt, OidcIdentity: oidc_identity, AuditEvent: audit_event, AuditNote: audit_note,
     AuditEventCase: audit_event_case, Participant: participant, JournalEntry: journal_entry,
     JournalRevision: journal_revision,
+    Document: document, DocumentChunk: document_chunk,
 }

@@ -24,6 +24,8 @@ from thuiszitters.cases import views as cases_views
 from thuiszitters.casework import models as casework_models
 from thuiszitters.casework import views as casework_views
 from thuiszitters.dashboard import views as dashboard_views
+from thuiszitters.documents import models as documents_models
+from thuiszitters.documents import views as documents_views
 from thuiszitters.exports import models as exports_models
 from thuiszitters.exports import views as exports_views
 from thuiszitters.mail import models as mail_models
@@ -40,8 +42,8 @@ ROOT = Path(__file__).resolve().parent.parent
 
 # The schema: every area's models, so that the metadata (Alembic, `flask db check`, the tests' emptying of tables)
 # holds every table, also of an area without pages.
-SCHEMA = (ops_models, audit_models, reference_models, mail_models, accounts_models, cases_models, casework_models,
-          alerts_models, reminders_models, exports_models)
+SCHEMA = (ops_models, audit_models, reference_models, mail_models, accounts_models, cases_models, documents_models,
+          casework_models, alerts_models, reminders_models, exports_models)
 
 BLUEPRINTS = (
     accounts_views.bp,  # auth: login, second factor, logout
@@ -49,6 +51,7 @@ BLUEPRINTS = (
     admin_views.bp,  # admin: users
     reference_views.bp,
     cases_views.bp,
+    documents_views.bp,  # files on a case
     casework_views.bp,  # the network and the journal of a case
     alerts_views.bp,
     reminders_views.bp,  # no routes: the case page's missed reminders

@@ -61,6 +61,22 @@ class ValidationFailed(DomainError):
         self.params = params
 
 
+class FileTooLarge(ValidationFailed):
+    """An uploaded file over the size limit (413); its params name the file and any other wrong field."""
+
+    status = 413
+    code = "file_too_large"
+    title = "Bestand te groot"
+
+
+class UnsupportedFileType(ValidationFailed):
+    """An uploaded file whose content is none of the allowed types, whatever its name says (415)."""
+
+    status = 415
+    code = "unsupported_media_type"
+    title = "Soort bestand niet toegestaan"
+
+
 class InvalidRequest(ValidationFailed):
     """The request itself is malformed (its JSON, a query parameter, a header); the names are the client's own."""
 

@@ -8,7 +8,8 @@ look-ups, scope checks and exports compare like with like, whatever a user or an
 question without raising.
 
 Person names have no canonical form, only a clean one: ``clean_person_name`` takes out the invisible characters
-that let one name pose as another.
+that let one name pose as another. ``search_key`` folds a name (or what a user typed to find it) to lower case
+without accents, so that ``ozturk`` finds ``Öztürk``.
 
 Pure module: no Flask, no database. Whether a valid code is also *known* (a registered school, an existing
 swv) is a question for the reference data, not for this module.
@@ -42,6 +43,7 @@ __all__ = [
     "normalize_gemeente_code",
     "normalize_phone",
     "normalize_swv_code",
+    "search_key",
 ]
 
 
@@ -301,3 +303,23 @@ def display_phone(e164: str) -> str:
     if phonenumbers.region_code_for_number(number) == PHONE_REGION:
         return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.NATIONAL)
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.INTERNATIONAL)
+
+
+# Letters that Unicode does not decompose into a base letter and a mark, folded by hand as a Dutch reader would
+# type them on a keyboard without them (Łukasz -> lukasz, Ærøe -> aeroe, Yılmaz -> yilmaz).
+_FOLDED_LETTERS = str.maketrans({"ł": "l", "ø": "o", "æ": "ae", "œ": "oe", "ı": "i", "đ": "d", "ð": "d",
+                                 "þ": "th", "ħ": "h", "ŀ": "l", "ŧ": "t", "ŋ": "n", "ĸ": "k",
+                                 # typographic apostrophes and hyphens as typed on a keyboard
+                                 "\u2019": "'", "\u2018": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
+
+
+def search_key(value: str) -> str:
+    """``value`` as search compares it: clean (as ``clean_person_name``), case-folded, without accents.
+
+    The stored key of a pupil (its first and last name) and the words a user searches for are folded by this one
+    function, so they always compare like with like: ``Öztürk`` -> ``ozturk``, ``Zoë`` -> ``zoe``, ``STRAßE`` ->
+    ``strasse``. Apostrophes, hyphens and spaces stay.
+    """
+    folded = unicodedata.normalize("NFKD", clean_person_name(value).casefold())
+    bare = "".join(char for char in folded if not unicodedata.combining(char))
+    return unicodedata.normalize("NFC", bare.translate(_FOLDED_LETTERS))

@@ -54,6 +54,11 @@ class Capability(StrEnum):
     MANAGE_REFERENCE_DATA = "manage_reference_data"  # swv's, gemeenten and schools
     MANAGE_MAIL = "manage_mail"  # the mail outbox: what failed, and sending it again
     READ_PROCESSING_LOG = "read_processing_log"  # who read or changed a case (verwerkingenlogboek)
+    SEARCH_CASES = "search_cases"  # the search box on every page and the API's `q`: in the account's scope
+    READ_DOCUMENTS = "read_documents"  # a case's documents: the list and the downloads, in the account's scope
+    ADD_DOCUMENTS = "add_documents"  # upload a document to a case in scope
+    REMOVE_DOCUMENTS = "remove_documents"  # remove any document of a case in scope (with a reason)
+    REMOVE_OWN_DOCUMENTS = "remove_own_documents"  # remove a document one uploaded oneself (with a reason)
 
 
 _EVERY_DASHBOARD = {Capability.COORDINATOR_DASHBOARD, Capability.LEERPLICHT_DASHBOARD, Capability.INSPECTIE_DASHBOARD}
@@ -75,6 +80,13 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.MANAGE_REFERENCE_DATA: frozenset({Role.ADMIN}),
     Capability.MANAGE_MAIL: frozenset({Role.ADMIN}),
     Capability.READ_PROCESSING_LOG: frozenset({Role.ADMIN}),
+    # DOMAIN.md: coordinators and leerplicht find pupils; an admin with a case scope reads those cases anyway.
+    Capability.SEARCH_CASES: frozenset({Role.COORDINATOR, Role.LEERPLICHT, Role.ADMIN}),
+    Capability.READ_DOCUMENTS: frozenset({Role.COORDINATOR, Role.LEERPLICHT, Role.ADMIN}),
+    # DOMAIN.md: leerplicht adds "journal entries and documents of its own"; only the coordinator removes others'.
+    Capability.ADD_DOCUMENTS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
+    Capability.REMOVE_DOCUMENTS: frozenset({Role.COORDINATOR}),
+    Capability.REMOVE_OWN_DOCUMENTS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
 }
 
 
@@ -197,6 +209,11 @@ def _opens(user: ScopedAccount, item: MenuItem) -> bool:
     if item.capability is not None and not can(user, item.capability):
         return False
     return not item.needs_case_scope or has_case_scope(user)
+
+
+def shows_case_search(user: ScopedAccount) -> bool:
+    """Whether the page header offers this user the search box: it may search and has cases to search in."""
+    return can(user, Capability.SEARCH_CASES) and has_case_scope(user)
 
 
 def menu(user: ScopedAccount) -> list[MenuItem]:

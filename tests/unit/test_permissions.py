@@ -19,6 +19,7 @@ from thuiszitters.permissions import (
     role_can,
     roles_with,
     scope_problems,
+    shows_case_search,
     start_page,
 )
 
@@ -41,6 +42,11 @@ EXPECTED = {
     Capability.MANAGE_REFERENCE_DATA: {A},
     Capability.MANAGE_MAIL: {A},
     Capability.READ_PROCESSING_LOG: {A},
+    Capability.SEARCH_CASES: {C, L, A},
+    Capability.READ_DOCUMENTS: {C, L, A},
+    Capability.ADD_DOCUMENTS: {C, L},
+    Capability.REMOVE_DOCUMENTS: {C},
+    Capability.REMOVE_OWN_DOCUMENTS: {C, L},
 }
 
 
@@ -60,7 +66,8 @@ def test_each_capability_belongs_to_the_roles_of_domain_md(capability):
 
 def test_the_inspectie_never_reads_personal_data():
     personal = {Capability.READ_CASES, Capability.DOWNLOAD_SUMMARY, Capability.REVIEW_ALERTS,
-                Capability.READ_PROCESSING_LOG}
+                Capability.READ_PROCESSING_LOG, Capability.SEARCH_CASES, Capability.READ_DOCUMENTS,
+                Capability.ADD_DOCUMENTS, Capability.REMOVE_DOCUMENTS, Capability.REMOVE_OWN_DOCUMENTS}
     assert not any(role_can(INSP, capability) for capability in personal)
 
 
@@ -99,6 +106,15 @@ def test_the_menu_of_each_role():
         "Referentiegegevens:reference.index", "Mail:mail.outbox", "Tweestapsverificatie:auth.mfa_setup"]
     # An admin with a scope also sees the cases of that scope.
     assert "Casussen:cases.index" in _labels(Account(A, gemeente_ids=[3]))
+
+
+def test_the_search_box_is_offered_to_who_may_search_and_has_cases_to_search():
+    assert shows_case_search(Account(C, swv_ids=[1]))
+    assert shows_case_search(Account(L, gemeente_ids=[1]))
+    assert shows_case_search(Account(A, gemeente_ids=[3]))
+    assert not shows_case_search(Account(A))  # an admin without a scope has no case to find
+    assert not shows_case_search(Account(INSP))
+    assert not shows_case_search(Account(C, is_authenticated=False, swv_ids=[1]))
 
 
 def test_the_start_page_of_each_role():

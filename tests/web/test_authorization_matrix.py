@@ -42,6 +42,9 @@ READ_EXPORTS = can(Capability.READ_EXPORTS)
 REVIEW_ALERTS = can(Capability.REVIEW_ALERTS)
 DOWNLOAD_SUMMARY = can(Capability.DOWNLOAD_SUMMARY)
 WRITE_JOURNAL = can(Capability.WRITE_JOURNAL)
+READ_DOCUMENTS = can(Capability.READ_DOCUMENTS)
+ADD_DOCUMENTS = can(Capability.ADD_DOCUMENTS)
+REMOVE_DOCUMENTS = can(Capability.REMOVE_DOCUMENTS) | can(Capability.REMOVE_OWN_DOCUMENTS)
 
 
 @dataclass(frozen=True)
@@ -83,6 +86,10 @@ RULES: dict[str, Rule] = {
     "mail.retry": Rule(can(Capability.MANAGE_MAIL)),
     "reference.index": Rule(can(Capability.MANAGE_REFERENCE_DATA)),
     "cases.index": Rule(READ_CASES),
+    "cases.search": Rule(can(Capability.SEARCH_CASES)),
+    "documents.new": Rule(ADD_DOCUMENTS, scoped=True),
+    "documents.download": Rule(READ_DOCUMENTS, scoped=True),
+    "documents.remove": Rule(REMOVE_DOCUMENTS, scoped=True),
     "cases.new": Rule(EDIT_CASES),
     "cases.show": Rule(READ_CASES, scoped=True),
     "cases.edit": Rule(EDIT_CASES, scoped=True),
@@ -106,6 +113,11 @@ RULES: dict[str, Rule] = {
     "api.list_gemeenten": Rule(AUTHENTICATED),
     "api.list_schools": Rule(AUTHENTICATED),
     "api.list_cases": Rule(READ_CASES),
+    "api.search_cases": Rule(can(Capability.SEARCH_CASES)),
+    "api.list_documents": Rule(READ_DOCUMENTS, scoped=True),
+    "api.upload_document": Rule(ADD_DOCUMENTS, scoped=True),
+    "api.download_document": Rule(READ_DOCUMENTS, scoped=True),
+    "api.delete_document": Rule(REMOVE_DOCUMENTS, scoped=True),
     "api.create_case": Rule(EDIT_CASES),
     "api.get_case": Rule(READ_CASES, scoped=True),
     "api.case_events": Rule(READ_CASES, scoped=True),
@@ -180,6 +192,9 @@ class Scene:
                              for scope, case in (("own", self.own_case), ("other", self.other_case))}
         self.entries = {scope: factories.journal_entry(case, self.w.coordinator, occurred_on=date(2026, 9, 16))
                         for scope, case in (("own", self.own_case), ("other", self.other_case))}
+        # A document on each case, added by the leerplicht user (who may remove its own; a coordinator any).
+        self.documents = {scope: factories.document(case, uploaded_by=self.w.leerplicht)
+                          for scope, case in (("own", self.own_case), ("other", self.other_case))}
         self.tokens = {role: factories.token(getattr(self.w, role)) for role in EMAILS}
         self.subject_token = db.session.get(type(self.w.coordinator), self.w.coordinator.id).tokens[0].id
         db.session.commit()
@@ -195,7 +210,7 @@ class Scene:
                 "token_id": self.subject_token, "filename": "css/app.css", "kind": "aanmelding",
                 "month": "2026-10", "file_name": "cases.csv", "alert_id": self.alerts[scope].id,
                 "notification_id": 1, "participant_id": self.participants[scope].id,
-                "entry_id": self.entries[scope].id}
+                "entry_id": self.entries[scope].id, "document_id": self.documents[scope].id}
 
 
 def _build(rule, scene: Scene, scope: str) -> str:

@@ -48,6 +48,7 @@ def world(app):
     # A participant and a journal entry of the coordinator's: the casework's PATCH endpoints need one.
     w.participant = factories.participant(w.case, w.coordinator)
     w.entry = factories.journal_entry(w.case, w.coordinator, occurred_on=date(2026, 9, 15))
+    w.document = factories.document(w.case, uploaded_by=w.coordinator)
     w.tokens = {name: factories.token(getattr(w, name)) for name in ("coordinator", "leerplicht")}
     db.session.commit()
     return w
@@ -200,7 +201,7 @@ def _json_operations(world) -> list[tuple[str, str]]:
     """Every operation of the OpenAPI document that takes a JSON body, with our ids filled in."""
     ids = {"{caseId}": str(world.case.id), "{stepId}": str(world.steps["aanmelding"].id),
            "{alertId}": str(world.alert.id), "{participantId}": str(world.participant.id),
-           "{entryId}": str(world.entry.id)}
+           "{entryId}": str(world.entry.id), "{documentId}": str(world.document.id)}
     result = []
     for path, operations in document()["paths"].items():
         for method, operation in operations.items():

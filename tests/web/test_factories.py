@@ -40,6 +40,8 @@ def test_every_factory_makes_a_row_that_is_stored(app):
         (parent := factories.participant(case, w.coordinator)),
         (entry := factories.journal_entry(case, w.coordinator, participants=(parent,))),
         factories.journal_revision(entry),
+        factories.document(case, uploaded_by=w.coordinator),
+        factories.document_chunk(case),
     ]
     db.session.commit()
     made_types = {type(obj) for obj in made}

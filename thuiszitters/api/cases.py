@@ -29,12 +29,13 @@ from thuiszitters.api.serializers import case_json, case_list_item, event_json, 
 from thuiszitters.api.steps import NEW_STEP, STEP, STEP_FIELDS, STEP_PATCH
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import read_activity, record, record_list_read
-from thuiszitters.cases import services
+from thuiszitters.cases import search, services
 from thuiszitters.cases.facts import case_enrolled, case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
 from thuiszitters.cases.reference_checks import reference_problems
 from thuiszitters.cases.scope import get_visible_case
+from thuiszitters.cases.search import SearchTerms, read_query
 from thuiszitters.clock import today
 from thuiszitters.errors import (
     InvalidParam,
@@ -160,12 +161,43 @@ def create_case():
     return response
 
 
+def _search_terms(query: str | None, problems: list[InvalidParam]) -> SearchTerms | None:
+    """What `q` asks for (cases/search.py), None without it; a query that cannot be searched joins `problems`."""
+    if query is None:
+        return None
+    require(g.api_user, Capability.SEARCH_CASES)
+    terms = read_query(query)
+    if isinstance(terms, InvalidParam):
+        problems.append(terms)
+        return None
+    return terms
+
+
+def _case_page(flt: CaseFilter, page: int, page_size: int):
+    """A page of cases in scope as the collection answers it, logged as a list read (a search when `q` was
+    given: the event names the cases shown, never the query)."""
+    day = today()
+    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
+    response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
+                        "pageSize": page_size, "total": result.total})
+    case_ids = [case.id for case in result.items]
+    if flt.search is not None:
+        search.record_search(flt.search, actor_id=g.api_user.id, activity=_read_activity(), case_ids=case_ids,
+                             listed_on=request.path)
+    else:
+        record_list_read("case.list", actor_id=g.api_user.id, activity=_read_activity(), case_ids=case_ids,
+                         listed_on=request.path)
+    db.session.commit()
+    return response
+
+
 @bp.get("/cases")
 def list_cases():
     require(g.api_user, Capability.READ_CASES)
     args = request.args
     problems = []
     page, page_size = p.page_params(args, current_app.config["API_MAX_PAGE_SIZE"], problems)
+    terms = _search_terms(args.get("q"), problems)
     status = args.get("status")
     if status is not None and status not in spec.CASE_STATUSES:
         problems.append(InvalidParam("status", "unknown_value", f"Kies uit: {', '.join(spec.CASE_STATUSES)}."))
@@ -179,15 +211,32 @@ def list_cases():
         raise InvalidRequest(problems)
     flt = CaseFilter(status=status, overdue=None if overdue_arg is None else overdue_arg == "true", stage=stage,
                      swv_code=args.get("swvCode") or None, gemeente_code=args.get("gemeenteCode") or None,
-                     school_brin=args.get("schoolBrin") or None)
-    day = today()
-    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
-    response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
-                        "pageSize": page_size, "total": result.total})
-    record_list_read("case.list", actor_id=g.api_user.id, activity=_read_activity(),
-                     case_ids=[case.id for case in result.items], listed_on=request.path)
-    db.session.commit()
-    return response
+                     school_brin=args.get("schoolBrin") or None, search=terms)
+    return _case_page(flt, page, page_size)
+
+
+SEARCH_FIELDS = [
+    p.Field("q", "q", p.text(search.MAX_LENGTH), required=True),
+    p.Field("page", "page", p.integer(1, 100_000)),
+    p.Field("pageSize", "page_size", p.integer(1, 100)),
+]
+
+
+@bp.post("/cases/search")
+def search_cases():
+    """`GET /cases?q=` with the query in the body: a name or a BSN stays out of every URL (docs/security.md)."""
+    require(g.api_user, Capability.READ_CASES)
+    require(g.api_user, Capability.SEARCH_CASES)
+    values = p.parse(p.json_body(), SEARCH_FIELDS)
+    problems: list[InvalidParam] = []
+    terms = _search_terms(values["q"], problems)
+    page_size = values.get("page_size") or 50
+    if page_size > current_app.config["API_MAX_PAGE_SIZE"]:
+        problems.append(InvalidParam("pageSize", "out_of_range",
+                                     f"Hoogstens {current_app.config['API_MAX_PAGE_SIZE']} per pagina."))
+    if problems:
+        raise InvalidRequest(problems)
+    return _case_page(CaseFilter(search=terms), values.get("page") or 1, page_size)
 
 
 @bp.get("/cases/<int:case_id>")
@@ -335,6 +384,8 @@ _LOCATION = {"Location": {"description": "Het adres van het nieuwe object.", "re
 _CASE_REF = ref("Case")
 
 _CASE_ERRORS = (403, 404, 409, 412, 428)
+_Q_DESCRIPTION = ("Casusnummer (of het begin), een deel van een naam (hoofdletters en accenten tellen niet mee) of "
+                  "een exact BSN. Een naam of BSN hoort niet in een URL: gebruik `POST /cases/search`.")
 
 register(
     {
@@ -356,6 +407,8 @@ register(
                      "schema": p.QUERY_TEXT},
                     {"name": "stage", "in": "query", "description": "De verste stap; none: nog geen stap.",
                      "schema": {"type": "string", "enum": [*spec.STEP_KINDS, "none"]}},
+                    {"name": "q", "in": "query", "description": _Q_DESCRIPTION,
+                     "schema": {"type": "string", "minLength": 1, "maxLength": search.MAX_LENGTH}},
                     *p.page_parameters(DEFAULT_MAX_PAGE_SIZE),
                 ],
                 responses={"200": response("Een pagina casussen", page_schema(ref("CaseListItem")))},
@@ -369,6 +422,16 @@ register(
                 body=p.object_schema(CREATE_FIELDS, extra={"pupil": p.object_schema(PUPIL_FIELDS)},
                                      required=["pupil"]),
                 responses={"201": response("De nieuwe casus", _CASE_REF, headers={**_ETAG, **_LOCATION})},
+                errors=(403,),
+            ),
+        },
+        "/cases/search": {
+            "post": operation(
+                "searchCases", tag="Casussen", summary="Casussen zoeken (zoekterm in de body, niet in de URL)",
+                description="Als `GET /cases?q=`, met de zoekterm in de body: een naam of BSN komt zo in geen URL, "
+                            "proxy- of browserlog terecht. " + _Q_DESCRIPTION,
+                body=p.object_schema(SEARCH_FIELDS),
+                responses={"200": response("Een pagina gevonden casussen", page_schema(ref("CaseListItem")))},
                 errors=(403,),
             ),
         },

@@ -118,20 +118,26 @@ def record_list_read(
     activity: str,
     case_ids: Iterable[int],
     listed_on: str,
+    searched_by: str | None = None,
 ) -> AuditEvent | None:
     """Log that a list or search (``listed_on``: the page or endpoint path, no query string) showed these cases.
 
     One event for the whole request, with the ids in the order shown; a list that showed no case processed no
     personal data and is not logged. The ids are also written to `AuditEventCase` so the processing log finds
     the event from any of its cases. Search terms and filters are never written: they may be a pupil's name.
-    Does not commit.
+    A search (``searched_by``: what kind of query it was, e.g. ``bsn``, never the query) is logged even when it
+    found nothing: looking someone up is a processing of its own. Does not commit.
     """
     if action not in LIST_READ_ACTIONS:
         raise ValueError(f"not a list read: {action!r}")
     shown = list(dict.fromkeys(int(case_id) for case_id in case_ids))
-    if not shown:
+    if not shown and searched_by is None:
         return None
-    event = record(action, actor_id=actor_id, activity=activity, object_type="case_list",
-                   changes={"listed_on": listed_on[:200], LIST_CASE_IDS: shown})
+    changes: dict[str, Any] = {"listed_on": listed_on[:200], LIST_CASE_IDS: shown}
+    if searched_by is not None:
+        changes["searched_by"] = searched_by
+    event = record(action, actor_id=actor_id, activity=activity, object_type="case_list", changes=changes)
+    if not shown:
+        return event
     db.session.execute(insert(AuditEventCase), [{"event_id": event.id, "case_id": case_id} for case_id in shown])
     return event

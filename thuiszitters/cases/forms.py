@@ -26,7 +26,7 @@ from wtforms.widgets import TextInput
 
 from thuiszitters.cases.labels import FIELD_LABELS
 from thuiszitters.escalation import spec
-from thuiszitters.parsing import FORM_DATE, ParseError, parse_date, whole_number
+from thuiszitters.parsing import FORM_DATE, ParseError, page_number, parse_date, whole_number
 from thuiszitters.text import format_date_nl
 
 DATE_HINT = "Dag-maand-jaar, bijvoorbeeld 15-09-2026."
@@ -301,3 +301,21 @@ class CaseFilterForm(Form):
                                                 *spec.STEP_LABELS.items()])
     gemeente = ChoiceField("Gemeente")
     school = ChoiceField("School")
+
+
+# --- search --------------------------------------------------------------------------------------------
+
+
+class SearchForm(FlaskForm):
+    """The search box. Posted, never in the address: what is typed may be a name or a BSN (docs/security.md).
+    What may be searched for is cases/search.py's to say (its message lands beside `q`)."""
+
+    q = StringField("Zoek een casus", description="Casusnummer, (een deel van) de naam of het BSN van de leerling.",
+                    render_kw={"autocomplete": "off", "spellcheck": "false"})
+    page = HiddenField()
+
+    def page_number(self) -> int:
+        try:
+            return page_number(self.page.data or "1")
+        except ParseError:
+            return 1

@@ -44,6 +44,19 @@ VALUE_LABELS: dict[str, Mapping[str, str]] = {
     "kind": spec.STEP_LABELS,
 }
 
+# DOMAIN.md "Documenten": the kinds of document on a case, in the order the upload form offers them. Here, not in
+# documents/, because the case's timeline names them too (documents/rules.py uses this table).
+DOCUMENT_KIND_LABELS: dict[str, str] = {
+    "aanmelding": "Aanmeldingsbrief",
+    "besluit_school": "Besluit van de school",
+    "opp": "Ontwikkelingsperspectief (OPP)",
+    "tlv": "Toelaatbaarheidsverklaring (TLV)",
+    "advies_consulent": "Advies onderwijsconsulent",
+    "oordeel_gpo": "Oordeel Geschillencommissie (GPO)",
+    "verslag": "Verslag",
+    "overig": "Overig",
+}
+
 ACTION_LABELS: dict[str, str] = {
     "case.create": "Casus geregistreerd",
     "case.update": "Casusgegevens gewijzigd",
@@ -56,6 +69,9 @@ ACTION_LABELS: dict[str, str] = {
     "step.create": "Stap vastgelegd",
     "step.update": "Stap gewijzigd",
     "alert.acknowledge": "Signaal afgehandeld",
+    "document.upload": "Document toegevoegd",
+    "document.read": "Document gedownload",
+    "document.remove": "Document verwijderd",
 }
 
 CHAIN_STATE_LABELS = {
@@ -76,7 +92,7 @@ MASKED = "…"
 CONCEALED_FIELDS = frozenset({"first_name", "last_name", "date_of_birth", "bsn", "note", "reason",
                               *(name for name in spec.FREE_TEXT_FIELDS if name not in _CASE_FIELD_LABELS)})
 # Bookkeeping in the trail that is no part of what happened to the pupil.
-BOOKKEEPING_FIELDS = frozenset({"version", "kind", "via"})
+BOOKKEEPING_FIELDS = frozenset({"version", "kind", "via", "media_type", "size"})
 
 
 def field_label(name: str) -> str:
@@ -109,4 +125,7 @@ def action_label(action: str, changes: dict[str, Any] | None) -> str:
     kind = (changes or {}).get("kind")
     if action.startswith("step.") and isinstance(kind, str):
         label = f"{label}: {spec.STEP_LABELS.get(kind, kind)}"
+    document_kind = next((value for value in kind if value), None) if isinstance(kind, list) else None
+    if action.startswith("document.") and document_kind:
+        label = f"{label}: {DOCUMENT_KIND_LABELS.get(document_kind, document_kind)}"
     return label

@@ -4,10 +4,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String, Text
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
 from thuiszitters.accounts.models import User
 from thuiszitters.extensions import UTCDateTime, db
+from thuiszitters.identifiers import search_key
 from thuiszitters.reference.models import Gemeente, School, Swv
 
 
@@ -18,11 +19,28 @@ class Pupil(db.Model):
     first_name: Mapped[str] = mapped_column(String(100))
     last_name: Mapped[str] = mapped_column(String(150))
     date_of_birth: Mapped[date]
-    bsn: Mapped[str | None] = mapped_column(String(9))
+    # Search by an exact BSN (cases/search.py) finds the pupil through this index, not by reading every row.
+    bsn: Mapped[str | None] = mapped_column(String(9), index=True)
+
+    cases: Mapped[list[Case]] = relationship(back_populates="pupil")
+
+    @validates("first_name", "last_name")
+    def _keep_cases_searchable(self, name: str, value: str) -> str:
+        first = value if name == "first_name" else self.first_name
+        last = value if name == "last_name" else self.last_name
+        for case in self.cases:
+            case.search_key = case_search_key(case.reference or "", first or "", last or "")
+        return value
 
     @property
     def full_name(self) -> str:
         return f"{self.first_name} {self.last_name}"
+
+
+def case_search_key(reference: str, first_name: str, last_name: str) -> str:
+    """What `Case.search_key` holds (also for bulk inserts that bypass the model): the reference and the pupil's
+    names, folded by identifiers.search_key (lower case, no accents)."""
+    return search_key(f"{reference} {first_name} {last_name}")
 
 
 class Case(db.Model):
@@ -48,6 +66,10 @@ class Case(db.Model):
         # The case list without a status filter.
         Index("ix_case_file_swv_list", "swv_id", "return_deadline", "id", "anonymised_at"),
         Index("ix_case_file_gemeente_list", "gemeente_id", "return_deadline", "id", "anonymised_at"),
+        # Search in a scope (cases/search.py): the folded names of the scope's cases in one index range, compared
+        # there (covering: no case or pupil row is read to find out what matches).
+        Index("ix_case_file_swv_search", "swv_id", "search_key", "anonymised_at", "id"),
+        Index("ix_case_file_gemeente_search", "gemeente_id", "search_key", "anonymised_at", "id"),
         # Dashboards in scope: cases started / closed per month, funnel, return curve (covering: index-only).
         Index("ix_case_file_swv_since", "swv_id", "out_of_school_since", "anonymised_at", "stage", "status",
               "outcome", "offer_started_on"),
@@ -98,10 +120,14 @@ class Case(db.Model):
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime())
     anonymised_at: Mapped[datetime | None] = mapped_column(UTCDateTime())
     version: Mapped[int] = mapped_column(default=1)
+    # What search compares (cases/search.py): the reference and the pupil's names, folded (`case_search_key`).
+    # Kept here, beside the scope, so that a search in a scope reads one index range (ix_case_file_*_search) and
+    # never the pupil rows. Set by the model whenever the reference, the pupil or a pupil's name is set.
+    search_key: Mapped[str] = mapped_column(String(300), default="")
 
     __mapper_args__ = {"version_id_col": version}
 
-    pupil: Mapped[Pupil] = relationship(lazy="joined", innerjoin=True)
+    pupil: Mapped[Pupil] = relationship(lazy="joined", innerjoin=True, back_populates="cases")
     swv: Mapped[Swv] = relationship(lazy="joined", innerjoin=True)
     gemeente: Mapped[Gemeente] = relationship(lazy="joined", innerjoin=True)
     school: Mapped[School | None] = relationship(foreign_keys=[school_id])
@@ -110,6 +136,14 @@ class Case(db.Model):
     steps: Mapped[list[Step]] = relationship(
         back_populates="case", order_by="Step.id", cascade="all, delete-orphan"
     )
+
+    @validates("reference", "pupil")
+    def _keep_search_key(self, name: str, value: object) -> object:
+        reference = value if name == "reference" else self.reference
+        pupil = value if name == "pupil" else self.pupil
+        self.search_key = case_search_key(str(reference or ""), getattr(pupil, "first_name", "") or "",
+                                          getattr(pupil, "last_name", "") or "")
+        return value
 
     def __repr__(self) -> str:
         return f"<Case {self.reference}>"

@@ -32,7 +32,7 @@ from thuiszitters.escalation.terms import is_overdue
 from thuiszitters.extensions import db
 
 # Reads are logged for privacy, but they are not part of the case's story.
-HIDDEN_ACTIONS = ("case.read",)
+HIDDEN_ACTIONS = ("case.read", "document.list")
 
 
 @dataclass(frozen=True)

@@ -11,6 +11,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from thuiszitters.accounts.models import User
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.scope import note_case_in_log, visible_cases
+from thuiszitters.cases.search import SearchTerms, where_found
 from thuiszitters.errors import NotFound
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
@@ -25,10 +26,13 @@ class CaseFilter:
     swv_code: str | None = None
     gemeente_code: str | None = None
     school_brin: str | None = None
+    search: SearchTerms | None = None  # what the search box or the API's `q` asks for (cases/search.py)
 
 
 def filtered_cases(user: User, flt: CaseFilter, today: date) -> Select[tuple[Case]]:
     query = visible_cases(user)
+    if flt.search is not None:
+        query = where_found(query, flt.search)
     if flt.status in spec.CASE_STATUSES:
         query = query.where(Case.status == flt.status)
     if flt.overdue is True:

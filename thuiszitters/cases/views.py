@@ -22,6 +22,7 @@ from thuiszitters.cases.forms import (
     EditCaseForm,
     NewCaseForm,
     ReopenCaseForm,
+    SearchForm,
     TransferCaseForm,
 )
 from thuiszitters.cases.labels import CHAIN_STATE_LABELS
@@ -42,6 +43,7 @@ from thuiszitters.cases.queries import (
     get_case_for_page,
     paginate_cases,
 )
+from thuiszitters.cases.search import interpret, record_search
 from thuiszitters.cases.services import (
     CaseInput,
     add_step,
@@ -152,6 +154,31 @@ def index():
     # Logged after rendering, so the write lock is held only for the append itself.
     record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
                      case_ids=[case.id for case in page.items], listed_on=request.path)
+    db.session.commit()
+    return html
+
+
+@bp.route("/zoeken", methods=["GET", "POST"])
+def search():
+    """The search box's page. The query comes only from the posted form, never from the address (it may be a
+    name or a BSN); a GET shows the empty form."""
+    require(current_user, Capability.SEARCH_CASES)
+    form = SearchForm()
+
+    def page(refusal: Refusal | None = None, found: Any = None):
+        status = refusal.status if refusal else 200
+        rows = case_rows(list(found.items), today()) if found is not None else None
+        return render_template("cases/search.html", form=form, found=found, rows=rows, spec=spec), status
+
+    if not form.validate_on_submit():
+        return page()
+    refusals_shown_on(form, page)
+    terms = interpret(form.q.data)
+    found = paginate_cases(filtered_cases(current_user, CaseFilter(search=terms), today()), page=form.page_number())
+    html = page(found=found)
+    # One event for the search, naming the cases it showed, never what was typed (cases/search.py).
+    record_search(terms, actor_id=current_user.id, activity=read_activity(current_user.role),
+                  case_ids=[case.id for case in found.items], listed_on=request.path)
     db.session.commit()
     return html
 

@@ -36,6 +36,8 @@ log = logging.getLogger(__name__)
 
 HTTP_TITLES = {404: "Pagina niet gevonden", 403: "Geen toegang", 405: "Niet toegestaan", 400: "Ongeldig verzoek",
                413: "Bestand te groot"}
+HTTP_DETAILS = {413: "Wat u verstuurde is te groot. Een document mag hoogstens 20 MB zijn; ga terug en kies een "
+                     "kleiner bestand."}
 # A form posted without the version it was loaded with (the API says If-Match instead).
 FORM_WITHOUT_VERSION = ("Het formulier mist de versie van de casus. Laad de pagina opnieuw en probeer het nog "
                         "eens.")
@@ -65,7 +67,7 @@ class _RefusalPage:
                     field.errors = [*field.errors, param.reason]
                 else:
                     form.form_errors.append(param.reason)
-            status = 400
+            status = exc.status  # 400; 413 or 415 for a file too large or of a type not allowed
         elif isinstance(exc, VersionRequired):
             form.form_errors.append(FORM_WITHOUT_VERSION)
             status = 400
@@ -145,7 +147,7 @@ def http_error(exc: HTTPException) -> ResponseReturnValue:
     else:
         response = make_response(render_template(
             "errors/error.html", status=exc.code, title=HTTP_TITLES.get(exc.code or 0, exc.name),
-            detail=exc.description if isinstance(exc, InvalidPage) else "",
+            detail=exc.description if isinstance(exc, InvalidPage) else HTTP_DETAILS.get(exc.code or 0, ""),
         ), exc.code)
     # What the exception says about itself beyond the body: Allow on a 405, WWW-Authenticate on a 401, ...
     for name, value in exc.get_headers():

@@ -8,7 +8,7 @@ from typing import Any
 from flask import Flask
 
 from thuiszitters.clock import to_local, today
-from thuiszitters.permissions import menu
+from thuiszitters.permissions import menu, shows_case_search
 from thuiszitters.text import DATETIME_FORMAT, days_ago, format_date_nl
 from thuiszitters.text import format_date_long as _format_date_long
 
@@ -37,3 +37,4 @@ def init_app(app: Flask) -> None:
     app.jinja_env.filters["date_long"] = format_date_long
     app.jinja_env.globals["menu"] = menu
     app.jinja_env.filters["days_ago"] = days_ago
+    app.jinja_env.globals["shows_case_search"] = shows_case_search

@@ -31,7 +31,7 @@ ACTION_LABELS = {
     "case.anonymise": "Casus geanonimiseerd (bewaartermijn)",
     "processing_log.read": "Verwerkingenlogboek van deze casus bekeken",
     "case.list": "Getoond in een lijst",
-    "case.search": "Gevonden bij zoeken op BSN",
+    "case.search": "Gevonden bij zoeken",
     "step.create": "Stap vastgelegd",
     "step.update": "Stap gewijzigd",
     "alert.acknowledge": "Signaal afgehandeld",
@@ -42,11 +42,15 @@ ACTION_LABELS = {
     "participant.remove": "Betrokkene uit het netwerk verwijderd",
     "journal.create": "Journaalbericht geschreven",
     "journal.correct": "Journaalbericht gecorrigeerd",
+    "document.read": "Document gedownload",
+    "document.list": "Documentenlijst opgevraagd",
+    "document.upload": "Document toegevoegd",
+    "document.remove": "Document verwijderd",
 }
 # Actions that only read personal data (the rest change it).
 READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "case.summary.read", "pdf.download",
                           "export.download", "processing_log.read", "case.list", "case.search", "network.read",
-                          "journal.read"})
+                          "journal.read", "document.read", "document.list"})
 
 
 def action_label(action: str, changes: dict[str, Any] | None = None) -> str:

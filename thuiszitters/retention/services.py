@@ -2,9 +2,9 @@
 
 What stays is what the statistics need (swv, gemeente, school, dates of the process, steps and their outcomes,
 birth year). Names become "Geanonimiseerd", the BSN goes, the date of birth becomes 1 January of its year and every
-free-text field is emptied. The pupil's network and the case's journal (with the earlier versions of corrected
-entries) are deleted: contacts and conversations, none of which the statistics need. Each case gets one audit
-event; the audit trail itself is kept (it holds no names).
+free-text field is emptied. The case's documents, the pupil's network and the case's journal (with the earlier
+versions of corrected entries) are deleted: files, contacts and conversations, none of which the statistics need.
+Each case gets one audit event; the audit trail itself is kept (it holds no names).
 Run daily by the scheduler (`anonymise_expired_cases(today())`) or by hand with `flask retention run`.
 """
 from __future__ import annotations
@@ -23,6 +23,7 @@ from thuiszitters.audit.services import ACTIVITY_RETENTION, record
 from thuiszitters.cases.models import Case, Pupil
 from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant, journal_entry_participant
 from thuiszitters.clock import now_utc
+from thuiszitters.documents.services import delete_case_documents
 from thuiszitters.escalation.spec import FREE_TEXT_FIELDS
 from thuiszitters.extensions import db
 
@@ -79,13 +80,15 @@ def anonymise_expired_cases(today: date) -> int:
         _delete_casework(case)
         # Reasons typed with a reopen or transfer: beside the trail, so they can go (the digest stays chained).
         db.session.execute(delete(AuditNote).where(AuditNote.case_id == case.id))
+        # Documents are personal data through and through (an OPP, a letter): deleted with their bytes.
+        delete_case_documents(case.id)
         case.anonymised_at = moment
         case.updated_at = moment
         pupils[case.pupil_id] = case.pupil
         record("case.anonymise", actor_id=None, activity=ACTIVITY_RETENTION, case_id=case.id, object_type="case",
                object_id=case.id,
                changes={"fields": [None, ["pupil", *CASE_TEXT_FIELDS, *(f"step.{n}" for n in STEP_TEXT_FIELDS),
-                                          "alert.note", "audit.reason", "participants", "journal"]]},
+                                          "alert.note", "audit.reason", "participants", "journal", "documents"]]},
                reason=f"gesloten op {case.closed_on.isoformat()}, bewaartermijn "
                       f"{current_app.config['RETENTION_YEARS']} jaar verstreken")
     db.session.flush()

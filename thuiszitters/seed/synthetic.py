@@ -22,7 +22,7 @@ from sqlalchemy import Table, func, insert, select, text
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import UserInput, create_user
 from thuiszitters.alerts.models import Alert
-from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.cases.models import Case, Pupil, Step, case_search_key
 from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import stage
 from thuiszitters.escalation.terms import return_deadline
@@ -397,7 +397,8 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
         pupil_id, case_id = next_pupil, next_case
         next_pupil += 1
         next_case += 1
-        pupils.append({"id": pupil_id, "first_name": rnd.choice(FIRST_NAMES), "last_name": rnd.choice(LAST_NAMES),
+        first_name, last_name = rnd.choice(FIRST_NAMES), rnd.choice(LAST_NAMES)
+        pupils.append({"id": pupil_id, "first_name": first_name, "last_name": last_name,
                        "date_of_birth": born, "bsn": _bsn(rnd) if rnd.random() < 0.4 else None})
         duration = _duration(rnd)
         offer = since + timedelta(days=duration)
@@ -422,6 +423,7 @@ def load_synthetic(cases: int, seed: int, today: date, *, with_users: bool = Tru
         last_activity = max([since, *step_dates, *([closed_on] if closed_on else [])])
         case_rows.append({
             "id": case_id, "reference": f"TZ-{since.year}-{case_id:06d}", "status": "closed" if closed else "open",
+            "search_key": case_search_key(f"TZ-{since.year}-{case_id:06d}", first_name, last_name),
             "pupil_id": pupil_id, "swv_id": swv.id, "gemeente_id": gid,
             "school_id": rnd.choice(swv.schools) if swv.schools and rnd.random() < 0.75 else None,
             "coordinator_id": None,
