@@ -86,7 +86,9 @@ def test_request_bodies_are_closed_and_their_required_fields_never_null(document
     for label, operation in _operations(document):
         if "requestBody" not in operation:
             continue
-        for schema in _walk(operation["requestBody"]["content"]["application/json"]["schema"]):
+        # JSON everywhere; a document upload is multipart/form-data, held to the same rule.
+        (media,) = operation["requestBody"]["content"].values()
+        for schema in _walk(media["schema"]):
             schema = _resolve(document, schema)
             if "properties" not in schema:
                 continue

@@ -19,7 +19,7 @@ from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.casework import rules, services
 from thuiszitters.casework.models import JournalEntry, Participant
 from thuiszitters.clock import today
-from thuiszitters.errors import Forbidden, InvalidParam, InvalidRequest, VersionRequired
+from thuiszitters.errors import Forbidden, InvalidParam, InvalidRequest, StaleVersion, VersionRequired
 from thuiszitters.extensions import db
 from thuiszitters.parsing import ParseError
 from thuiszitters.permissions import Capability, require
@@ -80,11 +80,19 @@ def _load(case_id: int, capability: Capability | None = None) -> Case:
     return case
 
 
-def _if_match() -> int:
-    version = p.if_match_version(request.headers.get("If-Match"))
-    if version is None:
+def _if_match(current: Participant | JournalEntry) -> int:
+    """The version a change may be based on, by If-Match as for a case (RFC 9110 13.1.1, api/cases.py): `*` or the
+    object's strong ETag is its current version; another version is a 412 from the service; anything else a 412."""
+    condition = p.if_match(request.headers.get("If-Match"))
+    if condition is None:
         raise VersionRequired("Stuur de versie mee (If-Match, de ETag van het object) om een wijziging te doen.")
-    return version
+    if condition.matches(f'"{current.version}"'):
+        return current.version
+    named = condition.versions()
+    if named:
+        return max(named)
+    raise StaleVersion(current.version, detail="Iemand anders heeft dit gewijzigd nadat u het las. Uw wijziging "
+                                               "is niet opgeslagen.")
 
 
 def _parse(fields: list[p.Field], check: Callable[[dict[str, Any]], list[InvalidParam]], *,
@@ -150,7 +158,7 @@ def update_participant(case_id: int, participant_id: int):
     participant = services.get_participant(case, participant_id)
     stored = {name: getattr(participant, name) for name in rules.PARTICIPANT_FIELDS}
     values = _parse(PARTICIPANT_FIELDS, lambda v: rules.check_participant(stored | v)[1], partial=True)
-    services.update_participant(participant, values, expected_version=_if_match(), actor=g.api_user)
+    services.update_participant(participant, values, expected_version=_if_match(participant), actor=g.api_user)
     db.session.commit()
     return _response(participant_json(participant), participant.version)
 
@@ -159,7 +167,7 @@ def update_participant(case_id: int, participant_id: int):
 def remove_participant(case_id: int, participant_id: int):
     case = _load(case_id, Capability.EDIT_CASES)
     participant = services.get_participant(case, participant_id)
-    services.remove_participant(participant, expected_version=_if_match(), actor=g.api_user)
+    services.remove_participant(participant, expected_version=_if_match(participant), actor=g.api_user)
     db.session.commit()
     return Response(status=204)
 
@@ -201,7 +209,7 @@ def correct_journal_entry(case_id: int, entry_id: int):
         raise Forbidden("Alleen wie het journaalbericht schreef, kan het corrigeren.")
     day = today()
     values = _parse(JOURNAL_FIELDS, lambda v: services.check_entry(case, v, day, entry)[1], partial=True)
-    services.correct_entry(entry, values, expected_version=_if_match(), actor=g.api_user, today=day)
+    services.correct_entry(entry, values, expected_version=_if_match(entry), actor=g.api_user, today=day)
     db.session.commit()
     return _response(entry_json(entry), entry.version)
 
