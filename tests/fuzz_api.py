@@ -66,8 +66,15 @@ CHECKS = (
 #   refused as it should be;
 # - 400 for a valid request to the operations whose rules go beyond what a JSON schema can say: a swv, gemeente or
 #   school code must exist, a BSN must pass the 11-proef, dates are judged against today and each other, steps have
-#   an order. Every other operation must accept every request its schema allows.
-RULES_BEYOND_THE_SCHEMA = ("createCase", "updateCase", "addStep", "updateStep", "closeCase", "transferCase")
+#   an order; likewise casework: an e-mail address and a phone number must exist, a text must not be blank, a
+#   journal date not in the future, a participant must belong to the case; and search: a query of nine digits is a
+#   BSN that must pass the 11-proef, a query needs two letters or digits once accents and punctuation are folded;
+# - 413 and 415 as well for a valid document upload: what a file is, is judged by its bytes (and their size), which a
+#   schema cannot describe. Every other operation must accept every request its schema allows.
+RULES_BEYOND_THE_SCHEMA = ("createCase", "updateCase", "addStep", "updateStep", "closeCase", "transferCase",
+                           "addParticipant", "updateParticipant", "addJournalEntry", "correctJournalEntry",
+                           "removeDocument", "listCases", "searchCases")
+CONTENT_BEYOND_THE_SCHEMA = ("addDocument",)
 _POSITIVE = ["2xx", "401", "403", "404", "409", "412"]
 STATUS_CONFIG = [
     "[checks.negative_data_rejection]",
@@ -79,6 +86,9 @@ STATUS_CONFIG = [
     *[line for operation_id in RULES_BEYOND_THE_SCHEMA for line in (
         "[[operations]]", f'include-operation-id = "{operation_id}"',
         f"checks.positive_data_acceptance.expected-statuses = {json.dumps(['400', *_POSITIVE])}")],
+    *[line for operation_id in CONTENT_BEYOND_THE_SCHEMA for line in (
+        "[[operations]]", f'include-operation-id = "{operation_id}"',
+        f"checks.positive_data_acceptance.expected-statuses = {json.dumps(['400', '413', '415', *_POSITIVE])}")],
 ]
 
 

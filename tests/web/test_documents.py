@@ -372,6 +372,14 @@ def test_the_api_names_every_invalid_field(world, client, clock):
     assert _documents() == []
 
 
+def test_the_api_refuses_an_upload_with_a_field_it_does_not_know(world, client):
+    """An upload is as closed as a JSON body (found by schemathesis): an unknown form field is named, nothing saved."""
+    response = _api_upload(client, world, world.case.id, "opp.pdf", PDF, documentDatum="2026-09-15")
+    assert response.status_code == 400
+    assert [(p["name"], p["code"]) for p in response.json["invalidParams"]] == [("documentDatum", "unknown_field")]
+    assert _documents() == []
+
+
 def test_the_api_keeps_to_scope_and_roles(world, client):
     other = factories.document(world.other)
     coordinators = factories.document(world.case, uploaded_by=world.coordinator)

@@ -65,13 +65,18 @@ def upload_document(case_id: int):
     require(g.api_user, Capability.ADD_DOCUMENTS)
     case = get_visible_case(g.api_user, case_id)
     form = request.form
+    problems = [InvalidParam(name, "unknown_field", "Dit veld bestaat niet.")
+                for name in sorted({*form, *request.files} - _UPLOAD_FIELDS - {"file"}, key=str)
+                if isinstance(name, str) and name]  # a part without a name is no field (the shared check's 400)
     document_date = None
-    raw_date = form.get("documentDate") or None
+    raw_date = form.get("documentDate")  # an empty one is no date: leave the field out for none
     if raw_date is not None:
         try:
             document_date = parse_date(raw_date)
         except ParseError as exc:
-            raise InvalidRequest([InvalidParam("documentDate", exc.code, exc.reason)]) from None
+            problems.append(InvalidParam("documentDate", exc.code, exc.reason))
+    if problems:
+        raise InvalidRequest(problems)
     upload = request.files.get("file")
     data = DocumentInput(kind=form.get("kind") or None, title=form.get("title"), document_date=document_date,
                          file_name=upload.filename if upload is not None else None,
@@ -128,12 +133,13 @@ _DOCUMENT = {
     },
 }
 _DOCUMENT_ID = path_id("documentId", "Het id van het document.")
+_UPLOAD_FIELDS = frozenset({"kind", "title", "documentDate"})  # and the part "file"
 _TAG = "Documenten"
 _UPLOAD = {"type": "object", "required": ["file", "kind"], "additionalProperties": False, "properties": {
     "file": {"type": "string", "format": "binary"},
     "kind": {"type": "string", "enum": list(DOCUMENT_KINDS)},
     "title": {"type": "string", "maxLength": TITLE_MAX_LENGTH},
-    "documentDate": {"type": "string", "format": "date"},
+    "documentDate": {"type": "string", "format": "date", "description": "JJJJ-MM-DD; zonder datum: weglaten."},
 }}
 
 
