@@ -83,4 +83,4 @@ def test_a_coordinator_finds_a_case_uploads_an_opp_and_downloads_it(app, journey
     page.get_by_label("Reden").fill("Nieuwe versie volgt")
     page.get_by_role("button", name="Document verwijderen").click()
     assert "Het document is verwijderd." in page.inner_text("main")
-    assert "Document verwijderd: Ontwikkelingsperspectief (OPP)" in page.inner_text("#timeline + *")
+    assert "Document verwijderd: Ontwikkelingsperspectief (OPP)" in page.inner_text("#journaal ol.timeline")
