@@ -18,6 +18,8 @@ from thuiszitters.api.case_schemas import CASE_SCHEMAS
 from thuiszitters.api.openapi import (
     CASE_ID,
     DEFAULT_MAX_PAGE_SIZE,
+    etag,
+    if_match,
     operation,
     page_schema,
     path_id,
@@ -373,12 +375,8 @@ _TEXT_OR_NULL = {"type": ["string", "null"]}
 _STAGE = {"type": ["string", "null"], "enum": [*spec.STEP_KINDS, None],
           "description": "De verste soort stap die de casus bereikte."}
 _STEP_ID = path_id("stepId", "Het id van de stap (uit steps[].id).")
-_IF_MATCH = {"name": "If-Match", "in": "header", "required": True,
-             "description": 'De ETag van de casus zoals u die las ("3"), een lijst daarvan, of *. Een zwakke ETag '
-                            "(W/) komt nooit overeen.",
-             "schema": {"type": "string", "pattern": p.IF_MATCH_PATTERN, "example": '"3"'}}
-_ETAG = {"ETag": {"description": "De versie van de casus, voor If-Match.", "required": True,
-                  "schema": {"type": "string", "pattern": '^"[0-9]+"$'}}}
+_IF_MATCH = if_match("de casus")
+_ETAG = etag("de casus")
 _LOCATION = {"Location": {"description": "Het adres van het nieuwe object.", "required": True,
                           "schema": {"type": "string"}}}
 _CASE_REF = ref("Case")

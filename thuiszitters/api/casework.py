@@ -13,7 +13,18 @@ from flask import Response, current_app, g, jsonify, request, url_for
 
 from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
-from thuiszitters.api.openapi import CASE_ID, operation, path_id, register, response
+from thuiszitters.api.openapi import (
+    CASE_ID,
+    DEFAULT_MAX_PAGE_SIZE,
+    etag,
+    if_match,
+    operation,
+    page_schema,
+    path_id,
+    ref,
+    register,
+    response,
+)
 from thuiszitters.cases.models import Case
 from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.casework import rules, services
@@ -221,10 +232,8 @@ _TEXT = {"type": "string"}
 _TIMESTAMP = {"type": "string", "format": "date-time"}
 
 
-_IF_MATCH = {"name": "If-Match", "in": "header", "required": True, "schema": {"type": "string"},
-             "description": "De versie van het object, zoals in zijn ETag."}
-_PAGE = [{"name": "page", "in": "query", "schema": {"type": "integer", "minimum": 1}},
-         {"name": "pageSize", "in": "query", "schema": {"type": "integer", "minimum": 1, "maximum": 100}}]
+_IF_MATCH = if_match("het object")
+_PAGE = p.page_parameters(DEFAULT_MAX_PAGE_SIZE)
 _INPUT_TYPES: dict[str, dict[str, Any]] = {
     "role": {"enum": list(rules.PARTICIPANT_ROLES)}, "consentToShare": {"type": ["boolean", "null"]},
     "occurredOn": {"type": "string", "format": "date"}, "kind": {"enum": list(rules.JOURNAL_KINDS)},
@@ -239,20 +248,10 @@ def _input(fields: list[p.Field], *, patch: bool = False) -> dict[str, Any]:
             "required": [] if patch else [f.name for f in fields if f.required]}
 
 
-def _ok(description: str, schema: dict[str, Any], *, etag: bool = False) -> dict[str, Any]:
-    headers = {"ETag": {"description": "De versie van het object, voor If-Match.", "required": True,
-                        "schema": {"type": "string"}}} if etag else None
-    return response(description, schema, headers=headers)
+def _ok(description: str, schema: dict[str, Any], *, versioned: bool = False) -> dict[str, Any]:
+    return response(description, schema, headers=etag("het object") if versioned else None)
 
 
-def _collection(ref: str) -> dict[str, Any]:
-    return {"type": "object", "required": ["items", "page", "pageSize", "total"], "properties": {
-        "items": {"type": "array", "items": {"$ref": ref}}, "page": {"type": "integer"},
-        "pageSize": {"type": "integer"}, "total": {"type": "integer"}}}
-
-
-_PARTICIPANT = "#/components/schemas/Participant"
-_ENTRY = "#/components/schemas/JournalEntry"
 _TAG = "Netwerk en journaal"
 _PARTICIPANT_ID = path_id("participantId", "Het id van de betrokkene.")
 _ENTRY_ID = path_id("entryId", "Het id van het journaalbericht.")
@@ -263,20 +262,20 @@ register(
             "get": operation(
                 "listParticipants", tag=_TAG, summary="Het netwerk van de leerling",
                 description="De betrokkenen met hun contactgegevens; elke inzage wordt vastgelegd in het logboek.",
-                parameters=[CASE_ID, *_PAGE], responses={"200": _ok("Betrokkenen", _collection(_PARTICIPANT))},
+                parameters=[CASE_ID, *_PAGE], responses={"200": _ok("Betrokkenen", page_schema(ref("Participant")))},
                 errors=(403, 404)),
             "post": operation(
                 "addParticipant", tag=_TAG, summary="Een betrokkene toevoegen aan het netwerk",
                 description="Rol, naam, organisatie, e-mail, telefoon en toestemming van de ouders om te delen.",
                 parameters=[CASE_ID], body=_input(PARTICIPANT_FIELDS),
-                responses={"201": _ok("De betrokkene", {"$ref": _PARTICIPANT}, etag=True)}, errors=(403, 404)),
+                responses={"201": _ok("De betrokkene", ref("Participant"), versioned=True)}, errors=(403, 404)),
         },
         "/cases/{caseId}/participants/{participantId}": {
             "patch": operation(
                 "updateParticipant", tag=_TAG, summary="Een betrokkene wijzigen",
                 description="Alleen de meegestuurde velden; If-Match met de versie uit de ETag.",
                 parameters=[CASE_ID, _PARTICIPANT_ID, _IF_MATCH], body=_input(PARTICIPANT_FIELDS, patch=True),
-                responses={"200": _ok("De betrokkene", {"$ref": _PARTICIPANT}, etag=True)},
+                responses={"200": _ok("De betrokkene", ref("Participant"), versioned=True)},
                 errors=(403, 404, 412, 428)),
             "delete": operation(
                 "removeParticipant", tag=_TAG, summary="Een betrokkene uit het netwerk verwijderen",
@@ -290,19 +289,19 @@ register(
                 description="Elke inzage wordt vastgelegd in het logboek.",
                 parameters=[CASE_ID, {"name": "kind", "in": "query",
                                       "schema": {"type": "string", "enum": list(rules.JOURNAL_KINDS)}}, *_PAGE],
-                responses={"200": _ok("Journaalberichten", _collection(_ENTRY))}, errors=(403, 404)),
+                responses={"200": _ok("Journaalberichten", page_schema(ref("JournalEntry")))}, errors=(403, 404)),
             "post": operation(
                 "addJournalEntry", tag=_TAG, summary="Een journaalbericht schrijven",
                 description="Door coördinatoren en leerplichtambtenaren; niet in de toekomst.",
                 parameters=[CASE_ID], body=_input(JOURNAL_FIELDS),
-                responses={"201": _ok("Het bericht", {"$ref": _ENTRY}, etag=True)}, errors=(403, 404)),
+                responses={"201": _ok("Het bericht", ref("JournalEntry"), versioned=True)}, errors=(403, 404)),
         },
         "/cases/{caseId}/journal/{entryId}": {
             "patch": operation(
                 "correctJournalEntry", tag=_TAG, summary="Een eigen journaalbericht corrigeren",
                 description="Alleen de schrijver; de eerdere tekst blijft leesbaar in history.",
                 parameters=[CASE_ID, _ENTRY_ID, _IF_MATCH], body=_input(JOURNAL_FIELDS, patch=True),
-                responses={"200": _ok("Het gecorrigeerde bericht", {"$ref": _ENTRY}, etag=True)},
+                responses={"200": _ok("Het gecorrigeerde bericht", ref("JournalEntry"), versioned=True)},
                 errors=(403, 404, 412, 428)),
         },
     },

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import copy
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from flask import current_app, has_app_context
 
+from thuiszitters.api.inputs import IF_MATCH_PATTERN
 from thuiszitters.http.problems import camel
 from thuiszitters.parsing import MAX_ID
 
@@ -52,6 +53,7 @@ PROBLEM_TEXTS = {
     409: "Een domeinregel weigert de actie (code; missingSteps bij de poort van het interventieteam)",
     412: "If-Match komt niet overeen met de huidige versie (currentVersion)",
     413: "Het verzoek is te groot",
+    414: "Het adres (pad en query) is langer dan 4096 tekens",
     415: "De body is geen JSON (Content-Type: application/json)",
     428: "If-Match ontbreekt",
 }
@@ -72,6 +74,20 @@ def page_schema(item: dict[str, Any]) -> dict[str, Any]:
     return {"type": "object", "additionalProperties": False, "required": ["items", "page", "pageSize", "total"],
             "properties": {"items": {"type": "array", "items": item}, "page": {"type": "integer", "minimum": 1},
                            "pageSize": {"type": "integer", "minimum": 1}, "total": {"type": "integer", "minimum": 0}}}
+
+
+def if_match(what: str, *, required: bool = True) -> dict[str, Any]:
+    """The If-Match header of a write to `what` (RFC 9110: one or more strong ETags, or *)."""
+    return {"name": "If-Match", "in": "header", "required": required,
+            "description": f'De ETag van {what} zoals u die las ("3"), een lijst daarvan, of *. Een zwakke ETag '
+                           "(W/) komt nooit overeen.",
+            "schema": {"type": "string", "pattern": IF_MATCH_PATTERN, "example": '"3"'}}
+
+
+def etag(what: str) -> dict[str, Any]:
+    """The ETag header of an answer that carries `what`: its version, for If-Match."""
+    return {"ETag": {"description": f"De versie van {what}, voor If-Match.", "required": True,
+                     "schema": {"type": "string", "pattern": '^"[0-9]+"$'}}}
 
 
 # The pageSize bound written at import; document() sets the app's API_MAX_PAGE_SIZE.
@@ -109,14 +125,16 @@ def problem_responses(*statuses: int) -> dict[str, Any]:
 
 def operation(operation_id: str, *, tag: str, summary: str, description: str,
               responses: Mapping[str, dict[str, Any]], errors: Iterable[int] = (),
-              parameters: Iterable[dict[str, Any]] = (), body: dict[str, Any] | None = None,
+              parameters: Sequence[dict[str, Any]] = (), body: dict[str, Any] | None = None,
               public: bool = False) -> dict[str, Any]:
-    """An operation with what every operation shares: 400 and 406 always, 401 unless public, 415 with a body.
+    """An operation with what every operation shares: 400 and 406 always, 401 unless public, 415 with a body,
+    414 with query parameters (an address too long for the server).
 
     `errors` are the operation's own refusals (403, 404, 409, 412, 428, ...).
     """
     assert tag in _TAG_NAMES, tag
-    statuses = {400, 406, *errors} | (set() if public else {401}) | ({413, 415} if body is not None else set())
+    statuses = {400, 406, *errors} | (set() if public else {401}) | ({413, 415} if body is not None else set()) \
+        | ({414} if any(p.get("in") == "query" for p in parameters) else set())
     result: dict[str, Any] = {
         "operationId": operation_id,
         "tags": [tag],

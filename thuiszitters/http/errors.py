@@ -28,14 +28,14 @@ from werkzeug.routing import RequestRedirect
 
 from thuiszitters.errors import DomainError, GateRefused, StaleVersion, ValidationFailed, VersionRequired
 from thuiszitters.extensions import db
-from thuiszitters.http.inputs import InvalidPage
+from thuiszitters.http.inputs import AddressTooLong, InvalidPage
 from thuiszitters.http.problems import is_api_request, problem, problem_from_domain
 from thuiszitters.http.redirects import local_target
 
 log = logging.getLogger(__name__)
 
 HTTP_TITLES = {404: "Pagina niet gevonden", 403: "Geen toegang", 405: "Niet toegestaan", 400: "Ongeldig verzoek",
-               413: "Bestand te groot"}
+               413: "Bestand te groot", 414: "Adres te lang"}
 HTTP_DETAILS = {413: "Wat u verstuurde is te groot. Een document mag hoogstens 20 MB zijn; ga terug en kies een "
                      "kleiner bestand."}
 # A form posted without the version it was loaded with (the API says If-Match instead).
@@ -147,7 +147,8 @@ def http_error(exc: HTTPException) -> ResponseReturnValue:
     else:
         response = make_response(render_template(
             "errors/error.html", status=exc.code, title=HTTP_TITLES.get(exc.code or 0, exc.name),
-            detail=exc.description if isinstance(exc, InvalidPage) else HTTP_DETAILS.get(exc.code or 0, ""),
+            detail=exc.description if isinstance(exc, InvalidPage | AddressTooLong)
+            else HTTP_DETAILS.get(exc.code or 0, ""),
         ), exc.code)
     # What the exception says about itself beyond the body: Allow on a 405, WWW-Authenticate on a 401, ...
     for name, value in exc.get_headers():

@@ -10,7 +10,7 @@ from typing import Any
 
 from flask import Flask, Request, abort, current_app, request
 from flask.json.provider import DefaultJSONProvider
-from werkzeug.exceptions import BadRequest
+from werkzeug.exceptions import BadRequest, RequestURITooLarge
 from werkzeug.routing import IntegerConverter, Map
 
 from thuiszitters.http.problems import is_api_request
@@ -103,6 +103,21 @@ def refuse_nul_characters() -> None:
         abort(400)
 
 
+# The longest address (path and query) the app reads. gunicorn refuses a request line over its own limit before the
+# app sees it (config/gunicorn.conf.py sets the highest it allows); below that the answer is the app's own 414, with
+# a problem+json body under /api/v1.
+MAX_ADDRESS_LENGTH = 4096
+
+
+class AddressTooLong(RequestURITooLarge):
+    description = "Het adres is te lang. Kies minder filters of een kortere zoekterm."
+
+
+def refuse_long_addresses() -> None:
+    if len(request.full_path) > MAX_ADDRESS_LENGTH:
+        raise AddressTooLong()
+
+
 def check_page_arguments() -> None:
     # Flask-SQLAlchemy's paginate() reads ?page= and ?per_page= itself, with int() and no upper bound (a huge
     # page overflowed the database OFFSET). Checked here once for every page, also the lists still to come.
@@ -119,5 +134,6 @@ def check_page_arguments() -> None:
 
 
 def init_app(app: Flask) -> None:
+    app.before_request(refuse_long_addresses)
     app.before_request(refuse_nul_characters)
     app.before_request(check_page_arguments)
