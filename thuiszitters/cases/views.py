@@ -45,6 +45,10 @@ from thuiszitters.cases.queries import (
 from thuiszitters.cases.services import (
     CaseInput,
     add_step,
+    check_case_update,
+    check_new_case,
+    check_new_step,
+    check_step_update,
     close_case,
     create_case,
     reopen_case,
@@ -59,7 +63,7 @@ from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors
 from thuiszitters.escalation.terms import age_on
 from thuiszitters.extensions import db
-from thuiszitters.http.errors import Refusal, refusals_shown_on
+from thuiszitters.http.errors import Refusal, form_accepted, refusals_shown_on
 from thuiszitters.permissions import Capability, can, require
 from thuiszitters.reference.models import Gemeente, School, Swv
 
@@ -195,8 +199,8 @@ def new():
                             intro="Registreer een leerling die thuiszit, of als signaal een leerling die dreigt "
                                   "thuis te komen zitten.")
 
-    if form.validate_on_submit():
-        data = CaseInput(
+    def data() -> CaseInput:
+        return CaseInput(
             first_name=form.first_name.data or "", last_name=form.last_name.data or "",
             date_of_birth=form.date_of_birth.data, gemeente_code=form.gemeente_code.data or "",
             swv_code=form.swv_code.data or "", absence_kind=form.absence_kind.data or "",
@@ -204,8 +208,9 @@ def new():
             school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
             status=form.status.data or "open",
         )
-        refusals_shown_on(form, page)
-        case = create_case(data, actor=current_user, today=today())
+
+    if form_accepted(form, page, check=lambda: check_new_case(data(), actor=current_user, today=today())):
+        case = create_case(data(), actor=current_user, today=today())
         return _saved(case, f"Casus {case.reference} is geregistreerd.")
     return page()
 
@@ -231,16 +236,17 @@ def edit(case_id: int):
         return _render_form(form, refusal, title=f"Casus {case.reference} bewerken", submit="Opslaan", case=case,
                             current=current_values(form, lambda name: case_value(case, name)))
 
-    if form.validate_on_submit():
-        values = {
+    def values() -> dict[str, Any]:
+        return {
             "first_name": form.first_name.data or "", "last_name": form.last_name.data or "",
             "date_of_birth": form.date_of_birth.data, "bsn": _optional(form.bsn.data),
             "gemeente_code": form.gemeente_code.data, "school_brin": _optional(form.school_brin.data),
             "absence_kind": form.absence_kind.data, "out_of_school_since": form.out_of_school_since.data,
             "note": _optional(form.note.data),
         }
-        refusals_shown_on(form, page)
-        update_case(case, values, expected_version=form.expected_version(), actor=current_user, today=today())
+
+    if form_accepted(form, page, check=lambda: check_case_update(case, values(), actor=current_user, today=today())):
+        update_case(case, values(), expected_version=form.expected_version(), actor=current_user, today=today())
         return _saved(case, "De casusgegevens zijn opgeslagen.")
     return page()
 
@@ -379,8 +385,10 @@ def new_step(case_id: int, kind: str):
         return _render_form(form, refusal, title=f"{spec.STEP_LABELS[kind]} vastleggen", submit="Stap vastleggen",
                             case=case, notices=notices, missing=missing)
 
-    if form.validate_on_submit():
-        refusals_shown_on(form, page)
+    def check() -> None:
+        check_new_step(case, kind, _step_values(form, kind), actor=current_user, today=today())
+
+    if form_accepted(form, page, check=check):
         add_step(case, kind, _step_values(form, kind), expected_version=form.expected_version(), actor=current_user,
                  today=today())
         return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
@@ -406,8 +414,10 @@ def edit_step(case_id: int, step_id: int):
                             case=case, notices=notices,
                             current=current_values(form, lambda name: step_value(step, name)))
 
-    if form.validate_on_submit():
-        refusals_shown_on(form, page)
+    def check() -> None:
+        check_step_update(case, step, _step_values(form, kind), actor=current_user, today=today())
+
+    if form_accepted(form, page, check=check):
         update_step(case, step.id, _step_values(form, kind), expected_version=form.expected_version(),
                     actor=current_user, today=today())
         return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is opgeslagen.", anchor="keten")
