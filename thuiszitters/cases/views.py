@@ -24,9 +24,10 @@ from thuiszitters.cases.forms import (
     ReopenCaseForm,
     TransferCaseForm,
 )
-from thuiszitters.cases.labels import CHAIN_STATE_LABELS
+from thuiszitters.cases.labels import CHAIN_STATE_LABELS, list_phrase
 from thuiszitters.cases.models import Case
 from thuiszitters.cases.presenters import (
+    case_actions,
     case_rows,
     case_timeline,
     case_value,
@@ -169,8 +170,11 @@ def show(case_id: int):
     facts = case_facts(case, day, terms())
     steps_by_kind = {kind: [(s, step_summary(s)) for s in facts.steps if s.step.kind == kind]
                      for kind in spec.STEP_KINDS}
+    primary, other_actions = case_actions(case, facts)
     page = render_template(
         "cases/show.html", case=case, facts=facts, spec=spec, steps_by_kind=steps_by_kind,
+        chain_by_kind={stage.kind: stage for stage in facts.chain}, list_phrase=list_phrase,
+        primary=primary, other_actions=other_actions,
         timeline=case_timeline(case), can_edit=can(current_user, Capability.EDIT_CASES),
         can_download_summary=can(current_user, Capability.DOWNLOAD_SUMMARY),
         state_labels=CHAIN_STATE_LABELS, age=age_on(case.pupil.date_of_birth, day),
