@@ -9,7 +9,7 @@ from datetime import date, datetime
 from typing import Any
 
 from flask import url_for
-from sqlalchemy import select
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from thuiszitters.accounts.models import User
@@ -28,7 +28,7 @@ from thuiszitters.cases.labels import (
 from thuiszitters.cases.models import Case
 from thuiszitters.escalation import advice, spec
 from thuiszitters.escalation.gate import stage_label
-from thuiszitters.escalation.terms import is_overdue
+from thuiszitters.escalation.terms import DEFAULT_TERMS, Deadline, Terms, is_overdue, next_deadline
 from thuiszitters.extensions import db
 from thuiszitters.reference.models import Gemeente, School, Swv
 
@@ -92,18 +92,19 @@ def describe_changes(changes: dict[str, Any] | None, names: CodeNames | None = N
 
 
 def reference_names(changes: list[dict[str, Any] | None]) -> CodeNames:
-    """The names of the schools, gemeenten and swv's that these audit changes name by code (a query per kind that
-    occurs)."""
-    codes: dict[type, set[str]] = {}
+    """The names of the schools, gemeenten and swv's that these audit changes name by code, in one query."""
+    codes: dict[type, set[str]] = {model: set() for model in (School, Gemeente, Swv)}
     for change in changes:
         for name, value in (change or {}).items():
             model = _REFERENCE_FIELDS.get(name)
             if model is not None and isinstance(value, list):
-                codes.setdefault(model, set()).update(v for v in value if isinstance(v, str))
-    names: CodeNames = {}
-    for model, wanted in codes.items():
-        key = model.brin if model is School else model.code
-        names[model] = dict(db.session.execute(select(key, model.name).where(key.in_(sorted(wanted)))).tuples().all())
+                codes[model].update(v for v in value if isinstance(v, str))
+    parts = [select(literal(model.__name__), key, model.name).where(key.in_(sorted(codes[model])))
+             for model, key in ((School, School.brin), (Gemeente, Gemeente.code), (Swv, Swv.code))]
+    by_name = {model.__name__: model for model in codes}
+    names: CodeNames = {model: {} for model in codes}
+    for model_name, code, name in db.session.execute(union_all(*parts)).tuples():
+        names[by_name[model_name]][code] = name
     return names
 
 
@@ -223,15 +224,19 @@ class CaseRow:
     overdue: bool
     days_left: int | None  # None for a signal: no return deadline yet
     stage_label: str
+    next_deadline: Deadline | None = None
 
 
-def case_rows(cases: list[Case], today: date) -> list[CaseRow]:
+def case_rows(cases: list[Case], today: date, terms: Terms = DEFAULT_TERMS) -> list[CaseRow]:
+    """The list's rows; the cases' steps should be loaded with them (queries.list_options)."""
     return [
         CaseRow(
             case=case,
             overdue=is_overdue(case.status, case.return_deadline, today),
             days_left=(case.return_deadline - today).days if case.return_deadline is not None else None,
             stage_label=stage_label(case.stage),
+            next_deadline=next_deadline(case.steps, status=case.status, return_deadline=case.return_deadline,
+                                        today=today, terms=terms),
         )
         for case in cases
     ]

@@ -7,6 +7,7 @@ gate is shut.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases.facts import case_facts
 from thuiszitters.cases.forms import (
+    ALL_STATUSES,
     STEP_FORMS,
     CaseFilterForm,
     CloseCaseForm,
@@ -37,6 +39,8 @@ from thuiszitters.cases.presenters import (
     step_value,
 )
 from thuiszitters.cases.queries import (
+    CASE_SORTS,
+    DEFAULT_SORT,
     CaseFilter,
     filter_choices,
     filtered_cases,
@@ -133,13 +137,43 @@ def _filter(form: CaseFilterForm) -> CaseFilter:
         allowed = {value for value, *_ in field.choices}
         return field.data if field.data and field.data in allowed else None
 
+    status = valid(form.status)
     return CaseFilter(
-        status=valid(form.status),
+        status=status if status != ALL_STATUSES else None,
+        include_closed=status is not None,
         overdue={"ja": True, "nee": False}.get(valid(form.overdue) or ""),
         stage=valid(form.stage),
         gemeente_code=valid(form.gemeente),
         school_brin=valid(form.school),
     )
+
+
+# The list's columns: (sort key from queries.CASE_SORTS or None, header). "Volgende termijn" is computed per row
+# from the steps, so it does not sort.
+LIST_COLUMNS = (("casus", "Casus"), ("leerling", "Leerling"), ("gemeente", "Gemeente"), (None, "School"),
+                ("stap", "Verste stap"), ("terugkeerdoel", "Terugkeerdoel"), (None, "Volgende termijn"),
+                (None, "Termijn"), ("status", "Status"), (None, "Signalen"))
+SORT_ARG, DIRECTION_ARG, DESCENDING = "sorteer", "richting", "af"
+
+
+@dataclass(frozen=True)
+class ListHeader:
+    label: str
+    url: str | None  # the link that sorts on this column (the other way round when it is sorted on already)
+    aria_sort: str | None  # "ascending"/"descending" on the sorted column
+
+
+def _headers(filter_args: dict[str, str], sort: str, descending: bool) -> list[ListHeader]:
+    headers = []
+    for key, label in LIST_COLUMNS:
+        if key is None:
+            headers.append(ListHeader(label, None, None))
+            continue
+        current = key == sort
+        flip = {DIRECTION_ARG: DESCENDING} if current and not descending else {}
+        url = url_for("cases.index", **filter_args, **{SORT_ARG: key}, **flip)
+        headers.append(ListHeader(label, url, ("descending" if descending else "ascending") if current else None))
+    return headers
 
 
 @bp.route("")
@@ -149,11 +183,19 @@ def index():
     form.gemeente.choices = [("", "Alle"), *((g.code, g.name) for g in gemeenten)]
     form.school.choices = [("", "Alle"), *((s.brin, f"{s.name} ({s.brin})") for s in schools)]
     flt = _filter(form)
+    sort = request.args.get(SORT_ARG, DEFAULT_SORT)
+    sort = sort if sort in CASE_SORTS else DEFAULT_SORT
+    descending = request.args.get(DIRECTION_ARG) == DESCENDING
     day = today()
-    page = paginate_cases(filtered_cases(current_user, flt, day))
+    page = paginate_cases(filtered_cases(current_user, flt, day, sort=sort, descending=descending))
     args = {name: value for name, value in request.args.items() if name in form._fields and value}
-    html = render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
-                           filter_args=args, filtered=bool(args), spec=spec)
+    order_args = {SORT_ARG: sort, **({DIRECTION_ARG: DESCENDING} if descending else {})} \
+        if sort != DEFAULT_SORT or descending else {}
+    sorted_by = next(label for key, label in LIST_COLUMNS if key == sort)
+    html = render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day, terms()), form=form,
+                           page_args={**args, **order_args}, order_args=order_args,
+                           filtered=bool(args), spec=spec, headers=_headers(args, sort, descending),
+                           sorted_by=sorted_by, descending=descending)
     # Logged after rendering, so the write lock is held only for the append itself.
     record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
                      case_ids=[case.id for case in page.items], listed_on=request.path)
