@@ -299,9 +299,8 @@ ALL_STATUSES = "alle"
 class CaseFilterForm(Form):
     """The list's filters, read from the query string (GET, so no CSRF token)."""
 
-    status = ChoiceField("Status", choices=[("", "Lopend (open en signalen)"), *spec.STATUS_LABELS.items(),
-                                            (ALL_STATUSES, "Alle, ook gesloten")],
-                         description="Gesloten casussen staan er alleen bij als u daarom vraagt.")
+    status = ChoiceField("Status", choices=[("", "Lopend"), *spec.STATUS_LABELS.items(),
+                                            (ALL_STATUSES, "Alle, ook gesloten")])
     overdue = ChoiceField("Termijn", choices=[("", "Alle"), ("ja", "Over de termijn"), ("nee", "Binnen de termijn")])
     stage = ChoiceField("Verste stap", choices=[("", "Alle"), ("none", "Nog geen stap"),
                                                 *spec.STEP_LABELS.items()])
