@@ -125,10 +125,11 @@ def test_a_signal_in_the_browser_becomes_a_case_and_closes_as_an_exemption(app, 
     journey.check("signaal-sluiten")
     page.get_by_role("link", name="Terug naar casus").click()
 
-    page.get_by_role("link", name="Eerste dag thuis vastleggen of gegevens bewerken").click()
+    # Issue 20: the signal's next step is its primary button; the status stands under the pupil's name.
+    page.get_by_role("link", name="Eerste dag thuis vastleggen").click()
     page.get_by_label("Eerste dag thuis").fill("01-09-2026")
     page.get_by_role("button", name="Opslaan").click()
-    assert "Open" in page.inner_text("h1")
+    assert "Open" in page.inner_text(".case-lead")
 
     page.get_by_role("link", name="Casus sluiten").click()
     page.get_by_label("Vrijstelling verleend").check()

@@ -153,3 +153,26 @@ def test_next_action_asks_for_the_missing_aanmelding_before_later_steps() -> Non
     )
     assert "schriftelijk aanmelden" in sentence
     assert "Interventieteam" not in sentence
+
+
+@pytest.mark.parametrize(
+    ("steps", "status", "deadline", "do", "kind"),
+    [
+        ([], "signaal", None, advice.RECORD_FIRST_DAY, None),
+        ([], "open", D(2026, 3, 1), advice.RECORD_STEP, "aanmelding"),
+        ([WAITING_AANMELDING], "open", D(2026, 3, 1), advice.COMPLETE_STEP, "aanmelding"),
+        ([ADMITTED], "open", D(2026, 3, 1), advice.CLOSE, None),
+        ([DONE_AANMELDING], "open", D(2026, 3, 1), advice.RECORD_STEP, "swv_inzet"),
+        ([DONE_AANMELDING, make("swv_inzet", started_on=D(2025, 10, 1))], "open", D(2026, 3, 1),
+         advice.COMPLETE_STEP, "swv_inzet"),
+        ([*ALL_DONE, OPEN_GPO], "open", D(2026, 3, 1), advice.COMPLETE_STEP, "geschillencommissie"),
+        (ALL_DONE, "open", D(2025, 12, 14), advice.RECORD_STEP, "interventieteam"),
+        (ALL_DONE, "open", D(2026, 3, 1), advice.CLOSE, None),
+        (ALL_DONE, "closed", D(2025, 12, 14), advice.REOPEN, None),
+    ],
+)
+def test_the_advice_names_the_action_its_sentence_asks_for(steps, status, deadline, do, kind) -> None:
+    """The case page's primary button follows the same walk through the chain as the sentence above it."""
+    given = advice.advise(steps, status=status, return_deadline=deadline, today=TODAY)
+    assert (given.do, given.kind) == (do, kind)
+    assert given.text == advice.next_action(steps, status=status, return_deadline=deadline, today=TODAY)

@@ -151,3 +151,23 @@ def test_stage_is_the_furthest_kind_reached(steps: list, expected: str | None) -
 )
 def test_stage_label(kind: str | None, label: str) -> None:
     assert gate.stage_label(kind) == label
+
+
+@pytest.mark.parametrize(
+    ("kind", "step", "needed"),
+    [
+        ("aanmelding", None, ("Besluit van de school", "Besluitdatum")),
+        ("aanmelding", make("aanmelding", received_on=D(2025, 9, 1), decision="afgewezen"), ("Besluitdatum",)),
+        ("aanmelding", DONE_AANMELDING, ()),
+        ("swv_inzet", make("swv_inzet", started_on=D(2025, 10, 1)),
+         ("Actie van het samenwerkingsverband", "Einddatum")),
+        ("consulent", make("consulent", requested_on=D(2025, 10, 1)), ("Adviesdatum of datum afsluiting",)),
+        ("consulent", DONE_CONSULENT, ()),
+        ("geschillencommissie", OPEN_GPO, ("Oordeel", "Datum oordeel")),
+        ("interventieteam", None, ("Datum afsluiting",)),
+    ],
+)
+def test_still_needed_names_what_the_spec_requires_for_done(kind, step, needed) -> None:
+    assert gate.still_needed(kind, step) == needed
+    if step is not None and needed:
+        assert gate.recorded_done_on(step) is None

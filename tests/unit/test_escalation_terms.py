@@ -136,3 +136,22 @@ def test_gpo_due_dates(fields: dict, filing_due, verdict_due, follow_up_due) -> 
     assert terms.gpo_filing_due_on(step) == filing_due
     assert terms.gpo_verdict_due_on(step) == verdict_due
     assert terms.gpo_follow_up_due_on(step) == follow_up_due
+
+
+def test_next_deadline_is_the_soonest_term_still_waiting_or_the_return_goal() -> None:
+    from tests.step_examples import make
+    from thuiszitters.escalation.terms import RETURN_GOAL_LABEL, Deadline, next_deadline
+
+    today = date(2025, 10, 1)
+    waiting = make("aanmelding", received_on=date(2025, 9, 22))  # decided by 03-11-2025
+    decided = make("aanmelding", received_on=date(2025, 9, 22), decision="afgewezen",
+                   decided_on=date(2025, 9, 30))
+    goal = date(2025, 12, 15)
+    assert next_deadline([waiting], status="open", return_deadline=goal, today=today) == \
+        Deadline(date(2025, 11, 3), "Besluit uiterlijk")
+    assert next_deadline([decided], status="open", return_deadline=goal, today=today) == \
+        Deadline(goal, RETURN_GOAL_LABEL)
+    # A passed return goal is no "next" deadline; a closed case has none; a signal has only its steps' terms.
+    assert next_deadline([decided], status="open", return_deadline=date(2025, 9, 1), today=today) is None
+    assert next_deadline([waiting], status="closed", return_deadline=goal, today=today) is None
+    assert next_deadline([waiting], status="signaal", return_deadline=None, today=today).on == date(2025, 11, 3)

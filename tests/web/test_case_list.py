@@ -59,7 +59,9 @@ def test_the_list_filters_by_status_overdue_step_gemeente_and_school(app, auth, 
         assert response.status_code == 200
         return set(_references(response.get_data(as_text=True)))
 
-    assert refs("") == {"TZ-A-OVERDUE", "TZ-B-ZAANSTAD", "TZ-C-CLOSED", staged.reference}
+    # Issue 20: the list shows the cases still running unless asked for the closed ones too.
+    assert refs("") == {"TZ-A-OVERDUE", "TZ-B-ZAANSTAD", staged.reference}
+    assert refs("status=alle") == {"TZ-A-OVERDUE", "TZ-B-ZAANSTAD", "TZ-C-CLOSED", staged.reference}
     assert refs("status=closed") == {"TZ-C-CLOSED"}
     assert refs("overdue=ja") == {"TZ-A-OVERDUE"}
     assert refs("overdue=nee&status=open") == {"TZ-B-ZAANSTAD", staged.reference}
@@ -151,3 +153,56 @@ def test_the_case_page_costs_the_same_number_of_queries_whatever_its_history(app
         html = client.get(f"/casussen/{big_id}").get_data(as_text=True)
     assert "Het Kompas (12AB01)" in html and "De Regenboog (07NU00)" in html
     assert len(few) == len(many), "\n".join(s[:80] for s in few) + "\n----\n" + "\n".join(s[:80] for s in many)
+
+
+def test_columns_sort_with_links_and_say_so_with_aria_sort_and_the_filters_stay(app, auth, client):
+    w = _world()
+    factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 9, 1), reference="TZ-B", last_name="Aalders")
+    factories.case(w.swv1, w.gem2, out_of_school_since=date(2026, 6, 1), reference="TZ-C", last_name="Zwart")
+    factories.case(w.swv1, w.gem1, out_of_school_since=date(2026, 8, 1), reference="TZ-A", last_name="Mulder")
+    db.session.commit()
+    auth.login("coord1@example.nl")
+
+    html = client.get("/casussen").get_data(as_text=True)
+    assert _references(html) == ["TZ-C", "TZ-A", "TZ-B"]  # by return goal, soonest first
+    assert re.search(r'<th scope="col" aria-sort="ascending"><a href="[^"]*sorteer=terugkeerdoel[^"]*richting=af',
+                     html)
+    assert html.count("aria-sort=") == 1
+
+    html = client.get("/casussen?sorteer=leerling").get_data(as_text=True)
+    assert _references(html) == ["TZ-B", "TZ-A", "TZ-C"]
+    assert re.search(r'aria-sort="ascending"><a href="[^"]*sorteer=leerling[^"]*" class="sort-link">Leerling</a>', html)
+    html = client.get("/casussen?sorteer=leerling&richting=af").get_data(as_text=True)
+    assert _references(html) == ["TZ-C", "TZ-A", "TZ-B"]
+    assert 'aria-sort="descending"' in html
+    html = client.get("/casussen?sorteer=casus&gemeente=GM0363").get_data(as_text=True)
+    assert _references(html) == ["TZ-A", "TZ-B"]
+    # The filter form keeps the order, and the headers keep the filter.
+    assert '<input type="hidden" name="sorteer" value="casus">' in html
+    assert re.search(r'<a href="[^"]*gemeente=GM0363[^"]*sorteer=leerling', html)
+    assert client.get("/casussen?sorteer=nonsense").status_code == 200
+
+
+def test_the_next_deadline_column_shows_the_soonest_open_term(app, auth, client):
+    w = _world()
+    running = create_case(CaseInput(first_name="Lot", last_name="Smit", date_of_birth=date(2012, 1, 1),
+                                    gemeente_code="GM0363", swv_code="PO 27-01", absence_kind="absoluut_verzuim",
+                                    out_of_school_since=date(2026, 10, 1)), actor=w.coordinator, today=TODAY)
+    # Received 20-10: the school decides by 01-12-2026, before the return goal of 01-01-2027.
+    add_step(running, "aanmelding", {"received_on": date(2026, 10, 20)}, expected_version=running.version,
+             actor=w.coordinator, today=TODAY)
+    decided = create_case(CaseInput(first_name="Bo", last_name="Kok", date_of_birth=date(2012, 1, 1),
+                                    gemeente_code="GM0363", swv_code="PO 27-01", absence_kind="absoluut_verzuim",
+                                    out_of_school_since=date(2026, 10, 1)), actor=w.coordinator, today=TODAY)
+    add_step(decided, "aanmelding", {"received_on": date(2026, 10, 20), "decision": "afgewezen",
+                                     "decided_on": date(2026, 10, 30)}, expected_version=decided.version,
+             actor=w.coordinator, today=TODAY)
+    db.session.commit()
+    auth.login("coord1@example.nl")
+    html = client.get("/casussen").get_data(as_text=True)
+    rows = {ref: row for row in html.split("<tr")[2:] for ref in _references("<tr" + row)}
+    assert re.search(r'data-label="Volgende termijn"><span class="nowrap">01-12-2026</span> '
+                     r'<span class="muted">Besluit uiterlijk</span>', rows[running.reference])
+    # Decided: the decision term is met, the return goal is next.
+    assert re.search(r'data-label="Volgende termijn"><span class="nowrap">01-01-2027</span> '
+                     r'<span class="muted">Terugkeerdoel</span>', rows[decided.reference])

@@ -196,3 +196,11 @@ def test_login_fields_say_what_they_hold_so_browsers_and_password_managers_fill_
                      r'autocomplete="username"', html)
     assert re.search(r'<input[^>]*autocomplete="current-password"[^>]*name="password"|<input[^>]*name="password"'
                      r'[^>]*autocomplete="current-password"', html)
+
+
+def test_no_page_repeats_an_id(demo, client):
+    """Without the Nu checker too: an id is on one element only (the alerts page once repeated "csrf_token")."""
+    for name, html in _pages(client, demo).items():
+        ids = re.findall(r'<[a-zA-Z][^>]*?\sid="([^"]+)"', html)
+        repeated = sorted({value for value in ids if ids.count(value) > 1})
+        assert repeated == [], f"{name}: {repeated}"

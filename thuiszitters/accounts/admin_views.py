@@ -11,6 +11,7 @@ from thuiszitters.accounts.mfa import reset_mfa
 from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import (
     UserInput,
+    check_user,
     create_user,
     revoke_sessions,
     revoke_token,
@@ -19,7 +20,7 @@ from thuiszitters.accounts.services import (
 )
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
-from thuiszitters.http.errors import refusals_shown_on
+from thuiszitters.http.errors import form_accepted
 from thuiszitters.http.forms import ConfirmForm
 from thuiszitters.permissions import Capability, require
 from thuiszitters.reference.models import Gemeente, Swv
@@ -50,6 +51,7 @@ def _input(form: UserForm) -> UserInput:
     )
 
 
+PASSWORD_REQUIRED = "Vul een wachtwoord in."  # noqa: S105 (a message, not a password)
 # The service names the scope after UserInput; the form's fields are called swvs and gemeenten.
 _FIELD_FOR_PARAM = {"swvCodes": "swvs", "gemeenteCodes": "gemeenten"}
 
@@ -70,11 +72,16 @@ def new_user():
     def page(status: int):
         return render_template("admin/user_form.html", form=form, user=None), status
 
-    if form.validate_on_submit():
+    def check() -> None:
+        if not form.password.data and not form.password.errors:
+            form.password.errors = [PASSWORD_REQUIRED]
+        check_user(_input(form), form.password.data or None)
+
+    if form_accepted(form, lambda refusal: page(refusal.status), check=check, field_names=_FIELD_FOR_PARAM):
         if not form.password.data:
-            form.password.errors = ["Vul een wachtwoord in."]
+            form.password.errors = [PASSWORD_REQUIRED]
+            check_user(_input(form), None)  # the other problems in the same round
         else:
-            refusals_shown_on(form, lambda refusal: page(refusal.status), field_names=_FIELD_FOR_PARAM)
             user = create_user(_input(form), form.password.data, actor_id=current_user.id)
             db.session.commit()
             flash(f"Gebruiker {user.email} is aangemaakt.", "success")
@@ -97,8 +104,8 @@ def edit_user(user_id: int):
         form.swvs.data = [s.code for s in user.swvs]
         form.gemeenten.data = [g.code for g in user.gemeenten]
         form.active.data = user.active
-    elif form.validate():
-        refusals_shown_on(form, lambda refusal: page(refusal.status), field_names=_FIELD_FOR_PARAM)
+    elif form_accepted(form, lambda refusal: page(refusal.status), field_names=_FIELD_FOR_PARAM,
+                       check=lambda: check_user(_input(form), form.password.data or None, existing=user)):
         update_user(user, _input(form), actor_id=current_user.id)
         if form.password.data:
             set_password(user, form.password.data, actor_id=current_user.id)

@@ -86,8 +86,8 @@ def find_user_by_email(email: str) -> User | None:
     return db.session.scalar(select(User).where(func.lower(User.email) == address))
 
 
-def _resolve_scope(swv_codes: Iterable[str], gemeente_codes: Iterable[str]) -> tuple[list[Swv], list[Gemeente]]:
-    problems = []
+def _resolve_scope(swv_codes: Iterable[str], gemeente_codes: Iterable[str],
+                   problems: list[InvalidParam]) -> tuple[list[Swv], list[Gemeente]]:
     swvs = []
     for code in swv_codes:
         swv = db.session.scalar(select(Swv).where(Swv.code == code))
@@ -102,13 +102,19 @@ def _resolve_scope(swv_codes: Iterable[str], gemeente_codes: Iterable[str]) -> t
             problems.append(InvalidParam("gemeenteCodes", "unknown_gemeente", f"Onbekende gemeente: {code}"))
         else:
             gemeenten.append(gemeente)
-    if problems:
-        raise ValidationFailed(problems)
     return swvs, gemeenten
 
 
-def _check_user_input(data: UserInput, existing: User | None) -> str:
-    """Every problem with the input at once (ValidationFailed); returns the normalised e-mail address."""
+@dataclass(frozen=True)
+class _CheckedUser:
+    email: str
+    swvs: list[Swv]
+    gemeenten: list[Gemeente]
+
+
+def _check_user_input(data: UserInput, existing: User | None, password: str | None = None) -> _CheckedUser:
+    """Every problem with the input at once (ValidationFailed): the e-mail address, the name, the role and its
+    scope, the codes and the password (when one is given); returns what was normalised and looked up."""
     problems = []
     if not is_role(data.role):
         problems.append(InvalidParam("role", "unknown_role", f"Onbekende rol: {data.role}"))
@@ -123,18 +129,25 @@ def _check_user_input(data: UserInput, existing: User | None) -> str:
     if not clean_person_name(data.name):
         problems.append(InvalidParam("name", "required", "Vul een naam in."))
     problems += scope_problems(data.role, data.swv_codes, data.gemeente_codes)
+    swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes, problems)
+    weak = password_problem(password) if password is not None else None
+    if weak:
+        problems.append(InvalidParam("password", "weak_password", weak))
     if problems:
         raise ValidationFailed(problems)
-    return email
+    return _CheckedUser(email, swvs, gemeenten)
+
+
+def check_user(data: UserInput, password: str | None, *, existing: User | None = None) -> None:
+    """Refuse (ValidationFailed, every problem at once) what `create_user` (or `update_user` of `existing` with
+    `set_password`) would refuse; changes nothing. A form whose own checks failed calls this with what it could
+    read, so its user sees every problem in one round."""
+    _check_user_input(data, existing, password)
 
 
 def create_user(data: UserInput, password: str | None, *, actor_id: int | None) -> User:
-    email = _check_user_input(data, None)
-    if password is not None:
-        problem = password_problem(password)
-        if problem:
-            raise ValidationFailed([InvalidParam("password", "weak_password", problem)])
-    swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes)
+    checked = _check_user_input(data, None, password)
+    email, swvs, gemeenten = checked.email, checked.swvs, checked.gemeenten
     user = User(
         email=email,
         name=clean_person_name(data.name),
@@ -160,8 +173,8 @@ def create_user(data: UserInput, password: str | None, *, actor_id: int | None) 
 
 
 def update_user(user: User, data: UserInput, *, actor_id: int | None) -> User:
-    email = _check_user_input(data, user)
-    swvs, gemeenten = _resolve_scope(data.swv_codes, data.gemeente_codes)
+    checked = _check_user_input(data, user)
+    email, swvs, gemeenten = checked.email, checked.swvs, checked.gemeenten
     before = {
         "email": user.email, "name": user.name, "role": user.role, "active": user.active,
         "swvs": [s.code for s in user.swvs], "gemeenten": [g.code for g in user.gemeenten],

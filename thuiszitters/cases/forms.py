@@ -292,10 +292,15 @@ STEP_FORMS: dict[str, type[StepForm]] = {kind.name: _step_form(kind) for kind in
 # --- the case list -------------------------------------------------------------------------------------
 
 
+# The list's status filter value that lists closed cases too (without one it lists the cases still running).
+ALL_STATUSES = "alle"
+
+
 class CaseFilterForm(Form):
     """The list's filters, read from the query string (GET, so no CSRF token)."""
 
-    status = ChoiceField("Status", choices=_choices(spec.STATUS_LABELS, "Alle"))
+    status = ChoiceField("Status", choices=[("", "Lopend"), *spec.STATUS_LABELS.items(),
+                                            (ALL_STATUSES, "Alle, ook gesloten")])
     overdue = ChoiceField("Termijn", choices=[("", "Alle"), ("ja", "Over de termijn"), ("nee", "Binnen de termijn")])
     stage = ChoiceField("Verste stap", choices=[("", "Alle"), ("none", "Nog geen stap"),
                                                 *spec.STEP_LABELS.items()])

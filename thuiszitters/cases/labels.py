@@ -79,6 +79,8 @@ CHAIN_STATE_LABELS = {
     "open": "Loopt",
     "possible": "Mogelijk",
     "blocked": "Nog niet mogelijk",
+    "unfinished": "Niet afgerond",
+    "skipped": "Niet doorlopen",
 }
 
 # Computed terms of a step (facts.StepFacts.terms), from the spec.
@@ -129,3 +131,11 @@ def action_label(action: str, changes: dict[str, Any] | None) -> str:
     if action.startswith("document.") and document_kind:
         label = f"{label}: {DOCUMENT_KIND_LABELS.get(document_kind, document_kind)}"
     return label
+
+
+def list_phrase(labels: tuple[str, ...] | list[str]) -> str:
+    """Labels as one Dutch phrase: "Besluit van de school en besluitdatum" (the first keeps its capital)."""
+    words = [label if i == 0 else label[0].lower() + label[1:] for i, label in enumerate(labels)]
+    if len(words) <= 1:
+        return "".join(words)
+    return ", ".join(words[:-1]) + " en " + words[-1]

@@ -9,12 +9,13 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import select
+from flask import url_for
+from sqlalchemy import literal, select, union_all
 from sqlalchemy.orm import joinedload
 
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
-from thuiszitters.cases.facts import StepFacts
+from thuiszitters.cases.facts import CaseFacts, StepFacts
 from thuiszitters.cases.labels import (
     BOOKKEEPING_FIELDS,
     CONCEALED_FIELDS,
@@ -26,10 +27,11 @@ from thuiszitters.cases.labels import (
     field_label,
 )
 from thuiszitters.cases.models import Case
-from thuiszitters.escalation import spec
+from thuiszitters.escalation import advice, spec
 from thuiszitters.escalation.gate import stage_label
-from thuiszitters.escalation.terms import is_overdue
+from thuiszitters.escalation.terms import DEFAULT_TERMS, Deadline, Terms, is_overdue, next_deadline
 from thuiszitters.extensions import db
+from thuiszitters.reference.models import Gemeente, School, Swv
 
 # Reads are logged for privacy, but they are not part of the case's story.
 HIDDEN_ACTIONS = ("case.read", "document.list")
@@ -60,11 +62,19 @@ def _form_order(name: str) -> tuple[int, str]:
     return _FIELD_POSITION.get(name, len(_FIELD_POSITION)), name
 
 
-def describe_changes(changes: dict[str, Any] | None) -> list[ChangeLine]:
+# The trail names a school, gemeente or swv by its code; a reader wants its name (CodeNames below).
+_REFERENCE_FIELDS = {"school": School, "school_brin": School, "gemeente": Gemeente, "gemeente_code": Gemeente,
+                     "swv": Swv, "swv_code": Swv}
+CodeNames = dict[type, dict[str, str]]
+
+
+def describe_changes(changes: dict[str, Any] | None, names: CodeNames | None = None, *,
+                     masked: bool = True) -> list[ChangeLine]:
     """The {field: [old, new]} of an audit event as Dutch lines, in form order, without the bookkeeping.
 
     Personal data and free text are written to the trail as "changed" only; should an old event hold a value
-    anyway, it is not shown either.
+    anyway, it is not shown either. ``names`` gives a code's name (``reference_names``); ``masked`` False leaves
+    the "changed" lines out (a new case "changes" every field).
     """
     lines = []
     for name in sorted(changes or {}, key=_form_order):
@@ -72,10 +82,31 @@ def describe_changes(changes: dict[str, Any] | None) -> list[ChangeLine]:
         if name in BOOKKEEPING_FIELDS or not isinstance(value, list) or len(value) != 2:
             continue
         if MASKED in value or name in CONCEALED_FIELDS:
-            lines.append(ChangeLine(field_label(name), "", "gewijzigd (inhoud niet getoond)", masked=True))
+            if masked:
+                lines.append(ChangeLine(field_label(name), "", "gewijzigd (inhoud niet getoond)", masked=True))
             continue
-        lines.append(ChangeLine(field_label(name), display_value(name, value[0]), display_value(name, value[1])))
+        model = _REFERENCE_FIELDS.get(name)
+        by_code = (names or {}).get(model, {}) if model else {}
+        old, new = (by_code.get(v, v) if isinstance(v, str) else v for v in value)
+        lines.append(ChangeLine(field_label(name), display_value(name, old), display_value(name, new)))
     return lines
+
+
+def reference_names(changes: list[dict[str, Any] | None]) -> CodeNames:
+    """The names of the schools, gemeenten and swv's that these audit changes name by code, in one query."""
+    codes: dict[type, set[str]] = {model: set() for model in (School, Gemeente, Swv)}
+    for change in changes:
+        for name, value in (change or {}).items():
+            model = _REFERENCE_FIELDS.get(name)
+            if model is not None and isinstance(value, list):
+                codes[model].update(v for v in value if isinstance(v, str))
+    parts = [select(literal(model.__name__), key, model.name).where(key.in_(sorted(codes[model])))
+             for model, key in ((School, School.brin), (Gemeente, Gemeente.code), (Swv, Swv.code))]
+    by_name = {model.__name__: model for model in codes}
+    names: CodeNames = {model: {} for model in codes}
+    for model_name, code, name in db.session.execute(union_all(*parts)).tuples():
+        names[by_name[model_name]][code] = name
+    return names
 
 
 def change_phrase(line: ChangeLine) -> str:
@@ -110,12 +141,13 @@ def case_timeline(case: Case, limit: int = 200, *, hidden: Collection[str] = HID
         .order_by(AuditEvent.id.desc())
         .limit(limit)
     ).all()
+    names = reference_names([event.changes for event, _ in events])
     return [
         TimelineEntry(
             at=event.occurred_at,
             actor=actor_name or "systeem",
             description=action_label(event.action, event.changes),
-            changes=describe_changes(event.changes),
+            changes=describe_changes(event.changes, names, masked=event.action != "case.create"),
             reason=event.reason_text,
         )
         for event, actor_name in events
@@ -194,15 +226,55 @@ class CaseRow:
     overdue: bool
     days_left: int | None  # None for a signal: no return deadline yet
     stage_label: str
+    next_deadline: Deadline | None = None
 
 
-def case_rows(cases: list[Case], today: date) -> list[CaseRow]:
+def case_rows(cases: list[Case], today: date, terms: Terms = DEFAULT_TERMS) -> list[CaseRow]:
+    """The list's rows; the cases' steps should be loaded with them (queries.list_options)."""
     return [
         CaseRow(
             case=case,
             overdue=is_overdue(case.status, case.return_deadline, today),
             days_left=(case.return_deadline - today).days if case.return_deadline is not None else None,
             stage_label=stage_label(case.stage),
+            next_deadline=next_deadline(case.steps, status=case.status, return_deadline=case.return_deadline,
+                                        today=today, terms=terms),
         )
         for case in cases
     ]
+
+
+@dataclass(frozen=True)
+class PageAction:
+    label: str
+    url: str
+
+
+def case_actions(case: Case, facts: CaseFacts) -> tuple[PageAction | None, list[PageAction]]:
+    """The case page's buttons for an editor: the primary one is what the next action asks (record the next
+    step, complete the running one, close when the chain is through, reopen a closed case), the others follow."""
+    kind = facts.advice.kind if facts.advice else None
+    do = facts.advice.do if facts.advice else None
+    closing = "Signaal sluiten" if case.status == "signaal" else "Casus sluiten"
+    primary: PageAction | None = None
+    if do == advice.RECORD_FIRST_DAY:
+        primary = PageAction("Eerste dag thuis vastleggen", url_for("cases.edit", case_id=case.id))
+    elif do == advice.RECORD_STEP and kind:
+        primary = PageAction(f"{spec.STEP_LABELS[kind]} vastleggen",
+                             url_for("cases.new_step", case_id=case.id, kind=kind))
+    elif do == advice.COMPLETE_STEP and kind:
+        of_kind = [s for s in facts.steps if s.step.kind == kind]
+        step = next((s for s in of_kind if not s.done), of_kind[-1] if of_kind else None)
+        if step is not None:
+            primary = PageAction(f"{spec.STEP_LABELS[kind]} bijwerken",
+                                 url_for("cases.edit_step", case_id=case.id, step_id=step.step.id))
+    elif do == advice.CLOSE:
+        primary = PageAction(closing, url_for("cases.close", case_id=case.id))
+    elif do == advice.REOPEN:
+        primary = PageAction("Casus heropenen", url_for("cases.reopen", case_id=case.id))
+    others = []
+    if case.status != "closed":
+        others = [PageAction("Gegevens bewerken", url_for("cases.edit", case_id=case.id)),
+                  PageAction("Overdragen", url_for("cases.transfer", case_id=case.id)),
+                  PageAction(closing, url_for("cases.close", case_id=case.id))]
+    return primary, [action for action in others if primary is None or action.url != primary.url]

@@ -3,13 +3,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from flask_sqlalchemy.pagination import SelectPagination
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
 from thuiszitters.accounts.models import User
-from thuiszitters.cases.models import Case, Step
+from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.cases.scope import note_case_in_log, visible_cases
 from thuiszitters.cases.search import SearchTerms, where_found
 from thuiszitters.errors import NotFound
@@ -27,14 +28,32 @@ class CaseFilter:
     gemeente_code: str | None = None
     school_brin: str | None = None
     search: SearchTerms | None = None  # what the search box or the API's `q` asks for (cases/search.py)
+    # Without a status: whether closed cases are listed too (the page leaves them out unless asked).
+    include_closed: bool = True
 
 
-def filtered_cases(user: User, flt: CaseFilter, today: date) -> Select[tuple[Case]]:
+# The orders a case list can be sorted in (the page's column headers), each ending on the id so pages are stable.
+# A signal has no return deadline: it comes last either way.
+CASE_SORTS: dict[str, tuple[Any, ...]] = {
+    "terugkeerdoel": (Case.return_deadline,),
+    "casus": (Case.reference,),
+    "leerling": (Pupil.last_name, Pupil.first_name),
+    "gemeente": (Gemeente.name,),
+    "stap": (Case.stage,),
+    "status": (Case.status,),
+}
+DEFAULT_SORT = "terugkeerdoel"
+
+
+def filtered_cases(user: User, flt: CaseFilter, today: date, *, sort: str = DEFAULT_SORT,
+                   descending: bool = False) -> Select[tuple[Case]]:
     query = visible_cases(user)
     if flt.search is not None:
         query = where_found(query, flt.search)
     if flt.status in spec.CASE_STATUSES:
         query = query.where(Case.status == flt.status)
+    elif not flt.include_closed:
+        query = query.where(Case.status.in_([status for status in spec.CASE_STATUSES if status != "closed"]))
     if flt.overdue is True:
         query = query.where(Case.status == "open", Case.return_deadline < today)
     elif flt.overdue is False:
@@ -49,7 +68,13 @@ def filtered_cases(user: User, flt: CaseFilter, today: date) -> Select[tuple[Cas
         query = query.where(Case.gemeente.has(Gemeente.code == flt.gemeente_code))
     if flt.school_brin:
         query = query.where(Case.school.has(School.brin == flt.school_brin))
-    return query.order_by(Case.return_deadline, Case.id)
+    columns = CASE_SORTS.get(sort, CASE_SORTS[DEFAULT_SORT])
+    if sort == "leerling":
+        query = query.join(Pupil, Pupil.id == Case.pupil_id)
+    elif sort == "gemeente":
+        query = query.join(Gemeente, Gemeente.id == Case.gemeente_id)
+    order = [(column.desc() if descending else column.asc()).nulls_last() for column in columns]
+    return query.order_by(*order, Case.id.desc() if descending else Case.id)
 
 
 def case_page_options() -> tuple:
@@ -63,8 +88,9 @@ def case_page_options() -> tuple:
 
 
 def list_options() -> tuple:
-    """Eager loads for the case list (pupil, swv and gemeente are joined by the model already)."""
-    return (joinedload(Case.school),)
+    """Eager loads for the case list (pupil, swv and gemeente are joined by the model already; the steps, in one
+    query for the page, give the next deadline)."""
+    return (joinedload(Case.school), selectinload(Case.steps))
 
 
 def get_case_for_page(user: User, case_id: int) -> Case:

@@ -1,10 +1,10 @@
-"""Every invalid reference of a request at once: the checks of cases.services on whichever codes and BSN a request
+"""Every invalid reference of a request at once: the checks of cases.checks on whichever codes and BSN a request
 holds, for an edge that refuses the request for other reasons before any operation runs."""
 from __future__ import annotations
 
 from typing import Any
 
-from thuiszitters.cases.services import Problems, lookup_gemeente, lookup_school, lookup_swv
+from thuiszitters.cases.checks import Problems, gemeente_named, school_named, swv_named
 from thuiszitters.errors import InvalidParam
 from thuiszitters.identifiers import InvalidIdentifier, normalize_bsn
 
@@ -17,11 +17,12 @@ def reference_problems(values: dict[str, Any]) -> list[InvalidParam]:
     it adds these, so the client hears about every invalid field at once.
     """
     problems = Problems()
-    if values.get("swv_code") is not None:
-        lookup_swv(values["swv_code"], problems)
-    if values.get("gemeente_code") is not None:
-        lookup_gemeente(values["gemeente_code"], problems)
-    lookup_school(values.get("school_brin"), problems)
+    # A blank code is the parser's to name (required); these name a code that is there but unknown.
+    if values.get("swv_code"):
+        swv_named(values["swv_code"], problems)
+    if values.get("gemeente_code"):
+        gemeente_named(values["gemeente_code"], problems)
+    school_named(values.get("school_brin"), problems)
     if values.get("bsn"):
         try:
             normalize_bsn(values["bsn"])

@@ -6,11 +6,10 @@ flushes. The caller (view, API, CLI) commits once. Stale versions are refused be
 from __future__ import annotations
 
 import secrets
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from flask import current_app
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -18,99 +17,27 @@ from thuiszitters import versioning
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, diff, record
+from thuiszitters.cases.checks import (
+    CaseInput,
+    Problems,
+    checked_case_update,
+    checked_new_case,
+    gemeente_named,
+    report,
+    school_named,
+    swv_named,
+    terms,
+)
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.clock import now_utc
-from thuiszitters.errors import (
-    CaseClosed,
-    CaseNotClosed,
-    GateRefused,
-    InvalidParam,
-    NotFound,
-    ValidationFailed,
-)
+from thuiszitters.errors import CaseClosed, CaseNotClosed, GateRefused, InvalidParam, NotFound, ValidationFailed
 from thuiszitters.escalation import lifecycle, spec
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors, stage
-from thuiszitters.escalation.terms import Terms, return_deadline
-from thuiszitters.escalation.validation import Violation, validate_case_dates, validate_step
+from thuiszitters.escalation.terms import return_deadline
+from thuiszitters.escalation.validation import validate_step
 from thuiszitters.extensions import db
-from thuiszitters.identifiers import InvalidIdentifier, clean_person_name, normalize_brin, normalize_bsn
 from thuiszitters.permissions import Capability, require
-from thuiszitters.reference.models import Gemeente, School, Swv
-
-CASE_FIELDS = (
-    "first_name", "last_name", "date_of_birth", "bsn", "gemeente_code", "school_brin", "absence_kind",
-    "out_of_school_since", "note",
-)
-
-
-def terms() -> Terms:
-    return Terms.from_config(current_app.config.get("TERMS", {}))
-
-
-@dataclass
-class CaseInput:
-    """A new case, as typed values (the API and the forms parse strings into this).
-
-    ``status`` "signaal" registers a dreigend thuiszitter without a first day out of school; "open" (the default)
-    needs ``out_of_school_since``.
-    """
-
-    first_name: str
-    last_name: str
-    date_of_birth: date
-    gemeente_code: str
-    swv_code: str
-    absence_kind: str
-    out_of_school_since: date | None
-    bsn: str | None = None
-    school_brin: str | None = None
-    note: str | None = None
-    status: str = lifecycle.OPEN
-
-
-@dataclass
-class Problems:
-    """Collects invalid fields so a form or request reports them all at once."""
-
-    items: list[InvalidParam] = field(default_factory=list)
-
-    def add(self, name: str, code: str, reason: str) -> None:
-        self.items.append(InvalidParam(name, code, reason))
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            raise ValidationFailed(self.items)
-
-
-# --- lookups -------------------------------------------------------------------------------------------
-
-
-def lookup_swv(code: str, problems: Problems, name: str = "swv_code") -> Swv | None:
-    swv = db.session.scalar(select(Swv).where(Swv.code == (code or "").strip().upper()))
-    if swv is None:
-        problems.add(name, "unknown_swv", f"Onbekend samenwerkingsverband: {code}")
-    return swv
-
-
-def lookup_gemeente(code: str, problems: Problems, name: str = "gemeente_code") -> Gemeente | None:
-    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == (code or "").strip().upper()))
-    if gemeente is None:
-        problems.add(name, "unknown_gemeente", f"Onbekende gemeente: {code}")
-    return gemeente
-
-
-def lookup_school(brin: str | None, problems: Problems, name: str = "school_brin") -> School | None:
-    if not brin:
-        return None
-    try:
-        normalised = normalize_brin(brin)
-    except InvalidIdentifier as exc:
-        problems.add(name, exc.code, exc.message)
-        return None
-    school = db.session.scalar(select(School).where(School.brin == normalised))
-    if school is None:
-        problems.add(name, "unknown_school", f"Onbekende school (BRIN): {normalised}")
-    return school
+from thuiszitters.reference.models import School
 
 
 def _require_editor(actor: User) -> None:
@@ -187,53 +114,22 @@ def _audit(case: Case, action: str, actor: User | None, before: dict[str, Any] |
 # --- cases ---------------------------------------------------------------------------------------------
 
 
-def _validate_pupil(problems: Problems, *, first_name: str, last_name: str, date_of_birth: date,
-                    out_of_school_since: date | None, bsn: str | None, absence_kind: str,
-                    today: date) -> str | None:
-    if not (first_name or "").strip():
-        problems.add("first_name", "required", "Vul de voornaam van de leerling in.")
-    elif len(first_name) > 100:
-        problems.add("first_name", "too_long", "De voornaam is langer dan 100 tekens.")
-    if not (last_name or "").strip():
-        problems.add("last_name", "required", "Vul de achternaam van de leerling in.")
-    elif len(last_name) > 150:
-        problems.add("last_name", "too_long", "De achternaam is langer dan 150 tekens.")
-    if absence_kind not in spec.ABSENCE_KINDS:
-        problems.add("absence_kind", "unknown_value", "Kies een soort verzuim uit de lijst.")
-    for violation in validate_case_dates(out_of_school_since, date_of_birth, today, terms()):
-        problems.add(violation.field, violation.code, violation.message)
-    if bsn:
-        try:
-            return normalize_bsn(bsn)
-        except InvalidIdentifier as exc:
-            problems.add("bsn", exc.code, exc.message)
-    return None
+def check_new_case(data: CaseInput, *, actor: User, today: date) -> None:
+    """Refuse (ValidationFailed, every problem at once) what `create_case` would refuse; changes nothing.
+
+    A form whose own checks failed calls this with what it could read, so its user sees the service's problems in
+    the same round (a field the form could not read arrives as None and is reported by the form itself).
+    """
+    _require_editor(actor)
+    checked_new_case(data, actor, today).problems.raise_if_any()
 
 
 def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
     _require_editor(actor)
-    problems = Problems()
-    swv = lookup_swv(data.swv_code, problems)
-    if swv is not None and swv.id not in actor.swv_ids:
-        problems.add("swv_code", "outside_scope", "U kunt alleen casussen van uw eigen samenwerkingsverband aanmaken.")
-    gemeente = lookup_gemeente(data.gemeente_code, problems)
-    school = lookup_school(data.school_brin, problems)
-    # Names are stored without invisible characters (a right-to-left override could make one pose as another).
-    first_name, last_name = clean_person_name(data.first_name or ""), clean_person_name(data.last_name or "")
-    if data.status not in (lifecycle.OPEN, lifecycle.SIGNAAL):
-        problems.add("status", "unknown_value", "Een nieuwe casus is open of een signaal.")
-    elif data.status == lifecycle.OPEN and data.out_of_school_since is None:
-        problems.add("out_of_school_since", "required",
-                     "Vul de eerste dag in waarop de leerling niet naar school ging, of registreer een signaal.")
-    elif data.status == lifecycle.SIGNAAL and data.out_of_school_since is not None:
-        problems.add("out_of_school_since", "signal_has_no_first_day",
-                     "Een signaal (dreigend thuiszitter) heeft nog geen eerste dag thuis. Laat de datum leeg, of "
-                     "registreer een open casus als de leerling al thuiszit.")
-    bsn = _validate_pupil(
-        problems, first_name=first_name, last_name=last_name, date_of_birth=data.date_of_birth,
-        out_of_school_since=data.out_of_school_since, bsn=data.bsn, absence_kind=data.absence_kind, today=today,
-    )
-    problems.raise_if_any()
+    checked = checked_new_case(data, actor, today)
+    checked.problems.raise_if_any()
+    swv, gemeente, school, bsn = checked.swv, checked.gemeente, checked.school, checked.bsn
+    first_name, last_name = checked.values["first_name"], checked.values["last_name"]
     assert swv is not None and gemeente is not None
     now = now_utc()
     since = data.out_of_school_since
@@ -259,6 +155,13 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
     return case
 
 
+def check_case_update(case: Case, values: dict[str, Any], *, actor: User, today: date) -> None:
+    """Refuse (ValidationFailed, every problem at once) what `update_case` would refuse of these values; changes
+    nothing (see `check_new_case`)."""
+    _require_editor(actor)
+    checked_case_update(case, values, today).problems.raise_if_any()
+
+
 def update_case(case: Case, values: dict[str, Any], *, expected_version: int | None, actor: User,
                 today: date) -> Case:
     """Change the case's own fields (pupil data, school, absence kind, dates, note).
@@ -269,29 +172,9 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
     _check_version(case, expected_version)
     if case.status == "closed":
         raise CaseClosed()
-    unknown = set(values) - set(CASE_FIELDS)
-    problems = Problems()
-    for name in sorted(unknown):
-        problems.add(name, "not_editable", f"Het veld {name} kan hier niet worden gewijzigd.")
-    merged = {
-        "first_name": case.pupil.first_name, "last_name": case.pupil.last_name,
-        "date_of_birth": case.pupil.date_of_birth, "bsn": case.pupil.bsn,
-        "absence_kind": case.absence_kind, "out_of_school_since": case.out_of_school_since,
-        **{k: v for k, v in values.items() if k in CASE_FIELDS},
-    }
-    for name in ("first_name", "last_name"):
-        merged[name] = clean_person_name(merged[name] or "")
-    gemeente = lookup_gemeente(values["gemeente_code"], problems) if "gemeente_code" in values else case.gemeente
-    school = lookup_school(values.get("school_brin"), problems) if "school_brin" in values else case.school
-    if case.status == lifecycle.OPEN and merged["out_of_school_since"] is None:
-        problems.add("out_of_school_since", "required",
-                     "Vul de eerste dag in waarop de leerling niet naar school ging.")
-    bsn = _validate_pupil(
-        problems, first_name=merged["first_name"], last_name=merged["last_name"],
-        date_of_birth=merged["date_of_birth"], out_of_school_since=merged["out_of_school_since"],
-        bsn=merged["bsn"], absence_kind=merged["absence_kind"], today=today,
-    )
-    problems.raise_if_any()
+    checked = checked_case_update(case, values, today)
+    checked.problems.raise_if_any()
+    merged, gemeente, school, bsn = checked.values, checked.gemeente, checked.school, checked.bsn
     before, old_version = _snapshot(case), case.version
     case.pupil.first_name = merged["first_name"]
     case.pupil.last_name = merged["last_name"]
@@ -324,8 +207,8 @@ def close_case(case: Case, *, outcome: str, offer_started_on: date | None, schoo
         raise CaseClosed()
     problems = Problems()
     closed_on = closed_on or today
-    school = lookup_school(school_brin, problems)
-    _report(problems, lifecycle.validate_close(
+    school = school_named(school_brin, problems)
+    report(problems, lifecycle.validate_close(
         status=case.status, outcome=outcome, offer_started_on=offer_started_on, closed_on=closed_on,
         out_of_school_since=case.out_of_school_since, today=today, school_given=bool(school_brin), note=note,
     ))
@@ -370,8 +253,8 @@ def transfer_case(case: Case, *, swv_code: str, gemeente_code: str | None, reaso
     if case.status == "closed":
         raise CaseClosed()
     problems = Problems()
-    swv = lookup_swv(swv_code, problems)
-    gemeente = lookup_gemeente(gemeente_code, problems) if gemeente_code else case.gemeente
+    swv = swv_named(swv_code, problems)
+    gemeente = gemeente_named(gemeente_code, problems) if gemeente_code else case.gemeente
     if swv is not None and swv.id == case.swv_id:
         problems.add("swv_code", "same_swv", "De casus hoort al bij dit samenwerkingsverband.")
     if not (reason or "").strip():
@@ -435,9 +318,28 @@ def _facts(step: Step | None, kind: str, values: dict[str, Any]) -> _StepFacts:
     return _StepFacts(kind=kind, values=merged)
 
 
-def _report(problems: Problems, violations: list[Violation]) -> None:
-    for violation in violations:
-        problems.add(violation.field or "step", violation.code, violation.message)
+def _checked_new_step(case: Case, kind: str, values: dict[str, Any],
+                      today: date) -> tuple[Problems, dict[str, Any], School | None]:
+    problems = Problems()
+    values = _step_values(kind, values, problems)
+    facts = _facts(None, kind, values)
+    school = school_named(values["school_brin"], problems) if values.get("school_brin") else None
+    report(problems, validate_step(facts, today=today, out_of_school_since=case.out_of_school_since,
+                                    terms=terms(), **_school_types(case, school)))
+    missing_before = missing_predecessors(kind, case.steps)
+    if missing_before and not facts.out_of_order_reason:
+        labels = ", ".join(spec.STEP_LABELS[m] for m in missing_before)
+        problems.add("out_of_order_reason", "reason_required",
+                     f"Deze stap komt eerder dan verwacht (nog geen {labels}). Vul een reden in.")
+    return problems, values, school
+
+
+def check_new_step(case: Case, kind: str, values: dict[str, Any], *, actor: User, today: date) -> None:
+    """Refuse (ValidationFailed, every problem at once) the values `add_step` would refuse; changes nothing. The
+    interventieteam's gate is `add_step`'s alone (its page lists the missing steps already)."""
+    _require_editor(actor)
+    if kind in spec.STEP_KINDS:
+        _checked_new_step(case, kind, values, today)[0].raise_if_any()
 
 
 def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version: int | None, actor: User,
@@ -457,17 +359,7 @@ def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version:
                 f"Het interventieteam kan pas worden ingeschakeld als alle eerdere stappen zijn doorlopen. "
                 f"Nog niet afgerond: {labels}.",
             )
-    problems = Problems()
-    values = _step_values(kind, values, problems)
-    facts = _facts(None, kind, values)
-    school = lookup_school(values["school_brin"], problems) if values.get("school_brin") else None
-    _report(problems, validate_step(facts, today=today, out_of_school_since=case.out_of_school_since,
-                                    terms=terms(), **_school_types(case, school)))
-    missing_before = missing_predecessors(kind, case.steps)
-    if missing_before and not facts.out_of_order_reason:
-        labels = ", ".join(spec.STEP_LABELS[m] for m in missing_before)
-        problems.add("out_of_order_reason", "reason_required",
-                     f"Deze stap komt eerder dan verwacht (nog geen {labels}). Vul een reden in.")
+    problems, values, school = _checked_new_step(case, kind, values, today)
     problems.raise_if_any()
     step = Step(kind=kind, created_at=now_utc())
     _apply_step(step, values, school)
@@ -484,6 +376,26 @@ def add_step(case: Case, kind: str, values: dict[str, Any], *, expected_version:
 _FREE_TEXT = frozenset(spec.FREE_TEXT_FIELDS)
 
 
+def _checked_step_update(case: Case, step: Step, values: dict[str, Any],
+                         today: date) -> tuple[Problems, dict[str, Any], School | None, _StepFacts]:
+    problems = Problems()
+    values = _step_values(step.kind, values, problems)
+    facts = _facts(step, step.kind, values)
+    previous = _facts(step, step.kind, {})
+    school = (school_named(values["school_brin"], problems) if values.get("school_brin") else None) \
+        if "school_brin" in values else step.school
+    report(problems, validate_step(facts, today=today, previous=previous,
+                                    out_of_school_since=case.out_of_school_since, terms=terms(),
+                                    **_school_types(case, school)))
+    return problems, values, school, previous
+
+
+def check_step_update(case: Case, step: Step, values: dict[str, Any], *, actor: User, today: date) -> None:
+    """Refuse (ValidationFailed, every problem at once) the values `update_step` would refuse; changes nothing."""
+    _require_editor(actor)
+    _checked_step_update(case, step, values, today)[0].raise_if_any()
+
+
 def update_step(case: Case, step_id: int, values: dict[str, Any], *, expected_version: int | None,
                 actor: User, today: date) -> Step:
     _require_editor(actor)
@@ -493,15 +405,7 @@ def update_step(case: Case, step_id: int, values: dict[str, Any], *, expected_ve
     _check_version(case, expected_version)
     if case.status == "closed":
         raise CaseClosed()
-    problems = Problems()
-    values = _step_values(step.kind, values, problems)
-    facts = _facts(step, step.kind, values)
-    previous = _facts(step, step.kind, {})
-    school = (lookup_school(values["school_brin"], problems) if values.get("school_brin") else None) \
-        if "school_brin" in values else step.school
-    _report(problems, validate_step(facts, today=today, previous=previous,
-                                    out_of_school_since=case.out_of_school_since, terms=terms(),
-                                    **_school_types(case, school)))
+    problems, values, school, previous = _checked_step_update(case, step, values, today)
     problems.raise_if_any()
     before = {k: getattr(previous, k) for k in values if k != "school_brin"}
     if "school_brin" in values:

@@ -7,6 +7,7 @@ gate is shut.
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Any
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
@@ -16,6 +17,7 @@ from sqlalchemy import select
 from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases.facts import case_facts
 from thuiszitters.cases.forms import (
+    ALL_STATUSES,
     STEP_FORMS,
     CaseFilterForm,
     CloseCaseForm,
@@ -25,9 +27,10 @@ from thuiszitters.cases.forms import (
     SearchForm,
     TransferCaseForm,
 )
-from thuiszitters.cases.labels import CHAIN_STATE_LABELS
+from thuiszitters.cases.labels import CHAIN_STATE_LABELS, list_phrase
 from thuiszitters.cases.models import Case
 from thuiszitters.cases.presenters import (
+    case_actions,
     case_rows,
     case_timeline,
     case_value,
@@ -37,6 +40,8 @@ from thuiszitters.cases.presenters import (
     step_value,
 )
 from thuiszitters.cases.queries import (
+    CASE_SORTS,
+    DEFAULT_SORT,
     CaseFilter,
     filter_choices,
     filtered_cases,
@@ -47,6 +52,10 @@ from thuiszitters.cases.search import interpret, record_search
 from thuiszitters.cases.services import (
     CaseInput,
     add_step,
+    check_case_update,
+    check_new_case,
+    check_new_step,
+    check_step_update,
     close_case,
     create_case,
     reopen_case,
@@ -61,7 +70,7 @@ from thuiszitters.escalation import spec
 from thuiszitters.escalation.gate import interventieteam_missing_steps, missing_predecessors
 from thuiszitters.escalation.terms import age_on
 from thuiszitters.extensions import db
-from thuiszitters.http.errors import Refusal, refusals_shown_on
+from thuiszitters.http.errors import Refusal, form_accepted, refusals_shown_on
 from thuiszitters.permissions import Capability, can, require
 from thuiszitters.reference.models import Gemeente, School, Swv
 
@@ -130,13 +139,43 @@ def _filter(form: CaseFilterForm) -> CaseFilter:
         allowed = {value for value, *_ in field.choices}
         return field.data if field.data and field.data in allowed else None
 
+    status = valid(form.status)
     return CaseFilter(
-        status=valid(form.status),
+        status=status if status != ALL_STATUSES else None,
+        include_closed=status is not None,
         overdue={"ja": True, "nee": False}.get(valid(form.overdue) or ""),
         stage=valid(form.stage),
         gemeente_code=valid(form.gemeente),
         school_brin=valid(form.school),
     )
+
+
+# The list's columns: (sort key from queries.CASE_SORTS or None, header). "Volgende termijn" is computed per row
+# from the steps, so it does not sort.
+LIST_COLUMNS = (("casus", "Casus"), ("leerling", "Leerling"), ("gemeente", "Gemeente"), (None, "School"),
+                ("stap", "Verste stap"), ("terugkeerdoel", "Terugkeerdoel"), (None, "Volgende termijn"),
+                (None, "Termijn"), ("status", "Status"), (None, "Signalen"))
+SORT_ARG, DIRECTION_ARG, DESCENDING = "sorteer", "richting", "af"
+
+
+@dataclass(frozen=True)
+class ListHeader:
+    label: str
+    url: str | None  # the link that sorts on this column (the other way round when it is sorted on already)
+    aria_sort: str | None  # "ascending"/"descending" on the sorted column
+
+
+def _headers(filter_args: dict[str, str], sort: str, descending: bool) -> list[ListHeader]:
+    headers = []
+    for key, label in LIST_COLUMNS:
+        if key is None:
+            headers.append(ListHeader(label, None, None))
+            continue
+        current = key == sort
+        flip = {DIRECTION_ARG: DESCENDING} if current and not descending else {}
+        url = url_for("cases.index", **filter_args, **{SORT_ARG: key}, **flip)
+        headers.append(ListHeader(label, url, ("descending" if descending else "ascending") if current else None))
+    return headers
 
 
 @bp.route("")
@@ -146,11 +185,19 @@ def index():
     form.gemeente.choices = [("", "Alle"), *((g.code, g.name) for g in gemeenten)]
     form.school.choices = [("", "Alle"), *((s.brin, f"{s.name} ({s.brin})") for s in schools)]
     flt = _filter(form)
+    sort = request.args.get(SORT_ARG, DEFAULT_SORT)
+    sort = sort if sort in CASE_SORTS else DEFAULT_SORT
+    descending = request.args.get(DIRECTION_ARG) == DESCENDING
     day = today()
-    page = paginate_cases(filtered_cases(current_user, flt, day))
+    page = paginate_cases(filtered_cases(current_user, flt, day, sort=sort, descending=descending))
     args = {name: value for name, value in request.args.items() if name in form._fields and value}
-    html = render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day), form=form,
-                           filter_args=args, filtered=bool(args), spec=spec)
+    order_args = {SORT_ARG: sort, **({DIRECTION_ARG: DESCENDING} if descending else {})} \
+        if sort != DEFAULT_SORT or descending else {}
+    sorted_by = next(label for key, label in LIST_COLUMNS if key == sort)
+    html = render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day, terms()), form=form,
+                           page_args={**args, **order_args}, order_args=order_args,
+                           filtered=bool(args), spec=spec, headers=_headers(args, sort, descending),
+                           sorted_by=sorted_by, descending=descending)
     # Logged after rendering, so the write lock is held only for the append itself.
     record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
                      case_ids=[case.id for case in page.items], listed_on=request.path)
@@ -192,8 +239,11 @@ def show(case_id: int):
     facts = case_facts(case, day, terms())
     steps_by_kind = {kind: [(s, step_summary(s)) for s in facts.steps if s.step.kind == kind]
                      for kind in spec.STEP_KINDS}
+    primary, other_actions = case_actions(case, facts)
     page = render_template(
         "cases/show.html", case=case, facts=facts, spec=spec, steps_by_kind=steps_by_kind,
+        chain_by_kind={stage.kind: stage for stage in facts.chain}, list_phrase=list_phrase,
+        primary=primary, other_actions=other_actions,
         timeline=case_timeline(case), can_edit=can(current_user, Capability.EDIT_CASES),
         can_download_summary=can(current_user, Capability.DOWNLOAD_SUMMARY),
         state_labels=CHAIN_STATE_LABELS, age=age_on(case.pupil.date_of_birth, day),
@@ -222,8 +272,8 @@ def new():
                             intro="Registreer een leerling die thuiszit, of als signaal een leerling die dreigt "
                                   "thuis te komen zitten.")
 
-    if form.validate_on_submit():
-        data = CaseInput(
+    def data() -> CaseInput:
+        return CaseInput(
             first_name=form.first_name.data or "", last_name=form.last_name.data or "",
             date_of_birth=form.date_of_birth.data, gemeente_code=form.gemeente_code.data or "",
             swv_code=form.swv_code.data or "", absence_kind=form.absence_kind.data or "",
@@ -231,8 +281,9 @@ def new():
             school_brin=_optional(form.school_brin.data), note=_optional(form.note.data),
             status=form.status.data or "open",
         )
-        refusals_shown_on(form, page)
-        case = create_case(data, actor=current_user, today=today())
+
+    if form_accepted(form, page, check=lambda: check_new_case(data(), actor=current_user, today=today())):
+        case = create_case(data(), actor=current_user, today=today())
         return _saved(case, f"Casus {case.reference} is geregistreerd.")
     return page()
 
@@ -258,16 +309,17 @@ def edit(case_id: int):
         return _render_form(form, refusal, title=f"Casus {case.reference} bewerken", submit="Opslaan", case=case,
                             current=current_values(form, lambda name: case_value(case, name)))
 
-    if form.validate_on_submit():
-        values = {
+    def values() -> dict[str, Any]:
+        return {
             "first_name": form.first_name.data or "", "last_name": form.last_name.data or "",
             "date_of_birth": form.date_of_birth.data, "bsn": _optional(form.bsn.data),
             "gemeente_code": form.gemeente_code.data, "school_brin": _optional(form.school_brin.data),
             "absence_kind": form.absence_kind.data, "out_of_school_since": form.out_of_school_since.data,
             "note": _optional(form.note.data),
         }
-        refusals_shown_on(form, page)
-        update_case(case, values, expected_version=form.expected_version(), actor=current_user, today=today())
+
+    if form_accepted(form, page, check=lambda: check_case_update(case, values(), actor=current_user, today=today())):
+        update_case(case, values(), expected_version=form.expected_version(), actor=current_user, today=today())
         return _saved(case, "De casusgegevens zijn opgeslagen.")
     return page()
 
@@ -406,8 +458,10 @@ def new_step(case_id: int, kind: str):
         return _render_form(form, refusal, title=f"{spec.STEP_LABELS[kind]} vastleggen", submit="Stap vastleggen",
                             case=case, notices=notices, missing=missing)
 
-    if form.validate_on_submit():
-        refusals_shown_on(form, page)
+    def check() -> None:
+        check_new_step(case, kind, _step_values(form, kind), actor=current_user, today=today())
+
+    if form_accepted(form, page, check=check):
         add_step(case, kind, _step_values(form, kind), expected_version=form.expected_version(), actor=current_user,
                  today=today())
         return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is vastgelegd.", anchor="keten")
@@ -433,8 +487,10 @@ def edit_step(case_id: int, step_id: int):
                             case=case, notices=notices,
                             current=current_values(form, lambda name: step_value(step, name)))
 
-    if form.validate_on_submit():
-        refusals_shown_on(form, page)
+    def check() -> None:
+        check_step_update(case, step, _step_values(form, kind), actor=current_user, today=today())
+
+    if form_accepted(form, page, check=check):
         update_step(case, step.id, _step_values(form, kind), expected_version=form.expected_version(),
                     actor=current_user, today=today())
         return _saved(case, f"De stap '{spec.STEP_LABELS[kind]}' is opgeslagen.", anchor="keten")

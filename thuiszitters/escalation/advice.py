@@ -151,6 +151,23 @@ def case_warnings(
     return warnings
 
 
+# What the next action asks the coordinator to do on the case page (its primary button).
+RECORD_FIRST_DAY = "record_first_day"  # a signal: record the first day out of school
+RECORD_STEP = "record_step"  # record a new step of ``kind``
+COMPLETE_STEP = "complete_step"  # complete the unfinished step of ``kind``
+CLOSE = "close"  # close the case with an outcome
+REOPEN = "reopen"  # a closed case: reopen it (with a reason) if the pupil is out of school again
+
+
+@dataclass(frozen=True)
+class Advice:
+    """The next action: one Dutch sentence, and what it asks for (``do``, with the step ``kind`` it is about)."""
+
+    text: str
+    do: str
+    kind: str | None = None
+
+
 def next_action(
     steps: Iterable[object],
     *,
@@ -159,61 +176,83 @@ def next_action(
     today: date,
     terms: Terms = DEFAULT_TERMS,
 ) -> str:
-    """One Dutch sentence telling the coordinator what to do next, walking the chain in order.
+    """One Dutch sentence telling the coordinator what to do next (``advise``'s text)."""
+    return advise(steps, status=status, return_deadline=return_deadline, today=today, terms=terms).text
+
+
+def advise(
+    steps: Iterable[object],
+    *,
+    status: str,
+    return_deadline: date | None,
+    today: date,
+    terms: Terms = DEFAULT_TERMS,
+) -> Advice:
+    """What the coordinator should do next, walking the chain in order: a Dutch sentence and the action.
 
     The first unfinished link of the chain wins, because a later step cannot help while an earlier one is
     open; the interventieteam is suggested only when its gate is open and the return goal has passed (last
     resort). A signal is asked for its first day out of school, or to be closed.
     """
     if status == lifecycle.SIGNAAL:
-        return (
+        return Advice(
             "Dit is een signaal (dreigend thuiszitter). Leg de eerste dag thuis vast zodra de leerling niet meer "
-            "naar school gaat, of sluit het signaal als de leerling niet thuis is komen te zitten."
+            "naar school gaat, of sluit het signaal als de leerling niet thuis is komen te zitten.",
+            RECORD_FIRST_DAY,
         )
     if status != lifecycle.OPEN or return_deadline is None:
-        return "Het dossier is gesloten; heropen het met een reden als de leerling opnieuw thuiszit."
+        return Advice("Het dossier is gesloten; heropen het met een reden als de leerling opnieuw thuiszit.", REOPEN)
     steps = list(steps)
 
     def ofkind_of(kind: str) -> list[object]:
         return [s for s in steps if kind_of(s) == kind]
 
+    def record_or_complete(kind: str, record: str, complete: str) -> Advice:
+        if not ofkind_of(kind):
+            return Advice(record, RECORD_STEP, kind)
+        return Advice(complete, COMPLETE_STEP, kind)
+
     interventions = ofkind_of("interventieteam")
     if interventions:
         if any(date_value(s, "closed_on") is None for s in interventions):
-            return (
+            return Advice(
                 "Volg de inzet van het Interventieteam Onderwijs en Zorg en leg de uitkomst en de "
-                "afsluiting vast zodra die bekend zijn."
+                "afsluiting vast zodra die bekend zijn.",
+                COMPLETE_STEP, "interventieteam",
             )
-        return "Sluit het dossier af met een uitkomst en de startdatum van het passend aanbod."
+        return Advice("Sluit het dossier af met een uitkomst en de startdatum van het passend aanbod.", CLOSE)
 
     missing = interventieteam_missing_steps(steps, today, terms)
     if "aanmelding" in missing:
         pending = [s for s in ofkind_of("aanmelding") if date_value(s, "received_on") is not None]
         if not pending:
-            return (
-                "Zorg dat de ouders hun kind schriftelijk aanmelden bij een school en leg de aanmelding vast."
+            return Advice(
+                "Zorg dat de ouders hun kind schriftelijk aanmelden bij een school en leg de aanmelding vast.",
+                RECORD_STEP, "aanmelding",
             )
         due = min(aanmelding_decision_due_on(s, terms) for s in pending)
-        return (
+        return Advice(
             f"Wacht op het besluit van de school over de aanmelding; dat moet er uiterlijk "
-            f"{format_date_nl(due)} zijn."
+            f"{format_date_nl(due)} zijn.",
+            COMPLETE_STEP, "aanmelding",
         )
 
     later_kinds = ("swv_inzet", "consulent", "geschillencommissie")
     admitted = any(value(s, "decision") == "toegelaten" for s in ofkind_of("aanmelding"))
     if admitted and not any(kind_of(s) in later_kinds for s in steps):
-        return (
+        return Advice(
             "De school heeft de leerling toegelaten: sluit het dossier af met een uitkomst zodra het passend "
-            "aanbod start."
+            "aanbod start.",
+            CLOSE,
         )
     if "swv_inzet" in missing:
-        if not ofkind_of("swv_inzet"):
-            return "Vraag het samenwerkingsverband om inzet: een arrangement, een TLV of doorzettingsmacht."
-        return "Leg vast wat het samenwerkingsverband heeft gedaan en wanneer de inzet is afgerond."
+        return record_or_complete(
+            "swv_inzet", "Vraag het samenwerkingsverband om inzet: een arrangement, een TLV of doorzettingsmacht.",
+            "Leg vast wat het samenwerkingsverband heeft gedaan en wanneer de inzet is afgerond.")
     if "consulent" in missing:
-        if not ofkind_of("consulent"):
-            return "Schakel, met toestemming van de ouders, een onderwijs(zorg)consulent in."
-        return "Leg het advies van de onderwijs(zorg)consulent vast, of de afsluiting van de aanvraag."
+        return record_or_complete(
+            "consulent", "Schakel, met toestemming van de ouders, een onderwijs(zorg)consulent in.",
+            "Leg het advies van de onderwijs(zorg)consulent vast, of de afsluiting van de aanvraag.")
     if "geschillencommissie" in missing:
         dues = [
             d
@@ -221,27 +260,32 @@ def next_action(
             if not step_done(s, today, terms) and (d := gpo_verdict_due_on(s, terms)) is not None
         ]
         if dues:
-            return (
+            return Advice(
                 f"Leg het oordeel van de Geschillencommissie passend onderwijs vast; dat wordt uiterlijk "
-                f"{format_date_nl(min(dues))} verwacht."
+                f"{format_date_nl(min(dues))} verwacht.",
+                COMPLETE_STEP, "geschillencommissie",
             )
-        return "Leg het oordeel van de Geschillencommissie passend onderwijs vast zodra het er is."
+        return Advice("Leg het oordeel van de Geschillencommissie passend onderwijs vast zodra het er is.",
+                      COMPLETE_STEP, "geschillencommissie")
     follow_ups = [
         d
         for s in ofkind_of("geschillencommissie")
         if value(s, "follow_up") is None and (d := gpo_follow_up_due_on(s, terms)) is not None
     ]
     if follow_ups:
-        return (
+        return Advice(
             f"Vraag het schoolbestuur wat het met het oordeel van de commissie doet en leg de reactie vast "
-            f"(uiterlijk {format_date_nl(min(follow_ups))})."
+            f"(uiterlijk {format_date_nl(min(follow_ups))}).",
+            COMPLETE_STEP, "geschillencommissie",
         )
     if today > return_deadline:
-        return (
+        return Advice(
             f"Het terugkeerdoel ({format_date_nl(return_deadline)}) is verstreken en alle stappen zijn "
-            f"doorlopen: meld de leerling bij het Interventieteam Onderwijs en Zorg."
+            f"doorlopen: meld de leerling bij het Interventieteam Onderwijs en Zorg.",
+            RECORD_STEP, "interventieteam",
         )
-    return (
+    return Advice(
         f"Alle stappen zijn doorlopen: sluit het dossier af zodra het passend aanbod start, uiterlijk "
-        f"{format_date_nl(return_deadline)}; lukt dat niet, meld de leerling dan bij het interventieteam."
+        f"{format_date_nl(return_deadline)}; lukt dat niet, meld de leerling dan bij het interventieteam.",
+        CLOSE,
     )

@@ -41,6 +41,21 @@ def recorded_done_on(step: object) -> date | None:
     return min((d for field in kind.done.on if (d := date_value(step, field)) is not None), default=None)
 
 
+def still_needed(kind_name: str, step: object | None = None) -> tuple[str, ...]:
+    """What must still be recorded before a step of ``kind_name`` counts as done (``StepKind.done``), as the
+    fields' labels in form order: each missing ``requires`` field, then the ``on`` dates joined by "of" when none
+    is recorded. Without a step: everything it takes. Empty once the step is recorded as done (a lapse, which
+    needs nothing recorded, is not counted here)."""
+    kind = spec.KIND[kind_name]
+    needed = [kind.get(name).label for name, codes in _REQUIRES[kind_name]
+              if step is None or (found := value(step, name)) is None or found == ""
+              or (codes is not None and found not in codes)]
+    if step is None or all(date_value(step, name) is None for name in kind.done.on):
+        dates = [kind.get(name).label for name in kind.done.on]
+        needed.append(" of ".join([dates[0], *(d[0].lower() + d[1:] for d in dates[1:])]))
+    return tuple(needed)
+
+
 def lapsed_on(step: object, terms: Terms = DEFAULT_TERMS) -> date | None:
     """The day after the term in ``Done.lapses_after`` ended, from which the step counts as done without being
     recorded as such; None for kinds without such a term or while the term cannot be counted."""

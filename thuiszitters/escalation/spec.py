@@ -223,6 +223,9 @@ class Term:
     reads: tuple[str, ...]
     # The term applies only to a pupil enrolled at no school (temporary enrolment); None for an enrolled one.
     not_enrolled_only: bool = False
+    # A deadline: the field whose value meets it (the case list's next deadline counts the term until then).
+    # None for a date that is no deadline (the day a right starts).
+    met_by: str | None = None
 
     @property
     def api_name(self) -> str:
@@ -303,7 +306,7 @@ KINDS: tuple[StepKind, ...] = (
         done=Done(on=("decided_on",), requires=("decision",), lapses_after="decision_due_on"),
         terms=(
             Term("decision_due_on", "Beslistermijn school tot en met", "Besluit uiterlijk",
-                 reads=("received_on", "extended_on", "extension_weeks")),
+                 reads=("received_on", "extended_on", "extension_weeks"), met_by="decided_on"),
             Term("temporary_enrolment_from", "Recht op tijdelijke inschrijving vanaf",
                  "Tijdelijke inschrijving vanaf", reads=("received_on", "decision", "decided_on"),
                  not_enrolled_only=True),
@@ -368,10 +371,13 @@ KINDS: tuple[StepKind, ...] = (
         starts_on="filed_on",
         done=Done(on=("verdict_on",), requires=("verdict",)),
         terms=(
-            Term("filing_due_on", "Indienen uiterlijk", "Indienen uiterlijk", reads=("school_decision_on",)),
-            Term("verdict_due_on", "Oordeel verwacht uiterlijk", "Oordeel verwacht", reads=("filed_on",)),
+            Term("filing_due_on", "Indienen uiterlijk", "Indienen uiterlijk", reads=("school_decision_on",),
+                 met_by="filed_on"),
+            Term("verdict_due_on", "Oordeel verwacht uiterlijk", "Oordeel verwacht", reads=("filed_on",),
+                 met_by="verdict_on"),
             Term("follow_up_due_on", "Reactie schoolbestuur verwacht (praktijknorm, geen wettelijke termijn)",
-                 "Reactie schoolbestuur verwacht (praktijknorm)", reads=("verdict", "verdict_on")),
+                 "Reactie schoolbestuur verwacht (praktijknorm)", reads=("verdict", "verdict_on"),
+                 met_by="follow_up"),
         ),
     ),
     StepKind(

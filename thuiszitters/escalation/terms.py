@@ -6,7 +6,7 @@ Every function takes its dates as arguments (or a step, read by field name) and,
 """
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
 
@@ -216,3 +216,35 @@ def step_terms(step: object, terms: Terms = DEFAULT_TERMS, *, enrolled: bool = F
         return {}
     return {term.name: None if term.not_enrolled_only and enrolled else term_on(step, term.name, terms)
             for term in kind.terms}
+
+
+@dataclass(frozen=True)
+class Deadline:
+    on: date
+    label: str
+
+
+RETURN_GOAL_LABEL = "Terugkeerdoel"
+
+
+def next_deadline(steps: Iterable[object], *, status: str, return_deadline: date | None, today: date,
+                  terms: Terms = DEFAULT_TERMS) -> Deadline | None:
+    """The soonest deadline today or later of a case that is not closed: the return goal, or a step's term
+    (``spec.Term`` with ``met_by``) while the field that meets it is still empty. None when nothing is due ahead.
+
+    A term already passed is not "next": the list marks an overdue case by itself.
+    """
+    if status == "closed":
+        return None
+    found = []
+    if return_deadline is not None and return_deadline >= today:
+        found.append(Deadline(return_deadline, RETURN_GOAL_LABEL))
+    for step in steps:
+        kind = spec.KIND.get(kind_of(step) or "")
+        for term in kind.terms if kind else ():
+            if term.met_by is None or value(step, term.met_by) not in (None, ""):
+                continue
+            due = term_on(step, term.name, terms)
+            if due is not None and due >= today:
+                found.append(Deadline(due, term.short_label))
+    return min(found, key=lambda deadline: deadline.on, default=None)

@@ -316,7 +316,7 @@ def validate_step(
 
 
 def validate_case_dates(
-    out_of_school_since: date | None, date_of_birth: date, today: date, terms: Terms = DEFAULT_TERMS
+    out_of_school_since: date | None, date_of_birth: date | None, today: date, terms: Terms = DEFAULT_TERMS
 ) -> list[Violation]:
     """The case dates that cannot be right, so a typing error is caught when the case is registered.
 
@@ -324,6 +324,8 @@ def validate_case_dates(
     younger than ``min_age`` (5: leerplicht) or older than ``max_age`` (17: kwalificatieplicht ends at 18) on the
     first day out of school. The age is measured on that day, not today: a pupil who turns 18 while out of school
     keeps the case until it is closed. A signal has no first day out of school yet; its age is measured today.
+    Without a birth date (a form could not read the one typed) only the first day is checked, so its problem is
+    reported in the same round.
     """
     violations: list[Violation] = []
     if out_of_school_since is not None and out_of_school_since > today:
@@ -334,6 +336,8 @@ def validate_case_dates(
                 f"De eerste dag thuis ({format_date_nl(out_of_school_since)}) ligt in de toekomst.",
             )
         )
+    if date_of_birth is None:
+        return violations
     if date_of_birth > today:
         violations.append(
             Violation(

@@ -64,8 +64,11 @@ class _RefusalPage:
             for param in exc.params:
                 field = form._fields.get(self.field_names.get(param.name, param.name))
                 if field is not None and field.type not in ("HiddenField", "CSRFTokenField"):
-                    field.errors = [*field.errors, param.reason]
-                else:
+                    # The form's own message comes first: it is about what was typed, the service's about what
+                    # the form could read of it (a date it could not read arrives as "missing").
+                    if not field.errors:
+                        field.errors = [param.reason]
+                elif param.reason not in form.form_errors:
                     form.form_errors.append(param.reason)
             status = exc.status  # 400; 413 or 415 for a file too large or of a type not allowed
         elif isinstance(exc, VersionRequired):
@@ -91,6 +94,25 @@ def refusals_shown_on(form: Any, page: Callable[[Refusal], ResponseReturnValue],
     not (a service's name -> the form field's name).
     """
     setattr(g, _REFUSAL_PAGE, _RefusalPage(form, page, field_names or {}))
+
+
+def form_accepted(form: Any, page: Callable[[Refusal], ResponseReturnValue], *,
+                  check: Callable[[], object] | None = None,
+                  field_names: Mapping[str, str] | None = None) -> bool:
+    """Whether `form` was posted and its own checks pass; the view then calls its service.
+
+    Either way a service refusal is shown on the form (`refusals_shown_on`). When the form's own checks fail,
+    `check()` runs the service's checks on what the form could read (it changes nothing and raises
+    ValidationFailed), so every wrong field is named in one round: the form's messages and the service's (unknown
+    codes, the BSN's 11-proef, a first day in the future) together.
+    """
+    if not form.is_submitted():
+        return False
+    accepted = form.validate()
+    refusals_shown_on(form, page, field_names=field_names)
+    if not accepted and check is not None:
+        check()
+    return accepted
 
 
 def _back() -> str:
