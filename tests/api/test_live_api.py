@@ -57,7 +57,9 @@ def test_a_body_that_is_not_json_is_a_415_problem_and_changes_nothing(api):
     assert unlabelled.status_code == 415
     assert _total(api) == 1
     current = api.call("GET", f"/cases/{case['id']}").get_json()
-    assert current["note"] == NEW_CASE["note"] and current["steps"] == []
+    assert current["steps"] == [] and current["version"] == case["version"]
+    journal = api.call("GET", f"/cases/{case['id']}/journal").get_json()["items"]
+    assert [e["summary"] for e in journal] == [NEW_CASE["note"]]  # the note it was registered with, nothing else
     # JSON with a charset, or a +json type, is JSON.
     assert api.call("PATCH", f"/cases/{case['id']}", version=case["version"], data='{"note": "Nieuw"}',
                     headers={"Content-Type": "application/json; charset=utf-8"}).status_code == 200

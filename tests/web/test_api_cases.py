@@ -120,7 +120,9 @@ def test_a_stale_change_is_refused_with_412_and_a_missing_version_with_428(api, 
     assert stale.status_code == 412
     assert stale.get_json()["currentVersion"] == first.get_json()["version"]
     assert api.call("PATCH", f"/cases/{case['id']}", json={"note": "Zonder versie"}).status_code == 428
-    assert api.call("GET", f"/cases/{case['id']}").get_json()["note"] == "Eerste wijziging"
+    # The note of each accepted change is a journal entry (issue 18); the refused ones wrote nothing.
+    journal = api.call("GET", f"/cases/{case['id']}/journal").get_json()["items"]
+    assert [e["summary"] for e in journal if e["kind"] == "notitie"] == ["Eerste wijziging", NEW_CASE["note"]]
 
 
 @pytest.mark.parametrize(

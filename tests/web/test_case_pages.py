@@ -193,7 +193,7 @@ def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_what_was_t
 
     def fields(page: str, **changes) -> dict:
         base = {**NEW_CASE, "first_name": "Noah", "last_name": "de Vries", "date_of_birth": "01-03-2014",
-                "note": "Eerste notitie", "csrf_token": csrf_from(page), "version": VERSION_RE.search(page).group(1)}
+                "note": "", "csrf_token": csrf_from(page), "version": VERSION_RE.search(page).group(1)}
         base.pop("swv_code")
         return {**base, **changes}
 
@@ -212,7 +212,8 @@ def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_what_was_t
     db.session.expire_all()
     stored = db.session.get(Case, case.id)
     assert stored.absence_kind == "relatief_verzuim"
-    assert stored.pupil.first_name == "Noah" and stored.note == "Eerste notitie"
+    assert stored.pupil.first_name == "Noah"
+    assert _notes(case.id) == ["Eerste notitie"]  # B's note was not written (a note becomes a journal entry)
 
     # The re-rendered form carries the new version: B can now save deliberately.
     assert VERSION_RE.search(html).group(1) == str(stored.version)
@@ -221,6 +222,13 @@ def test_a_stale_edit_is_refused_showing_the_other_change_and_keeping_what_was_t
     assert again.status_code == 302
     db.session.expire_all()
     assert db.session.get(Case, case.id).pupil.first_name == "Noa"
+    assert sorted(_notes(case.id)) == ["Eerste notitie", "Notitie van B"]
+
+
+def _notes(case_id: int) -> list[str]:
+    from thuiszitters.casework.models import JournalEntry
+
+    return list(db.session.scalars(select(JournalEntry.summary).where(JournalEntry.case_id == case_id)))
 
 
 def test_a_stale_step_edit_is_refused_too(app, auth, client):

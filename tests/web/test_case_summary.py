@@ -82,7 +82,8 @@ def test_coordinator_downloads_the_summary_from_the_case_page(app, auth, client,
     case = _case_through_services(w, clock)
     auth.login("coord1@example.nl")
 
-    response = client.get(f"/casussen/{case.id}/samenvatting.pdf")
+    # With the journal: the note the case was registered with is its first entry (issue 18).
+    response = client.get(f"/casussen/{case.id}/samenvatting.pdf?journaal=ja")
 
     assert response.status_code == 200
     assert response.mimetype == "application/pdf"

@@ -62,11 +62,15 @@ def test_coordinator_reads_the_summary_as_a_web_page_with_headings_and_table_hea
     text = _page_text(page)
     assert "Łukasz Şahin-Ærøe" in text and "Basisschool De Ærø" in text
     assert "BSN ******333" in text and "111222333" not in page
-    assert NOTE in text and "&lt;b&gt;school &amp; zorg&lt;/b&gt;" in page, "the note's markup is shown as typed"
+    # The note the case was registered with is the journal's first entry (issue 18), shown with the journal.
+    assert NOTE not in text
     assert "Stap vastgelegd: Schriftelijke aanmelding" in text
     assert f'href="/casussen/{case.id}/samenvatting.pdf"' in page
     assert [(e.actor_id, e.processing_activity) for e in _summary_reads(case.id)] == [
         (w.coordinator.id, ACTIVITY_CASE_MANAGEMENT)]
+    with_journal = client.get(f"/casussen/{case.id}/samenvatting?journaal=ja").get_data(as_text=True)
+    assert NOTE in _page_text(with_journal) and "&lt;b&gt;school &amp; zorg&lt;/b&gt;" in with_journal, \
+        "the note's markup is shown as typed"
 
 
 def test_the_page_and_the_pdf_show_the_same_sections_labels_and_values(app, auth, client, clock):

@@ -25,7 +25,8 @@ from thuiszitters.mail.models import OutboxMessage
 
 PROBLEM = "application/problem+json"
 HUGE = "99999999999999999999"
-ODD_PAGES = ["²", "٣", "３", "1²", HUGE, "9" * 5000, "0", "-1", "1.5", "1e3", "", " 1", "0x1"]
+# 4,000 digits: a huge number that still fits the longest address the app reads (longer ones are a 414).
+ODD_PAGES = ["²", "٣", "３", "1²", HUGE, "9" * 4000, "0", "-1", "1.5", "1e3", "", " 1", "0x1"]
 
 
 @pytest.fixture
@@ -189,7 +190,9 @@ def test_if_match_is_compared_strongly_as_rfc_9110_says(app, client, world):
     # "*" matches any current representation (issue 17: it used to be a 400).
     anything = _api(client, world, "PATCH", f"/cases/{case_id}", body={"note": "y"}, if_match="*")
     assert anything.status_code == 200
-    assert anything.get_json()["note"] == "y" and _case_version(case_id) > after_list
+    assert _case_version(case_id) > after_list
+    journal = _api(client, world, "GET", f"/cases/{case_id}/journal").get_json()["items"]
+    assert [e["summary"] for e in journal][:2] == ["y", "x"]  # each accepted note is an entry, newest first
     # Without If-Match a change is refused: "*" is a deliberate choice, not a default.
     assert _assert_problem(_api(client, world, "PATCH", f"/cases/{case_id}", body={"note": "z"}), 428)
 

@@ -30,6 +30,7 @@ from thuiszitters.api.openapi import API_VERSION
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases import services
 from thuiszitters.cases.models import Case, Step
+from thuiszitters.casework.models import JournalEntry
 from thuiszitters.errors import ConcurrentWrite, StaleVersion
 from thuiszitters.extensions import db
 
@@ -248,7 +249,7 @@ def test_racing_api_writes_give_one_winner_and_412s_never_a_500_and_lose_nothing
     plan = (["patch_case"] * 10 + ["add_step"] * 6 + ["patch_step"] * 8 + ["close", "reopen"] * 4
             + ["transfer"] * 6 + ["mixed"] * 6)
     problems = []
-    raced_successes = 0
+    raced_successes = notes_won = 0
     for i, kind in enumerate(plan):
         before = call(0, "GET", f"/cases/{cid}")
         assert before.status == 200, before.body
@@ -276,7 +277,12 @@ def test_racing_api_writes_give_one_winner_and_412s_never_a_500_and_lose_nothing
         assert after["version"] == version + 1, (kind, i)  # exactly one write, none lost, none doubled
         winning_op = ops[winners[0]]
         if kind in ("patch_case", "mixed") and winning_op[0] == "PATCH":
-            assert after["note"] == winning_op[2]["note"]
+            # The winner's note is in the journal (issue 18: a note becomes an entry); the loser's is not.
+            notes = [e["summary"] for e in call(0, "GET", f"/cases/{cid}/journal?pageSize=100").body["items"]]
+            assert winning_op[2]["note"] in notes, (kind, i)
+            notes_won += 1
+            losing_op = ops[losers[0]]
+            assert losing_op[0] != "PATCH" or losing_op[2]["note"] not in notes, (kind, i)
         added = len(after["steps"]) - steps_before
         assert added == (1 if winning_op[0] == "POST" and winning_op[1].endswith("/steps") else 0), (kind, i)
         if kind == "patch_step":
@@ -293,8 +299,12 @@ def test_racing_api_writes_give_one_winner_and_412s_never_a_500_and_lose_nothing
     stored = db.session.get(Case, cid)
     assert stored.version == 2 + len(plan)  # created (1), first step (2), then one per pair
     changes = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
-        AuditEvent.case_id == cid, AuditEvent.action != "case.read", AuditEvent.action != "case.events.read"))
+        AuditEvent.case_id == cid, AuditEvent.action != "case.read", AuditEvent.action != "case.events.read",
+        AuditEvent.action.not_like("journal.%")))
     assert changes == stored.version  # one audit event per saved version, none for a refused save
+    entries = db.session.scalar(select(func.count()).select_from(AuditEvent).where(
+        AuditEvent.case_id == cid, AuditEvent.action == "journal.create"))
+    assert entries == notes_won  # each winning note became one journal entry, no refused one did
     assert db.session.scalar(select(func.count()).select_from(Step).where(Step.case_id == cid)) == \
         len(after["steps"])
 
@@ -402,7 +412,9 @@ def test_racing_web_forms_give_one_winner_and_the_stale_edit_page_never_a_500(ap
         stored = db.session.get(Case, cid)
         assert stored.version == version + 1, (kind, i)
         if kind == "edit":
-            assert stored.note == data[statuses.index(302)]["note"]
+            # The winner's note became a journal entry (issue 18), the refused one did not.
+            notes = set(db.session.scalars(select(JournalEntry.summary).where(JournalEntry.case_id == cid)))
+            assert data[statuses.index(302)]["note"] in notes and data[statuses.index(409)]["note"] not in notes
         if kind == "transfer":
             assert stored.swv.code == data[0]["swv_code"]
     assert problems == [], "\n".join(problems)

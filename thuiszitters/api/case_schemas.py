@@ -61,7 +61,7 @@ _EVENT = {
 CASE_SCHEMAS: dict[str, Any] = {
     "Case": {
         "type": "object", "additionalProperties": False,
-        "required": [*_CASE_COMMON, "pupil", "schoolBrin", "steps", "warnings", "nextAction", "note", "outcome"],
+        "required": [*_CASE_COMMON, "pupil", "schoolBrin", "steps", "warnings", "nextAction", "outcome"],
         "properties": {
             **_CASE_COMMON,
             "pupil": _PUPIL,
@@ -71,7 +71,6 @@ CASE_SCHEMAS: dict[str, Any] = {
                 "type": "object", "additionalProperties": False, "required": ["code", "message"],
                 "properties": {"code": {"type": "string"}, "message": {"type": "string"}}}},
             "nextAction": {"type": ["string", "null"]},
-            "note": _TEXT_OR_NULL,
             "outcome": {"oneOf": [{"type": "null"}, _OUTCOME]},
         },
     },

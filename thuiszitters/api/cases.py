@@ -416,7 +416,8 @@ register(
                 "createCase", tag="Casussen", summary="Een thuiszitter of een signaal registreren",
                 description="Registreert een casus in uw eigen samenwerkingsverband; met status signaal een dreigend "
                             "thuiszitter, zonder outOfSchoolSince. Elk ongeldig veld staat in één antwoord "
-                            "(invalidParams), ook een BSN dat de elfproef niet haalt en onbekende codes.",
+                            "(invalidParams), ook een BSN dat de elfproef niet haalt en onbekende codes. Een "
+                            "`note` wordt een notitie in het journaal (`GET /cases/{caseId}/journal`).",
                 body=p.object_schema(CREATE_FIELDS, extra={"pupil": p.object_schema(PUPIL_FIELDS)},
                                      required=["pupil"]),
                 responses={"201": response("De nieuwe casus", _CASE_REF, headers={**_ETAG, **_LOCATION})},
@@ -444,7 +445,8 @@ register(
             "patch": operation(
                 "updateCase", tag="Casussen", summary="Casus wijzigen",
                 description="Wijzigt de meegestuurde velden; null maakt een optioneel veld leeg. Een ander "
-                            "samenwerkingsverband is een overdracht (transfer).",
+                            "samenwerkingsverband is een overdracht (transfer). Een `note` wordt een nieuwe notitie "
+                            "in het journaal; eerdere notities blijven staan.",
                 parameters=[CASE_ID, _IF_MATCH],
                 body=p.object_schema(UPDATE_FIELDS, partial=True,
                                      extra={"pupil": p.object_schema(PUPIL_FIELDS, partial=True)}),

@@ -58,7 +58,6 @@ def case_json(case: Case, facts: CaseFacts) -> dict[str, Any]:
         "steps": [step_json(s) for s in facts.steps],
         "warnings": [{"code": w.code, "message": w.message} for w in facts.warnings],
         "nextAction": facts.next_action,
-        "note": case.note,
         "outcome": None if case.outcome is None else {
             "outcome": case.outcome,
             "offerStartedOn": iso(case.offer_started_on),

@@ -188,7 +188,8 @@ class _CaseFields(FlaskForm):
     out_of_school_since = DutchDateField(
         _label("out_of_school_since"),
         description=f"Leeg laten bij een signaal. {DATE_HINT}")
-    note = TextAreaField(_label("note"), description="Niet verplicht.", validators=_text())
+    note = TextAreaField(_label("note"), description="Niet verplicht. Komt als notitie in het journaal van de casus.",
+                         validators=_text())
 
 
 class NewCaseForm(_CaseFields):

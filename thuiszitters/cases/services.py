@@ -17,6 +17,7 @@ from thuiszitters import versioning
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, diff, record
+from thuiszitters.cases import events
 from thuiszitters.cases.checks import (
     CaseInput,
     Problems,
@@ -145,14 +146,22 @@ def create_case(data: CaseInput, *, actor: User, today: date) -> Case:
         absence_kind=data.absence_kind,
         out_of_school_since=since,
         return_deadline=return_deadline(since) if since is not None else None,
-        note=(data.note or "").strip() or None,
         last_activity_on=today,
         created_at=now,
         updated_at=now,
     )
     db.session.add(case)
     _audit(case, "case.create", actor, {}, None)
+    _note_for_the_journal(case, data.note, actor, today)
     return case
+
+
+def _note_for_the_journal(case: Case, note: str | None, actor: User, today: date) -> None:
+    """A note sent with the case becomes a journal entry (cases/events.py); an empty one is nothing."""
+    text = (note or "").strip()
+    if text:
+        db.session.flush()  # the entry needs the case's id
+        events.note_written.send(case, text=text, actor=actor, today=today)
 
 
 def check_case_update(case: Case, values: dict[str, Any], *, actor: User, today: date) -> None:
@@ -164,7 +173,7 @@ def check_case_update(case: Case, values: dict[str, Any], *, actor: User, today:
 
 def update_case(case: Case, values: dict[str, Any], *, expected_version: int | None, actor: User,
                 today: date) -> Case:
-    """Change the case's own fields (pupil data, school, absence kind, dates, note).
+    """Change the case's own fields (pupil data, school, absence kind, dates); a note goes to the journal.
 
     Recording the first day out of school of a signal makes it an open case; an open case keeps one.
     """
@@ -185,12 +194,11 @@ def update_case(case: Case, values: dict[str, Any], *, expected_version: int | N
     case.out_of_school_since = since
     case.return_deadline = return_deadline(since) if since is not None else None
     case.status = lifecycle.status_for(since)
-    if "note" in values:
-        case.note = (values["note"] or "").strip() or None
     case.gemeente = gemeente
     case.school = school
     _touch(case, today)
     _audit(case, "case.update", actor, before, old_version)
+    _note_for_the_journal(case, values.get("note"), actor, today)
     return case
 
 

@@ -293,7 +293,7 @@ def _case_initial(case: Case) -> dict[str, Any]:
         "first_name": case.pupil.first_name, "last_name": case.pupil.last_name,
         "date_of_birth": case.pupil.date_of_birth, "bsn": case.pupil.bsn,
         "gemeente_code": case.gemeente.code, "school_brin": case.school.brin if case.school else "",
-        "absence_kind": case.absence_kind, "out_of_school_since": case.out_of_school_since, "note": case.note,
+        "absence_kind": case.absence_kind, "out_of_school_since": case.out_of_school_since,
         "version": str(case.version),
     }
 

@@ -15,6 +15,7 @@ from thuiszitters import versioning
 from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import read_activity, record
+from thuiszitters.cases import events
 from thuiszitters.cases.models import Case
 from thuiszitters.casework import rules
 from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant
@@ -263,6 +264,13 @@ def add_entry(case: Case, values: dict[str, Any], *, actor: User, today: date) -
     db.session.flush()
     _audit_entry("journal.create", entry, actor, _changes({}, cleaned, rules.JOURNAL_FREE_TEXT_FIELDS), None)
     return entry
+
+
+@events.note_written.connect
+def _case_note_into_the_journal(case: Case, *, text: str, actor: User, today: date) -> None:
+    """The note sent with a new case or a case edit: a journal entry of the kind notitie, dated today."""
+    add_entry(case, {"kind": rules.NOTE_KIND, "summary": text, "occurred_on": today, "participant_ids": []},
+              actor=actor, today=today)
 
 
 def may_correct(entry: JournalEntry, user: User) -> bool:
