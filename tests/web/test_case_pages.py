@@ -465,3 +465,32 @@ def test_an_overdue_case_says_so_in_words_with_the_days_late(app, auth, client):
     assert "Over de termijn: 32 dagen te laat" in page
     assert "Het terugkeerdoel is niet gehaald" in page  # the warning
     assert "01-10-2026" in page
+
+
+def test_the_close_form_names_every_wrong_field_in_one_round(app, auth, client):
+    # Issue 20: the service's checks (a closing date in the future) used to wait until the form's own passed.
+    w = _world()
+    case = _new_case(w)
+    auth.login("coord1@example.nl")
+    response = _submit(client, f"/casussen/{case.id}/sluiten",
+                       {"outcome": "", "offer_started_on": "31-02-2026", "closed_on": "31-12-2026"})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert _errors_of(html, "outcome") and _errors_of(html, "offer_started_on")
+    assert "ligt in de toekomst" in _errors_of(html, "closed_on")
+    assert html.count('class="utrecht-form-field__error-message') >= 3
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).status == "open"
+
+
+def test_the_transfer_form_names_every_wrong_field_in_one_round(app, auth, client):
+    w = _world()
+    case = _new_case(w)
+    auth.login("coord1@example.nl")
+    response = _submit(client, f"/casussen/{case.id}/overdragen", {"swv_code": "PO 27-01", "reason": ""})
+    html = response.get_data(as_text=True)
+    assert response.status_code == 400
+    assert "hoort al bij dit samenwerkingsverband" in _errors_of(html, "swv_code")
+    assert _errors_of(html, "reason")
+    db.session.expire_all()
+    assert db.session.get(Case, case.id).swv.code == "PO 27-01"

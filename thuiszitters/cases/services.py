@@ -38,7 +38,7 @@ from thuiszitters.escalation.terms import return_deadline
 from thuiszitters.escalation.validation import validate_step
 from thuiszitters.extensions import db
 from thuiszitters.permissions import Capability, require
-from thuiszitters.reference.models import School
+from thuiszitters.reference.models import Gemeente, School, Swv
 
 
 def _require_editor(actor: User) -> None:
@@ -213,13 +213,8 @@ def close_case(case: Case, *, outcome: str, offer_started_on: date | None, schoo
     _check_version(case, expected_version)
     if case.status == lifecycle.CLOSED:
         raise CaseClosed()
-    problems = Problems()
-    closed_on = closed_on or today
-    school = school_named(school_brin, problems)
-    report(problems, lifecycle.validate_close(
-        status=case.status, outcome=outcome, offer_started_on=offer_started_on, closed_on=closed_on,
-        out_of_school_since=case.out_of_school_since, today=today, school_given=bool(school_brin), note=note,
-    ))
+    problems, school, closed_on = _close_checks(case, outcome=outcome, offer_started_on=offer_started_on,
+                                                school_brin=school_brin, note=note, closed_on=closed_on, today=today)
     problems.raise_if_any()
     before, old_version = _snapshot(case), case.version
     case.status = lifecycle.CLOSED
@@ -232,6 +227,27 @@ def close_case(case: Case, *, outcome: str, offer_started_on: date | None, schoo
     # The closing date is in the trail too: the export rebuilds a month as it stood, also after a reopen.
     _audit(case, "case.close", actor, before, old_version, extra={"closed_on": [None, closed_on.isoformat()]})
     return case
+
+
+def _close_checks(case: Case, *, outcome: str, offer_started_on: date | None, school_brin: str | None,
+                  note: str | None, closed_on: date | None, today: date) -> tuple[Problems, School | None, date]:
+    problems = Problems()
+    closed_on = closed_on or today
+    school = school_named(school_brin, problems)
+    report(problems, lifecycle.validate_close(
+        status=case.status, outcome=outcome, offer_started_on=offer_started_on, closed_on=closed_on,
+        out_of_school_since=case.out_of_school_since, today=today, school_given=bool(school_brin), note=note,
+    ))
+    return problems, school, closed_on
+
+
+def check_close(case: Case, *, outcome: str, offer_started_on: date | None, school_brin: str | None,
+                note: str | None, closed_on: date | None, actor: User, today: date) -> None:
+    """Refuse (ValidationFailed, every problem at once) what `close_case` would refuse of these values; changes
+    nothing. The close form runs it beside its own checks, so every wrong field is named in one round."""
+    _require_editor(actor)
+    _close_checks(case, outcome=outcome, offer_started_on=offer_started_on, school_brin=school_brin, note=note,
+                  closed_on=closed_on, today=today)[0].raise_if_any()
 
 
 def reopen_case(case: Case, *, reason: str, expected_version: int | None, actor: User, today: date) -> Case:
@@ -260,13 +276,7 @@ def transfer_case(case: Case, *, swv_code: str, gemeente_code: str | None, reaso
     _check_version(case, expected_version)
     if case.status == "closed":
         raise CaseClosed()
-    problems = Problems()
-    swv = swv_named(swv_code, problems)
-    gemeente = gemeente_named(gemeente_code, problems) if gemeente_code else case.gemeente
-    if swv is not None and swv.id == case.swv_id:
-        problems.add("swv_code", "same_swv", "De casus hoort al bij dit samenwerkingsverband.")
-    if not (reason or "").strip():
-        problems.add("reason", "required", "Vul de reden van de overdracht in.")
+    problems, swv, gemeente = _transfer_checks(case, swv_code=swv_code, gemeente_code=gemeente_code, reason=reason)
     problems.raise_if_any()
     before, old_version = _snapshot(case), case.version
     case.swv = swv
@@ -275,6 +285,24 @@ def transfer_case(case: Case, *, swv_code: str, gemeente_code: str | None, reaso
     _touch(case, today)
     _audit(case, "case.transfer", actor, before, old_version, reason=reason.strip()[:500])
     return case
+
+
+def _transfer_checks(case: Case, *, swv_code: str, gemeente_code: str | None, reason: str
+                     ) -> tuple[Problems, Swv | None, Gemeente | None]:
+    problems = Problems()
+    swv = swv_named(swv_code, problems)
+    gemeente = gemeente_named(gemeente_code, problems) if gemeente_code else case.gemeente
+    if swv is not None and swv.id == case.swv_id:
+        problems.add("swv_code", "same_swv", "De casus hoort al bij dit samenwerkingsverband.")
+    if not (reason or "").strip():
+        problems.add("reason", "required", "Vul de reden van de overdracht in.")
+    return problems, swv, gemeente
+
+
+def check_transfer(case: Case, *, swv_code: str, gemeente_code: str | None, reason: str, actor: User) -> None:
+    """Refuse what `transfer_case` would refuse of these values, every problem at once; changes nothing."""
+    _require_editor(actor)
+    _transfer_checks(case, swv_code=swv_code, gemeente_code=gemeente_code, reason=reason)[0].raise_if_any()
 
 
 # --- steps ---------------------------------------------------------------------------------------------

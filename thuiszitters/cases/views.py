@@ -53,9 +53,11 @@ from thuiszitters.cases.services import (
     CaseInput,
     add_step,
     check_case_update,
+    check_close,
     check_new_case,
     check_new_step,
     check_step_update,
+    check_transfer,
     close_case,
     create_case,
     reopen_case,
@@ -345,11 +347,12 @@ def transfer(case_id: int):
             current=current_values(form, lambda name: case_value(case, name)),
         )
 
-    if form.validate_on_submit():
-        refusals_shown_on(form, page)
-        transfer_case(case, swv_code=form.swv_code.data or "", gemeente_code=_optional(form.gemeente_code.data),
-                      reason=form.reason.data or "", expected_version=form.expected_version(), actor=current_user,
-                      today=today())
+    def values() -> dict[str, Any]:
+        return {"swv_code": form.swv_code.data or "", "gemeente_code": _optional(form.gemeente_code.data),
+                "reason": form.reason.data or ""}
+
+    if form_accepted(form, page, check=lambda: check_transfer(case, **values(), actor=current_user)):
+        transfer_case(case, **values(), expected_version=form.expected_version(), actor=current_user, today=today())
         reference, swv_code = case.reference, case.swv.code
         db.session.commit()
         flash(f"Casus {reference} is overgedragen aan {swv_code}.", "success")
@@ -374,12 +377,13 @@ def close(case_id: int):
                             case=case, current=[("Status", spec.STATUS_LABELS[case.status])],
                             intro=_close_intro(case.status))
 
-    if form.validate_on_submit():
-        refusals_shown_on(form, page)
-        close_case(case, outcome=form.outcome.data or "", offer_started_on=form.offer_started_on.data,
-                   closed_on=form.closed_on.data, school_brin=_optional(form.school_brin.data),
-                   note=_optional(form.note.data), expected_version=form.expected_version(), actor=current_user,
-                   today=today())
+    def values() -> dict[str, Any]:
+        return {"outcome": form.outcome.data or "", "offer_started_on": form.offer_started_on.data,
+                "closed_on": form.closed_on.data, "school_brin": _optional(form.school_brin.data),
+                "note": _optional(form.note.data)}
+
+    if form_accepted(form, page, check=lambda: check_close(case, **values(), actor=current_user, today=today())):
+        close_case(case, **values(), expected_version=form.expected_version(), actor=current_user, today=today())
         return _saved(case, f"Casus {case.reference} is gesloten.")
     return page()
 

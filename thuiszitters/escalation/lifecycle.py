@@ -145,9 +145,11 @@ def validate_close(
     passend aanbod. A signal closes only as ``geen_thuiszitter``, and only a signal does.
     """
     found: list[Violation] = []
-    if outcome not in spec.OUTCOMES:
-        return [Violation("outcome", "unknown_value", "Kies een uitkomst uit de lijst.")]
-    if status == SIGNAAL and outcome not in spec.SIGNAL_OUTCOMES:
+    known = outcome in spec.OUTCOMES
+    # Without a known outcome the dates are still checked, so a form names every wrong field in one round.
+    if not known:
+        found.append(Violation("outcome", "unknown_value", "Kies een uitkomst uit de lijst."))
+    elif status == SIGNAAL and outcome not in spec.SIGNAL_OUTCOMES:
         found.append(Violation(
             "outcome", "signal_outcome",
             f"Een signaal sluit u af met de uitkomst '{spec.OUTCOME_LABELS[spec.SIGNAL_OUTCOMES[0]]}'. Zit de "
@@ -183,7 +185,7 @@ def validate_close(
         elif out_of_school_since is not None and offer_started_on < out_of_school_since:
             found.append(Violation("offer_started_on", "before_out_of_school",
                                    "Het aanbod kan niet beginnen voordat de leerling thuis kwam te zitten."))
-    elif offer_started_on is not None:
+    elif known and offer_started_on is not None:
         found.append(Violation(
             "offer_started_on", "offer_not_applicable",
             f"Bij de uitkomst '{spec.OUTCOME_LABELS[outcome]}' begint geen passend aanbod: laat de startdatum van "
