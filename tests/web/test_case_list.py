@@ -177,8 +177,13 @@ def test_columns_sort_with_links_and_say_so_with_aria_sort_and_the_filters_stay(
     assert 'aria-sort="descending"' in html
     html = client.get("/casussen?sorteer=casus&gemeente=GM0363").get_data(as_text=True)
     assert _references(html) == ["TZ-A", "TZ-B"]
-    # The filter form keeps the order, and the headers keep the filter.
-    assert '<input type="hidden" name="sorteer" value="casus">' in html
+    # The filter form keeps the order (a visible choice since issue 20: on a phone the headers are hidden), and
+    # the headers keep the filter.
+    assert re.search(r'<select [^>]*name="sorteer"[^>]*>.*?<option selected value="casus">Casus</option>', html, re.S)
+    html = client.get("/casussen?sorteer=leerling&richting=af&gemeente=GM0363").get_data(as_text=True)
+    assert _references(html) == ["TZ-A", "TZ-B"]  # by pupil, descending, within the filter
+    assert re.search(r'<select [^>]*name="richting"[^>]*>.*?<option selected value="af">Aflopend</option>', html, re.S)
+    html = client.get("/casussen?sorteer=casus&gemeente=GM0363").get_data(as_text=True)
     assert re.search(r'<a href="[^"]*gemeente=GM0363[^"]*sorteer=leerling', html)
     assert client.get("/casussen?sorteer=nonsense").status_code == 200
 

@@ -309,6 +309,14 @@ class CaseFilterForm(Form):
     school = ChoiceField("School")
 
 
+class CaseOrderForm(Form):
+    """The list's order as a choice in the filter form, beside the sortable column headers: on a phone the table's
+    rows are stacked and its headers hidden. The column choices come from the view's list of columns."""
+
+    sorteer = ChoiceField("Sorteren op")
+    richting = ChoiceField("Volgorde", choices=[("", "Oplopend"), ("af", "Aflopend")])
+
+
 # --- search --------------------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from thuiszitters.cases.forms import (
     ALL_STATUSES,
     STEP_FORMS,
     CaseFilterForm,
+    CaseOrderForm,
     CloseCaseForm,
     EditCaseForm,
     NewCaseForm,
@@ -157,6 +158,7 @@ def _filter(form: CaseFilterForm) -> CaseFilter:
 LIST_COLUMNS = (("casus", "Casus"), ("leerling", "Leerling"), ("gemeente", "Gemeente"), (None, "School"),
                 ("stap", "Verste stap"), ("terugkeerdoel", "Terugkeerdoel"), (None, "Volgende termijn"),
                 (None, "Termijn"), ("status", "Status"), (None, "Signalen"))
+# The query arguments of the order: CaseOrderForm's field names.
 SORT_ARG, DIRECTION_ARG, DESCENDING = "sorteer", "richting", "af"
 
 
@@ -196,10 +198,12 @@ def index():
     order_args = {SORT_ARG: sort, **({DIRECTION_ARG: DESCENDING} if descending else {})} \
         if sort != DEFAULT_SORT or descending else {}
     sorted_by = next(label for key, label in LIST_COLUMNS if key == sort)
+    order = CaseOrderForm(data={SORT_ARG: sort, DIRECTION_ARG: DESCENDING if descending else ""})
+    order.sorteer.choices = [(key, label) for key, label in LIST_COLUMNS if key is not None]
     html = render_template("cases/index.html", page=page, rows=case_rows(list(page.items), day, terms()), form=form,
                            page_args={**args, **order_args}, order_args=order_args,
                            filtered=bool(args), spec=spec, headers=_headers(args, sort, descending),
-                           sorted_by=sorted_by, descending=descending)
+                           sorted_by=sorted_by, descending=descending, order=order)
     # Logged after rendering, so the write lock is held only for the append itself.
     record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
                      case_ids=[case.id for case in page.items], listed_on=request.path)
