@@ -109,6 +109,7 @@ RULES: dict[str, Rule] = {
     "reports.case_summary": Rule(DOWNLOAD_SUMMARY, scoped=True),
     "reports.case_summary_page": Rule(DOWNLOAD_SUMMARY, scoped=True),
     "api.openapi": Rule(EVERYONE),
+    "api.me": Rule(AUTHENTICATED),
     "api.list_swvs": Rule(AUTHENTICATED),
     "api.list_gemeenten": Rule(AUTHENTICATED),
     "api.list_schools": Rule(AUTHENTICATED),

@@ -1,15 +1,41 @@
-"""The OpenAPI document (public: it holds no data; any origin may read it, blueprint.py adds the CORS header)."""
+"""About the API: the OpenAPI document (public: it holds no data; any origin may read it, blueprint.py adds the
+CORS header) and `/me`, who the key belongs to and what they may see (a client shows it and picks its filters)."""
 from __future__ import annotations
 
-from flask import current_app, jsonify
+from flask import current_app, g, jsonify
 
 from thuiszitters.api.blueprint import bp
 from thuiszitters.api.openapi import document, operation, register, response
+from thuiszitters.permissions import Role
 
 
 @bp.get("/openapi.json")
 def openapi():
     return jsonify(document(current_app.config["BASE_URL"], max_page_size=current_app.config["API_MAX_PAGE_SIZE"]))
+
+
+@bp.get("/me")
+def me():
+    user = g.api_user
+    return jsonify({"id": user.id, "name": user.name, "role": user.role,
+                    "swvCodes": [swv.code for swv in user.swvs],
+                    "gemeenteCodes": [gemeente.code for gemeente in user.gemeenten]})
+
+
+register({"/me": {"get": operation(
+    "getMe", tag="Over de API", summary="Wie deze sleutel gebruikt",
+    description="De gebruiker van de API-sleutel: naam, rol en de samenwerkingsverbanden en gemeenten waarvan hij "
+                "casussen ziet.",
+    responses={"200": response("De gebruiker", {
+        "type": "object", "additionalProperties": False,
+        "required": ["id", "name", "role", "swvCodes", "gemeenteCodes"],
+        "properties": {
+            "id": {"type": "integer"}, "name": {"type": "string"},
+            "role": {"type": "string", "enum": [role.value for role in Role]},
+            "swvCodes": {"type": "array", "items": {"type": "string"}},
+            "gemeenteCodes": {"type": "array", "items": {"type": "string"}},
+        }})},
+)}})
 
 
 register({"/openapi.json": {"get": operation(

@@ -36,7 +36,7 @@ TAGS = [
     {"name": "Signalen", "description": "De wachtrij van leerplicht: verlopen termijnen en stilstaande casussen."},
     {"name": "Exports", "description": "De maandelijkse exports voor de inspectie."},
     {"name": "Referentiegegevens", "description": "Samenwerkingsverbanden, gemeenten en scholen."},
-    {"name": "Over de API", "description": "Dit document."},
+    {"name": "Over de API", "description": "Dit document, en wie de API-sleutel gebruikt."},
 ]
 _TAG_NAMES = {tag["name"] for tag in TAGS}
 
