@@ -415,3 +415,15 @@ def test_a_hand_made_upload_with_a_nameless_part_is_refused_not_a_server_error(w
                     content_type="multipart/form-data; boundary=XX")
     assert response.status_code == 400
     assert [param["name"] for param in response.json["invalidParams"]] == ["file"]
+
+
+def test_the_case_page_logs_its_list_of_documents_as_a_read_when_it_names_any(world, auth, client):
+    # The titles on the list often name the pupil: the page's list is a read of its own, as the API's is.
+    auth.login("coord1@example.nl")
+    assert client.get(f"/casussen/{world.case.id}").status_code == 200
+    assert _events("document.list") == []  # an empty list names nothing
+    assert _api_upload(client, world, world.case.id, "opp.pdf", PDF, title="OPP").status_code == 201
+    page = client.get(f"/casussen/{world.case.id}")
+    assert page.status_code == 200 and "OPP" in page.get_data(as_text=True)
+    events = _events("document.list")
+    assert [(e.case_id, e.actor_id) for e in events] == [(world.case.id, world.coordinator.id)]

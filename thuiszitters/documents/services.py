@@ -115,11 +115,16 @@ def add_document(user: User, case: Case, data: DocumentInput, *, today: date, ma
 
 
 def case_documents(user: User, case: Case) -> list[Document]:
-    """The documents of a case the user sees (the case page's list; the page's own read is logged), newest first."""
+    """The documents of a case the user sees, newest first; a list that names any is logged as a read (their titles
+    often name the pupil), on the case page as in the API."""
     require(user, Capability.READ_DOCUMENTS)
-    return list(db.session.scalars(
+    documents = list(db.session.scalars(
         select(Document).where(Document.case_id == case.id)
         .order_by(Document.document_date.desc().nulls_last(), Document.id.desc())))
+    if documents:
+        record("document.list", actor_id=user.id, activity=read_activity(user.role), case_id=case.id,
+               object_type="case", object_id=case.id)
+    return documents
 
 
 def get_document(case: Case, document_id: int) -> Document:
