@@ -71,26 +71,28 @@ class Problems:
 # --- lookups -------------------------------------------------------------------------------------------
 
 
-def swv_named(code: str | None, problems: Problems, name: str = "swv_code") -> Swv | None:
+def _coded(model: type[Swv] | type[Gemeente], code: str | None, problems: Problems, name: str, *,
+           missing: str, unknown: tuple[str, str]) -> Any:
+    """The swv or gemeente with this code; a blank code is `missing`, one that is not there `unknown` (its code and
+    the start of its message, which ends on the code as typed)."""
     code = (code or "").strip()
     if not code:
-        problems.add(name, "required", "Kies het samenwerkingsverband.")
+        problems.add(name, "required", missing)
         return None
-    swv = db.session.scalar(select(Swv).where(Swv.code == code.upper()))
-    if swv is None:
-        problems.add(name, "unknown_swv", f"Onbekend samenwerkingsverband: {code}")
-    return swv
+    found = db.session.scalar(select(model).where(model.code == code.upper()))
+    if found is None:
+        problems.add(name, unknown[0], f"{unknown[1]}: {code}")
+    return found
+
+
+def swv_named(code: str | None, problems: Problems, name: str = "swv_code") -> Swv | None:
+    return _coded(Swv, code, problems, name, missing="Kies het samenwerkingsverband.",
+                  unknown=("unknown_swv", "Onbekend samenwerkingsverband"))
 
 
 def gemeente_named(code: str | None, problems: Problems, name: str = "gemeente_code") -> Gemeente | None:
-    code = (code or "").strip()
-    if not code:
-        problems.add(name, "required", "Kies de gemeente waar de leerling woont.")
-        return None
-    gemeente = db.session.scalar(select(Gemeente).where(Gemeente.code == code.upper()))
-    if gemeente is None:
-        problems.add(name, "unknown_gemeente", f"Onbekende gemeente: {code}")
-    return gemeente
+    return _coded(Gemeente, code, problems, name, missing="Kies de gemeente waar de leerling woont.",
+                  unknown=("unknown_gemeente", "Onbekende gemeente"))
 
 
 def school_named(brin: str | None, problems: Problems, name: str = "school_brin") -> School | None:
