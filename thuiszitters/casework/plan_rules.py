@@ -82,7 +82,8 @@ def _check_owner(values: Mapping[str, Any], prefix: str, users: Collection[int],
     user_id, participant_id = values.get("owner_user_id"), values.get("owner_participant_id")
     if user_id is None and participant_id is None:
         problems.append(InvalidParam(f"{prefix}owner_user_id", "owner_required",
-                                     "Kies wie deze actie uitvoert: een gebruiker of een betrokkene."))
+                                     "Kies een eigenaar: een gebruiker die de casus kan zien, of een "
+                                     "betrokkene uit het netwerk."))
         return None, None
     if user_id is not None and participant_id is not None:
         problems.append(InvalidParam(f"{prefix}owner_participant_id", "two_owners",
