@@ -332,5 +332,5 @@ def test_the_downloaded_file_is_dated_by_the_app_clock_and_has_a_bookmark_per_se
     assert reader.metadata.title == f"Casusoverzicht {case.reference}"
     assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
     assert [entry.title for entry in reader.outline] == [
-        "Leerling", "Status", "Escalatieketen", "Tijdlijn", "Betrokkenen", "Netwerk van de leerling",
-        "Openstaande signalen", "Volgende stappen"]
+        "Leerling", "Status", "Escalatieketen", "Plan van aanpak", "Overleggen (MDO)", "Tijdlijn",
+        "Betrokkenen", "Netwerk van de leerling", "Openstaande signalen", "Volgende stappen"]
