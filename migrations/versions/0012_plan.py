@@ -8,8 +8,9 @@ New tables only, nothing existing changes, so SQLite needs no batch copy of an e
   a due date, a status, the day it was done, the meeting it was agreed in (SET NULL), a version of its own.
 
 Everything hangs off ``case_file`` with ON DELETE CASCADE (retention deletes it with the case's other casework).
-Two partial indexes hold only the open actions, for the werkvoorraad: by owner and due date, and by due date and
-case; the plain (case, due date) index serves the case page.
+Three partial indexes hold only the open actions: by owner and due date (a user's own, for the werkvoorraad), by
+case (a coordinator's werkvoorraad probes the cases of its swv's) and by due date (the daily reminder sweep); the
+plain (case, due date) index serves the case page.
 
 Revision ID: 0012_plan
 Revises: 0011_documents_search
@@ -91,6 +92,8 @@ def upgrade() -> None:
     op.create_index("ix_case_action_owner_participant_id", "case_action", ["owner_participant_id"])
     op.create_index("ix_case_action_created_by_id", "case_action", ["created_by_id"])
     op.create_index("ix_case_action_open_owner", "case_action", ["owner_user_id", "due_on"],
+                    sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
+    op.create_index("ix_case_action_open_case", "case_action", ["case_id", "due_on", "owner_user_id"],
                     sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))
     op.create_index("ix_case_action_open_due", "case_action", ["due_on", "case_id"],
                     sqlite_where=sa.text(OPEN), postgresql_where=sa.text(OPEN))

@@ -149,8 +149,9 @@ class Meeting(db.Model):
         return [participant.id for participant in self.participants]
 
 
-# Open actions, for the werkvoorraad: by owner (a user's own) and by case (a case's, or the scope's without a user
-# owner). Partial: done and lapsed actions, the bulk after a while, are not in them.
+# Open actions only (done and lapsed ones, the bulk after a while, are not in them): by owner and due date (a user's
+# own, for the werkvoorraad), by case (a coordinator's werkvoorraad probes its cases), and by due date (the daily
+# reminder sweep).
 _OPEN = "status = 'open'"
 
 
@@ -163,6 +164,8 @@ class Action(db.Model):
         CheckConstraint("(owner_user_id IS NULL) <> (owner_participant_id IS NULL)", name="one_owner"),
         Index("ix_case_action_case_due", "case_id", "due_on", "id"),
         Index("ix_case_action_open_owner", "owner_user_id", "due_on",
+              sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
+        Index("ix_case_action_open_case", "case_id", "due_on", "owner_user_id",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),
         Index("ix_case_action_open_due", "due_on", "case_id",
               sqlite_where=text(_OPEN), postgresql_where=text(_OPEN)),

@@ -222,7 +222,8 @@ def open_actions_for(user: User, until: date) -> list[Action]:
     with its case (and the case's pupil) loaded: the actions it owns, and for a coordinator (WRITE_PLAN) also
     those of its cases owned by a participant (someone outside the app, whom the coordinator follows up).
 
-    Served by the partial indexes on open actions (ix_case_action_open_owner, ix_case_action_open_due)."""
+    Served by the partial indexes on open actions: ix_case_action_open_owner (a user's own), ix_case_action_open_case
+    (a coordinator's cases, found through the case list's scope indexes)."""
     mine = Action.owner_user_id == user.id
     whose = or_(mine, Action.owner_user_id.is_(None)) if can(user, Capability.WRITE_PLAN) else mine
     query = (
