@@ -154,6 +154,14 @@ def test_bad_input_names_every_field_at_once(api):
     assert "toekomst" in reasons["heldOn"] and "eigenaar" in reasons["agreements.0.ownerUserId"]
     assert db.session.scalar(select(Action.id).limit(1)) is None  # nothing saved
 
+    # Only the rules' problems (the request itself is well-formed): still named as the client sent them.
+    rules_only = api.call("POST", f"/cases/{api.case.id}/meetings", json={
+        "heldOn": "2026-10-05", "kind": "mdo", "summary": "Overleg.",
+        "agreements": [{"description": "Goed", "ownerUserId": api.world.coordinator.id, "dueOn": "2026-10-10"},
+                       {"description": "Wie?", "ownerUserId": api.world.coordinator.id,
+                        "ownerParticipantId": api.participants[0].id, "dueOn": "2026-10-10"}]})
+    assert rules_only.status_code == 400 and _names(rules_only) == {"agreements.1.ownerParticipantId"}
+
 
 def test_a_closed_case_takes_no_new_actions(api):
     api.case.status = "closed"
