@@ -28,6 +28,7 @@ from thuiszitters.errors import Forbidden, InvalidParam, StaleVersion
 from thuiszitters.extensions import db
 from thuiszitters.http.errors import Refusal, refusals_shown_on
 from thuiszitters.permissions import ROLE_LABELS, Capability, can, require
+from thuiszitters.text import format_date_nl
 
 CLOSED = plan_services.CLOSED
 
@@ -120,7 +121,7 @@ def edit_action(case_id: int, action_id: int):
 
     def page(refusal: Refusal | None = None):
         return _page(form, refusal, case=case, title="Actie bijwerken", submit="Opslaan",
-                     intro=f"{action.description} (eigenaar: {owner})")
+                     intro=f"{action.description} (eigenaar: {owner}; uiterlijk {format_date_nl(action.due_on)})")
 
     if form.is_submitted():
         if not form.validate():
