@@ -19,8 +19,9 @@ from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.audit.models import AuditEvent, AuditEventCase, AuditNote
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record, record_list_read
 from thuiszitters.cases.models import Case, Pupil, Step
+from thuiszitters.casework import plan_services
 from thuiszitters.casework import services as casework
-from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant
+from thuiszitters.casework.models import Action, JournalEntry, JournalRevision, Meeting, Participant
 from thuiszitters.clock import now_utc, real_now_utc, today
 from thuiszitters.documents.models import Document, DocumentChunk
 from thuiszitters.escalation.terms import return_deadline
@@ -223,6 +224,24 @@ def journal_revision(entry: JournalEntry, summary: str = "Gecorrigeerd verslag."
     return entry.revisions[-1]
 
 
+def action(case_obj: Case, actor: User, *, description: str = "Gesprek plannen met de nieuwe school.",
+           owner: User | Participant | None = None, due_on: date | None = None) -> Action:
+    """An open action of the plan, added through the service (owned by `actor` unless told; due in a week)."""
+    owner = owner or actor
+    owned = {"owner_participant_id": owner.id} if isinstance(owner, Participant) else {"owner_user_id": owner.id}
+    return plan_services.add_action(case_obj, {"description": description, "due_on": due_on or today() +
+                                               timedelta(days=7), **owned}, actor=actor, today=today())
+
+
+def meeting(case_obj: Case, actor: User, *, held_on: date | None = None, kind: str = "mdo",
+            summary: str = "MDO met school en ouders.", present: tuple[Participant, ...] = (),
+            agreements: tuple[dict[str, Any], ...] = ()) -> Meeting:
+    """A meeting recorded through the service (today unless told); `agreements` as the service takes them."""
+    return plan_services.add_meeting(case_obj, {"held_on": held_on or today(), "kind": kind, "summary": summary,
+                                                "participant_ids": [p.id for p in present]},
+                                     list(agreements), actor=actor, today=today())
+
+
 # Every model and the factory that makes one (tests/web/test_factories.py).
 PDF_BYTES = b"%PDF-1.4\n1 0 obj << /Type /Catalog >> endobj\ntrailer << /Root 1 0 R >>\n%%EOF\n"
 
@@ -249,5 +268,5 @@ FACTORIES: dict[type, Callable[..., Any]] = {
     LoginAttempt: login_attempt, OidcIdentity: oidc_identity, AuditEvent: audit_event, AuditNote: audit_note,
     AuditEventCase: audit_event_case, Participant: participant, JournalEntry: journal_entry,
     JournalRevision: journal_revision,
-    Document: document, DocumentChunk: document_chunk,
+    Document: document, DocumentChunk: document_chunk, Action: action, Meeting: meeting,
 }

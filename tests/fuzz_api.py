@@ -67,13 +67,14 @@ CHECKS = (
 # - 400 for a valid request to the operations whose rules go beyond what a JSON schema can say: a swv, gemeente or
 #   school code must exist, a BSN must pass the 11-proef, dates are judged against today and each other, steps have
 #   an order; likewise casework: an e-mail address and a phone number must exist, a text must not be blank, a
-#   journal date not in the future, a participant must belong to the case; and search: a query of nine digits is a
+#   journal date not in the future, a participant must belong to the case; the plan likewise: an owner must see the
+#   case, a due date must not lie before it began, a meeting not in the future; and search: a query of nine digits is a
 #   BSN that must pass the 11-proef, a query needs two letters or digits once accents and punctuation are folded;
 # - 413 and 415 as well for a valid document upload: what a file is, is judged by its bytes (and their size), which a
 #   schema cannot describe. Every other operation must accept every request its schema allows.
 RULES_BEYOND_THE_SCHEMA = ("createCase", "updateCase", "addStep", "updateStep", "closeCase", "transferCase",
                            "addParticipant", "updateParticipant", "addJournalEntry", "correctJournalEntry",
-                           "removeDocument", "listCases", "searchCases")
+                           "removeDocument", "listCases", "searchCases", "addAction", "updateAction", "addMeeting")
 CONTENT_BEYOND_THE_SCHEMA = ("addDocument",)
 _POSITIVE = ["2xx", "401", "403", "404", "409", "412"]
 STATUS_CONFIG = [

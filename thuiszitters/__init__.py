@@ -22,6 +22,7 @@ from thuiszitters.audit import models as audit_models
 from thuiszitters.cases import models as cases_models
 from thuiszitters.cases import views as cases_views
 from thuiszitters.casework import models as casework_models
+from thuiszitters.casework import plan_views  # noqa: F401  (the plan's routes, on the casework blueprint)
 from thuiszitters.casework import views as casework_views
 from thuiszitters.dashboard import views as dashboard_views
 from thuiszitters.documents import models as documents_models
@@ -52,7 +53,7 @@ BLUEPRINTS = (
     reference_views.bp,
     cases_views.bp,
     documents_views.bp,  # files on a case
-    casework_views.bp,  # the network and the journal of a case
+    casework_views.bp,  # the network, the journal, the plan van aanpak and the meetings (plan_views) of a case
     alerts_views.bp,
     reminders_views.bp,  # no routes: the case page's missed reminders
     reports_views.bp,

@@ -59,6 +59,8 @@ class Capability(StrEnum):
     ADD_DOCUMENTS = "add_documents"  # upload a document to a case in scope
     REMOVE_DOCUMENTS = "remove_documents"  # remove any document of a case in scope (with a reason)
     REMOVE_OWN_DOCUMENTS = "remove_own_documents"  # remove a document one uploaded oneself (with a reason)
+    WRITE_PLAN = "write_plan"  # the plan van aanpak and meetings: add and change actions, record an MDO/overleg
+    COMPLETE_OWN_ACTIONS = "complete_own_actions"  # set the status of an action one owns (gedaan, vervallen)
 
 
 _EVERY_DASHBOARD = {Capability.COORDINATOR_DASHBOARD, Capability.LEERPLICHT_DASHBOARD, Capability.INSPECTIE_DASHBOARD}
@@ -87,6 +89,9 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.ADD_DOCUMENTS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
     Capability.REMOVE_DOCUMENTS: frozenset({Role.COORDINATOR}),
     Capability.REMOVE_OWN_DOCUMENTS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
+    # The coordinator runs the plan; leerplicht marks its own actions done (DOMAIN.md, "Casework around the chain").
+    Capability.WRITE_PLAN: frozenset({Role.COORDINATOR}),
+    Capability.COMPLETE_OWN_ACTIONS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
 }
 
 

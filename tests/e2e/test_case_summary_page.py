@@ -11,8 +11,8 @@ from tests.web.test_case_summary import _case_through_services, _world_with_scho
 from thuiszitters.audit.services import ACTIVITY_CASE_MANAGEMENT, record
 from thuiszitters.extensions import db
 
-SECTIONS = ["Leerling", "Status", "Escalatieketen", "Tijdlijn", "Betrokkenen", "Netwerk van de leerling",
-            "Openstaande signalen", "Volgende stappen"]
+SECTIONS = ["Leerling", "Status", "Escalatieketen", "Plan van aanpak", "Overleggen (MDO)", "Tijdlijn",
+            "Betrokkenen", "Netwerk van de leerling", "Openstaande signalen", "Volgende stappen"]
 
 
 def test_the_print_view_reads_well_on_a_phone_a_laptop_and_paper(app, clock, journey):

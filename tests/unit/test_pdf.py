@@ -279,8 +279,8 @@ def test_creation_and_modification_date_are_the_moment_of_the_summary_in_amsterd
     assert summer.metadata["/CreationDate"] == "D:20260701101509+02'00'"
 
 
-SECTIONS = ["Leerling", "Status", "Escalatieketen", "Tijdlijn", "Betrokkenen", "Netwerk van de leerling",
-            "Openstaande signalen", "Volgende stappen"]
+SECTIONS = ["Leerling", "Status", "Escalatieketen", "Plan van aanpak", "Overleggen (MDO)", "Tijdlijn",
+            "Betrokkenen", "Netwerk van de leerling", "Openstaande signalen", "Volgende stappen"]
 
 
 def test_every_section_has_a_bookmark_to_its_page_and_the_outline_shows_on_opening() -> None:

@@ -47,6 +47,9 @@ EXPECTED = {
     Capability.ADD_DOCUMENTS: {C, L},
     Capability.REMOVE_DOCUMENTS: {C},
     Capability.REMOVE_OWN_DOCUMENTS: {C, L},
+    # DOMAIN.md / issue 19: coordinators run the plan; leerplicht marks its own actions done; inspectie nothing.
+    Capability.WRITE_PLAN: {C},
+    Capability.COMPLETE_OWN_ACTIONS: {C, L},
 }
 
 
@@ -67,7 +70,8 @@ def test_each_capability_belongs_to_the_roles_of_domain_md(capability):
 def test_the_inspectie_never_reads_personal_data():
     personal = {Capability.READ_CASES, Capability.DOWNLOAD_SUMMARY, Capability.REVIEW_ALERTS,
                 Capability.READ_PROCESSING_LOG, Capability.SEARCH_CASES, Capability.READ_DOCUMENTS,
-                Capability.ADD_DOCUMENTS, Capability.REMOVE_DOCUMENTS, Capability.REMOVE_OWN_DOCUMENTS}
+                Capability.ADD_DOCUMENTS, Capability.REMOVE_DOCUMENTS, Capability.REMOVE_OWN_DOCUMENTS,
+                Capability.WRITE_PLAN, Capability.COMPLETE_OWN_ACTIONS}
     assert not any(role_can(INSP, capability) for capability in personal)
 
 

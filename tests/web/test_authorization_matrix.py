@@ -45,6 +45,9 @@ WRITE_JOURNAL = can(Capability.WRITE_JOURNAL)
 READ_DOCUMENTS = can(Capability.READ_DOCUMENTS)
 ADD_DOCUMENTS = can(Capability.ADD_DOCUMENTS)
 REMOVE_DOCUMENTS = can(Capability.REMOVE_DOCUMENTS) | can(Capability.REMOVE_OWN_DOCUMENTS)
+WRITE_PLAN = can(Capability.WRITE_PLAN)
+# The scene's action is owned by the leerplicht user, who may set its status; a coordinator changes any action.
+COMPLETE_OWN_ACTIONS = can(Capability.COMPLETE_OWN_ACTIONS)
 
 
 @dataclass(frozen=True)
@@ -151,6 +154,14 @@ RULES: dict[str, Rule] = {
     "api.add_journal_entry": Rule(WRITE_JOURNAL, scoped=True),
     "api.correct_journal_entry": Rule(WRITE_JOURNAL & EDIT_CASES, scoped=True),
     "api.acknowledge_alert_endpoint": Rule(REVIEW_ALERTS, scoped=True),
+    "casework.new_action": Rule(WRITE_PLAN, scoped=True),
+    "casework.edit_action": Rule(COMPLETE_OWN_ACTIONS, scoped=True),
+    "casework.new_meeting": Rule(WRITE_PLAN, scoped=True),
+    "api.list_actions": Rule(READ_CASES, scoped=True),
+    "api.add_action": Rule(WRITE_PLAN, scoped=True),
+    "api.update_action": Rule(COMPLETE_OWN_ACTIONS, scoped=True),
+    "api.list_meetings": Rule(READ_CASES, scoped=True),
+    "api.add_meeting": Rule(WRITE_PLAN, scoped=True),
 }
 
 EMAILS = {"coordinator": "coord1@example.nl", "leerplicht": "lp1@example.nl", "inspectie": "insp@example.nl",
@@ -196,6 +207,10 @@ class Scene:
         # A document on each case, added by the leerplicht user (who may remove its own; a coordinator any).
         self.documents = {scope: factories.document(case, uploaded_by=self.w.leerplicht)
                           for scope, case in (("own", self.own_case), ("other", self.other_case))}
+        # An action of the plan on each case, owned by the leerplicht user (who may mark its own done); the other
+        # case's by its own coordinator (the leerplicht user cannot see that case, so cannot own its actions).
+        self.actions = {"own": factories.action(self.own_case, self.w.coordinator, owner=self.w.leerplicht),
+                        "other": factories.action(self.other_case, self.w.coordinator2)}
         self.tokens = {role: factories.token(getattr(self.w, role)) for role in EMAILS}
         self.subject_token = db.session.get(type(self.w.coordinator), self.w.coordinator.id).tokens[0].id
         db.session.commit()
@@ -211,7 +226,8 @@ class Scene:
                 "token_id": self.subject_token, "filename": "css/app.css", "kind": "aanmelding",
                 "month": "2026-10", "file_name": "cases.csv", "alert_id": self.alerts[scope].id,
                 "notification_id": 1, "participant_id": self.participants[scope].id,
-                "entry_id": self.entries[scope].id, "document_id": self.documents[scope].id}
+                "entry_id": self.entries[scope].id, "document_id": self.documents[scope].id,
+                "action_id": self.actions[scope].id}
 
 
 def _build(rule, scene: Scene, scope: str) -> str:

@@ -315,7 +315,8 @@ def test_every_demo_case_has_a_summary_for_its_coordinator(app, runner, client):
             assert response.status_code == 200, case.reference
             assert response.data.startswith(b"%PDF-")
             downloaded += 1
-    assert downloaded == 63  # 60 cases, a signal, an exemption and a pupil who moved (issue 16)
+    # 60 cases, a signal, an exemption and a pupil who moved (issue 16), a case with a plan and an MDO (issue 19)
+    assert downloaded == 64
 
 
 def test_the_downloaded_file_is_dated_by_the_app_clock_and_has_a_bookmark_per_section(app, auth, client, clock):
@@ -333,5 +334,5 @@ def test_the_downloaded_file_is_dated_by_the_app_clock_and_has_a_bookmark_per_se
     assert reader.metadata.title == f"Casusoverzicht {case.reference}"
     assert reader.trailer["/Root"]["/Lang"] == "nl-NL"
     assert [entry.title for entry in reader.outline] == [
-        "Leerling", "Status", "Escalatieketen", "Tijdlijn", "Betrokkenen", "Netwerk van de leerling",
-        "Openstaande signalen", "Volgende stappen"]
+        "Leerling", "Status", "Escalatieketen", "Plan van aanpak", "Overleggen (MDO)", "Tijdlijn",
+        "Betrokkenen", "Netwerk van de leerling", "Openstaande signalen", "Volgende stappen"]

@@ -19,8 +19,8 @@ from thuiszitters.extensions import db
 from thuiszitters.reports.document import Empty, Facts, Grid, Items, summary_document
 from thuiszitters.reports.summary import summary_for_case
 
-SECTION_TITLES = ["Leerling", "Status", "Escalatieketen", "Tijdlijn", "Betrokkenen", "Netwerk van de leerling",
-                  "Openstaande signalen", "Volgende stappen"]
+SECTION_TITLES = ["Leerling", "Status", "Escalatieketen", "Plan van aanpak", "Overleggen (MDO)", "Tijdlijn",
+                  "Betrokkenen", "Netwerk van de leerling", "Openstaande signalen", "Volgende stappen"]
 
 
 def _page_text(page: str) -> str:

@@ -49,7 +49,7 @@ def test_seed_demo_is_idempotent_and_covers_every_step_and_status(app, runner):
     second = runner.invoke(args=["seed", "demo"])
     assert second.exit_code == 0
     assert (db.session.scalar(select(func.count(Case.id))), db.session.scalar(select(func.count(School.id)))) == counts
-    assert counts[0] == 63 and counts[1] >= 25
+    assert counts[0] == 64 and counts[1] >= 25  # with the case with a plan and an MDO (issue 19)
     stages = set(db.session.scalars(select(Case.stage).distinct()))
     assert {"aanmelding", "swv_inzet", "consulent", "geschillencommissie", "interventieteam"} <= stages
     # Issue 16: the demo shows a signal, an exemption and a pupil who moved beside the returns to school.

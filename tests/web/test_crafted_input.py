@@ -50,6 +50,8 @@ def world(app):
     w.participant = factories.participant(w.case, w.coordinator)
     w.entry = factories.journal_entry(w.case, w.coordinator, occurred_on=date(2026, 9, 15))
     w.document = factories.document(w.case, uploaded_by=w.coordinator)
+    # An action of the plan, for its PATCH endpoint.
+    w.action = factories.action(w.case, w.coordinator, due_on=date(2026, 11, 20))
     w.tokens = {name: factories.token(getattr(w, name)) for name in ("coordinator", "leerplicht")}
     db.session.commit()
     return w
@@ -204,7 +206,8 @@ def _json_operations(world) -> list[tuple[str, str]]:
     """Every operation of the OpenAPI document that takes a JSON body, with our ids filled in."""
     ids = {"{caseId}": str(world.case.id), "{stepId}": str(world.steps["aanmelding"].id),
            "{alertId}": str(world.alert.id), "{participantId}": str(world.participant.id),
-           "{entryId}": str(world.entry.id), "{documentId}": str(world.document.id)}
+           "{entryId}": str(world.entry.id), "{documentId}": str(world.document.id),
+           "{actionId}": str(world.action.id)}
     result = []
     for path, operations in document()["paths"].items():
         for method, operation in operations.items():

@@ -10,6 +10,7 @@ from sqlalchemy import select
 from tests.conftest import csrf_from
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case
+from thuiszitters.casework.models import Action, Meeting
 from thuiszitters.clock import to_local
 from thuiszitters.exports.models import ExportRun
 from thuiszitters.exports.services import build_month_export, run_dir
@@ -80,3 +81,14 @@ def test_a_demo_case_page_shows_its_history_at_its_own_dates(app, clock, client)
     assert case.closed_on.strftime("%d-%m-%Y") in timeline
     assert to_local(case.created_at).strftime("%d-%m-%Y") in timeline
     assert TODAY.strftime("%d-%m-%Y") not in timeline
+
+
+def test_the_demo_has_a_case_with_an_mdo_and_a_plan_due_today_and_overdue(app, clock):
+    """Issue 19: a case with a plan, an MDO, an action due today and one overdue, dated relative to the clock."""
+    _seed(clock)
+    meeting = db.session.scalar(select(Meeting))
+    assert meeting is not None and meeting.kind == "mdo" and len(meeting.participants) == 2
+    actions = db.session.scalars(select(Action).where(Action.case_id == meeting.case_id)).all()
+    due = {(a.status, (a.due_on - TODAY).days) for a in actions}
+    assert ("open", 0) in due and ("open", -4) in due and any(status == "gedaan" for status, _ in due)
+    assert len([a for a in actions if a.meeting_id == meeting.id]) == 3

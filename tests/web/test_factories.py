@@ -42,6 +42,8 @@ def test_every_factory_makes_a_row_that_is_stored(app):
         factories.journal_revision(entry),
         factories.document(case, uploaded_by=w.coordinator),
         factories.document_chunk(case),
+        factories.meeting(case, w.coordinator, present=(parent,)),
+        factories.action(case, w.coordinator, owner=parent),
     ]
     db.session.commit()
     made_types = {type(obj) for obj in made}

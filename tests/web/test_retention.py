@@ -7,7 +7,14 @@ from tests import factories
 from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.audit.services import ACTIVITY_RETENTION
-from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant
+from thuiszitters.casework.models import (
+    Action,
+    JournalEntry,
+    JournalRevision,
+    Meeting,
+    Participant,
+    meeting_participant,
+)
 from thuiszitters.extensions import db
 from thuiszitters.retention.services import anonymise_expired_cases
 
@@ -164,3 +171,34 @@ def test_the_network_and_the_journal_go_with_the_anonymised_case(app, clock):
 
     assert [count(m, old) for m in (Participant, JournalEntry, JournalRevision)] == [0, 0, 0]
     assert [count(m, kept) for m in (Participant, JournalEntry, JournalRevision)] == [1, 1, 1]
+
+
+def test_the_plan_and_the_meetings_go_with_the_anonymised_case(app, clock):
+    """Actions (free text, who does what) and meetings (summary, who was there) are deleted with the case's other
+    casework; those of a case still kept stay."""
+    clock.set_today(date(2021, 10, 1))
+    w = factories.world()
+    cases = []
+    for closed_on, name in ((date(2021, 11, 2), "Noah"), (date(2021, 11, 3), "Emma")):
+        case = factories.case(w.swv1, w.gem1, out_of_school_since=date(2021, 9, 1), first_name=name)
+        parent = factories.participant(case, w.coordinator)
+        meeting = factories.meeting(case, w.coordinator, present=(parent,), summary=f"MDO over {name}.", agreements=(
+            {"description": f"{name} ophalen voor een proefdag.", "owner_participant_id": parent.id,
+             "due_on": date(2021, 10, 8)},))
+        factories.action(case, w.coordinator, description=f"School van {name} bellen.")
+        assert len(meeting.actions) == 1
+        case.status, case.closed_on, case.outcome = "closed", closed_on, "maatwerk"
+        cases.append(case)
+    db.session.commit()
+    old, kept = cases
+
+    assert anonymise_expired_cases(date(2026, 11, 2)) == 1
+    db.session.commit()
+
+    def count(model, case):
+        return len(db.session.scalars(select(model).where(model.case_id == case.id)).all())
+
+    assert [count(m, old) for m in (Action, Meeting, Participant)] == [0, 0, 0]
+    assert [count(m, kept) for m in (Action, Meeting, Participant)] == [2, 1, 1]
+    present = db.session.execute(select(meeting_participant)).all()
+    assert len(present) == 1  # only the kept meeting's

@@ -28,7 +28,7 @@ from thuiszitters.api.openapi import (
 from thuiszitters.cases.models import Case
 from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.casework import rules, services
-from thuiszitters.casework.models import JournalEntry, Participant
+from thuiszitters.casework.models import Action, JournalEntry, Participant
 from thuiszitters.clock import today
 from thuiszitters.errors import Forbidden, InvalidParam, InvalidRequest, StaleVersion, VersionRequired
 from thuiszitters.extensions import db
@@ -91,7 +91,7 @@ def _load(case_id: int, capability: Capability | None = None) -> Case:
     return case
 
 
-def _if_match(current: Participant | JournalEntry) -> int:
+def _if_match(current: Participant | JournalEntry | Action) -> int:
     """The version a change may be based on, by If-Match as for a case (RFC 9110 13.1.1, api/cases.py): `*` or the
     object's strong ETag is its current version; another version is a 412 from the service; anything else a 412."""
     condition = p.if_match(request.headers.get("If-Match"))

@@ -32,6 +32,7 @@ TAGS = [
     {"name": "Casussen", "description": "Thuiszitters registreren, wijzigen, sluiten, heropenen en overdragen."},
     {"name": "Stappen", "description": "De escalatieketen van een casus: aanmelding tot interventieteam."},
     {"name": "Netwerk en journaal", "description": "Het netwerk van de leerling en het journaal van de casus."},
+    {"name": "Plan van aanpak", "description": "Acties van een casus en overleggen (MDO) met hun afspraken."},
     {"name": "Documenten", "description": "Documenten bij een casus: uploaden, downloaden, verwijderen."},
     {"name": "Signalen", "description": "De wachtrij van leerplicht: verlopen termijnen en stilstaande casussen."},
     {"name": "Exports", "description": "De maandelijkse exports voor de inspectie."},

@@ -12,15 +12,18 @@ from thuiszitters.accounts.models import User
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case
 from thuiszitters.cases.presenters import HIDDEN_ACTIONS, ChangeLine, StaleChange, TimelineEntry, case_timeline
-from thuiszitters.casework import rules, services
+from thuiszitters.casework import plan_presenters, plan_services, rules, services
 from thuiszitters.casework.models import JournalEntry, Participant
-from thuiszitters.clock import to_local
+from thuiszitters.casework.plan_presenters import MeetingView
+from thuiszitters.clock import to_local, today
 from thuiszitters.extensions import db
 from thuiszitters.identifiers import display_phone
 from thuiszitters.text import format_date_nl
 
 # The stream's filter value for the chain's events only (beside the journal kinds).
 CHAIN_FILTER = "keten"
+# The journal kind whose filter also shows the meetings (an MDO is an overleg).
+MEETING_FILTER = "overleg"
 NETWORK_ACTIONS = {
     "participant.create": "Betrokkene toegevoegd aan het netwerk",
     "participant.update": "Gegevens van een betrokkene gewijzigd",
@@ -90,12 +93,14 @@ class EntryView:
 
 @dataclass(frozen=True)
 class StreamItem:
-    """One line of the case's story: a journal entry or an event of the chain (or of the network)."""
+    """One line of the case's story: a journal entry, a meeting, or an event of the chain (or of the network or
+    the plan)."""
 
     day: date
     at: datetime
     entry: EntryView | None = None
     event: TimelineEntry | None = None
+    meeting: MeetingView | None = None
 
 
 def revisions(entry: JournalEntry) -> list[Revision]:
@@ -170,13 +175,20 @@ def _network_events(case: Case) -> list[TimelineEntry]:
 
 def stream(case: Case, kind: str | None, reader: User) -> list[StreamItem]:
     """The case's story, newest first: journal entries on the day of the contact, events on the day they happened.
-    `kind` keeps only journal entries of that kind, or (CHAIN_FILTER) only the events."""
+    `kind` keeps only journal entries of that kind (with the meetings for MEETING_FILTER), or (CHAIN_FILTER) only
+    the events."""
     items: list[StreamItem] = []
     if kind != CHAIN_FILTER:
         for entry in services.journal(case, kind):
             items.append(StreamItem(day=entry.occurred_on, at=entry.created_at, entry=entry_view(entry, reader)))
+    if kind is None or kind == MEETING_FILTER:
+        day = today()
+        for meeting in plan_services.meetings(case):
+            items.append(StreamItem(day=meeting.held_on, at=meeting.created_at,
+                                    meeting=plan_presenters.meeting_view(meeting, day)))
     if kind is None or kind == CHAIN_FILTER:
-        hidden = (*HIDDEN_ACTIONS, *READ_ACTIONS, *NETWORK_ACTIONS, *JOURNAL_ACTIONS)
-        for event in [*case_timeline(case, hidden=hidden), *_network_events(case)]:
+        hidden = (*HIDDEN_ACTIONS, *READ_ACTIONS, *NETWORK_ACTIONS, *JOURNAL_ACTIONS, *plan_presenters.READ_ACTIONS,
+                  *plan_presenters.PLAN_ACTIONS, *plan_presenters.MEETING_ACTIONS)
+        for event in [*case_timeline(case, hidden=hidden), *_network_events(case), *plan_presenters.plan_events(case)]:
             items.append(StreamItem(day=to_local(event.at).date(), at=event.at, event=event))
     return sorted(items, key=lambda item: (item.day, item.at), reverse=True)

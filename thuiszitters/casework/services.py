@@ -211,7 +211,8 @@ def record_journal_read(case: Case, reader: User) -> None:
            object_type="journal", object_id=case.id)
 
 
-def _earliest(case: Case) -> date:
+def earliest_day(case: Case) -> date:
+    """The day the case began (rules.earliest_entry_date): nothing on it is dated before."""
     return rules.earliest_entry_date(case.out_of_school_since, to_local(case.created_at).date())
 
 
@@ -248,7 +249,7 @@ def check_entry(case: Case, values: dict[str, Any], today: date, entry: JournalE
         # Participants it named before may stay named, also after they left the network.
         allowed |= set(entry.participant_ids)
         merged = _entry_values(entry) | {k: v for k, v in values.items() if k in rules.JOURNAL_FIELDS}
-    return rules.check_journal_entry(merged, today=today, earliest=_earliest(case), allowed_participants=allowed)
+    return rules.check_journal_entry(merged, today=today, earliest=earliest_day(case), allowed_participants=allowed)
 
 
 def add_entry(case: Case, values: dict[str, Any], *, actor: User, today: date) -> JournalEntry:

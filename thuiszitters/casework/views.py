@@ -14,7 +14,7 @@ from flask_login import current_user
 
 from thuiszitters.cases.models import Case
 from thuiszitters.cases.queries import get_case_for_page
-from thuiszitters.casework import presenters, rules, services
+from thuiszitters.casework import plan_services, presenters, rules, services
 from thuiszitters.casework.forms import JournalEntryForm, ParticipantForm, consent_choice
 from thuiszitters.clock import today
 from thuiszitters.errors import Forbidden, InvalidParam, StaleVersion
@@ -50,6 +50,8 @@ def case_journal(case: Case, kind: str | None) -> dict[str, Any]:
     stream = presenters.stream(case, kind, current_user)
     if any(item.entry is not None for item in stream):
         services.record_journal_read(case, current_user)
+    if any(item.meeting is not None for item in stream):
+        plan_services.record_meetings_read(case, current_user)
     return {"stream": stream, "kind": kind, "kinds": rules.JOURNAL_KIND_LABELS,
             "chain_filter": presenters.CHAIN_FILTER, "can_write": can(current_user, Capability.WRITE_JOURNAL)}
 

@@ -44,6 +44,10 @@ AANMELDING_TEN_WEEKS = "aanmelding_ten_weeks"
 GPO_FOLLOW_UP = "gpo_follow_up"
 STALE = "stale"
 
+# An open action of the plan van aanpak due today: its owner (a user) is reminded once, on the day. Not one of the
+# case rules below (it is about the case's actions, swept by reminders.services.send_action_reminders).
+ACTION_DUE = "action_due"
+
 RULES = (HALFWAY, DEADLINE_APPROACHING, OVERDUE, AANMELDING_DUE_SOON, AANMELDING_UNDECIDED, TEMPORARY_ENROLMENT,
          AANMELDING_TEN_WEEKS, GPO_FOLLOW_UP, STALE)
 # Rules whose reminder also opens an alert for the leerplicht review queue (and goes to the leerplicht of the
@@ -67,6 +71,7 @@ RULE_LABELS = {
     AANMELDING_TEN_WEEKS: "Tien weken geen besluit op de aanmelding",
     GPO_FOLLOW_UP: "Reactie schoolbestuur op oordeel Geschillencommissie ontbreekt",
     STALE: "Al twee weken geen activiteit",
+    ACTION_DUE: "Een actie van u moet vandaag af",
 }
 
 
@@ -246,6 +251,16 @@ def reminders_due(
 
 
 # --- Mail and notification text (no names, no BSN: the reference and a link only) ---------------------------
+
+
+def action_message_text(reference: str, count: int) -> str:
+    """The in-app notification about the user's actions due today in one case (by its reference only)."""
+    what = "Een actie" if count == 1 else f"{count} acties"
+    return f"{what} van u in casus {reference} {'moet' if count == 1 else 'moeten'} vandaag af zijn."
+
+
+ACTION_MAIL_TEXT = ("Een actie die u op zich nam in het plan van aanpak van een casus, moet vandaag af zijn. "
+                    "Bekijk de casus via de link hieronder.")
 
 
 def message_text(rule: str, reference: str, due_on: date, return_deadline: date | None) -> str:

@@ -16,6 +16,8 @@
 * Each reminder is inserted with ``INSERT ... ON CONFLICT DO NOTHING`` on its unique key (case, rule, due date);
   only the rows actually inserted get notifications, outbox mails and alerts, all in the same transaction.
   A reminder is therefore recorded, and mailed, exactly once, whichever sweep gets to its batch first.
+* The owners of open actions of the plan van aanpak due today are reminded the same way (``send_action_reminders``):
+  one reminder per case and day (rule ``action_due``), its mails and notifications in the same transaction.
 
 The sweep keeps no "last run" date: every run looks at the rules' own windows (see ``rules``), so a run missed
 during downtime, or data entered late (a case registered months after the pupil went out of school), is picked
@@ -38,6 +40,7 @@ from thuiszitters.accounts.models import User, user_gemeente, user_swv
 from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.services import terms as configured_terms
+from thuiszitters.casework.models import Action
 from thuiszitters.clock import now_utc
 from thuiszitters.escalation import lifecycle
 from thuiszitters.escalation.spec import GPO_OORDEEL_VERDICTS
@@ -388,7 +391,73 @@ def send_due_reminders(today: date, now: datetime | None = None, *,
             # Requests waiting for SQLite's write lock poll for it every few to 100 ms; taken again at once by the
             # next batch, it would never be theirs. Leave it free as long as the batch held it.
             time.sleep(max(SWEEP_PAUSE_SECONDS, time.monotonic() - started))
+    send_action_reminders(today, now, result, commit=commit)
     return result
+
+
+# --- Actions of the plan van aanpak due today -----------------------------------------------------------------
+
+
+def _cases_with_actions_due(today: date) -> list[int]:
+    """Cases with an open, user-owned action due today and no action reminder for today yet (the partial index on
+    open actions by due date, ix_case_action_open_due)."""
+    return list(db.session.scalars(
+        select(Action.case_id).join(Case, Case.id == Action.case_id)
+        .where(Action.status == "open", Action.due_on == today, Action.owner_user_id.is_not(None),
+               Case.anonymised_at.is_(None),
+               ~exists().where(Reminder.case_id == Action.case_id, Reminder.rule == rules.ACTION_DUE,
+                               Reminder.due_on == today))
+        .distinct().order_by(Action.case_id)
+    ))
+
+
+def _queue_action_messages(inserted: list[tuple[int, int, rules.Due]], today: date, now: datetime,
+                           result: SweepResult) -> None:
+    """One notification and one mail per owner with open actions due today in each case just recorded. The mail
+    holds no name, no reference and no description (a description may name the pupil): a sentence and a link."""
+    if not inserted:
+        return
+    base_url = current_app.config["BASE_URL"].rstrip("/")
+    by_case = {case_id: reminder_id for reminder_id, case_id, _ in inserted}
+    rows = db.session.execute(
+        select(Action.case_id, Case.reference, User.id, User.email)
+        .join(Case, Case.id == Action.case_id).join(User, User.id == Action.owner_user_id)
+        .where(Action.case_id.in_(sorted(by_case)), Action.status == "open", Action.due_on == today,
+               User.active.is_(True))
+    ).all()
+    owners: Counter[tuple[int, str, int, str]] = Counter((r.case_id, r.reference, r.id, r.email) for r in rows)
+    notifications, mails = [], []
+    for (case_id, reference, user_id, email), count in sorted(owners.items()):
+        reminder_id = by_case[case_id]
+        notifications.append({"user_id": user_id, "case_id": case_id, "reminder_id": reminder_id,
+                              "message": rules.action_message_text(reference, count)[:500], "created_at": now})
+        mails.append({"reminder_id": reminder_id, "recipient": email,
+                      "subject": f"[Thuiszitters] {rules.RULE_LABELS[rules.ACTION_DUE]}",
+                      "body": _mail_body(rules.ACTION_MAIL_TEXT, f"{base_url}/casussen/{case_id}#plan", None),
+                      "status": "pending", "attempts": 0, "next_attempt_at": now, "created_at": now})
+    for chunk in _chunks(notifications, 2000):
+        db.session.execute(insert(Notification), list(chunk))
+    for chunk in _chunks(mails, 2000):
+        db.session.execute(insert(OutboxMessage), list(chunk))
+    result.reminders[rules.ACTION_DUE] += len(inserted)
+    result.notifications += len(notifications)
+    result.mails += len(mails)
+
+
+def send_action_reminders(today: date, now: datetime, result: SweepResult, *,
+                          commit: Callable[[], None] | None = None) -> None:
+    """Remind the owners of the open actions due today, once: the reminder of the sweep, keyed (case, ACTION_DUE,
+    today), recorded with its notifications and mails in one transaction under the sweep lock. A second run, or
+    one after a run killed midway, finds the key recorded and sends nothing again. An action made due today after
+    the day's sweep gets no mail (it is on the werkvoorraad)."""
+    keys = [(case_id, rules.Due(rules.ACTION_DUE, today)) for case_id in _cases_with_actions_due(today)]
+    for batch in _batches(keys, SWEEP_BATCH):
+        take_lock(SWEEP_LOCK_NAME, REMINDER_SWEEP, now, SWEEP_LOCK_LEASE)
+        _queue_action_messages(_record_reminders(batch, now), today, now, result)
+        release_lock(SWEEP_LOCK_NAME)
+        db.session.flush()
+        if commit is not None:
+            commit()
 
 
 def missed_reminders(case_id: int) -> list[Reminder]:

@@ -14,9 +14,11 @@ from typing import ClassVar
 
 from thuiszitters.reports.model import (
     CaseSummary,
+    SummaryAction,
     SummaryAlert,
     SummaryEvent,
     SummaryJournalEntry,
+    SummaryMeeting,
     SummaryParticipant,
     SummaryParty,
     SummaryPupil,
@@ -149,6 +151,8 @@ SECTION_TITLES = {
     "leerling": "Leerling",
     "status": "Status",
     "escalatieketen": "Escalatieketen",
+    "plan": "Plan van aanpak",
+    "overleggen": "Overleggen (MDO)",
     "tijdlijn": "Tijdlijn",
     "journaal": "Journaal",
     "betrokkenen": "Betrokkenen",
@@ -247,6 +251,31 @@ def _journal(entries: list[SummaryJournalEntry]) -> Section:
     return _section("journaal", Grid(("Datum", "Soort", "Door", "Met", "Verslag"), rows))
 
 
+def _plan(actions: list[SummaryAction]) -> Section:
+    if not actions:
+        return _section("plan", Empty("Er staan geen acties in het plan van aanpak."))
+    rows = tuple(
+        (_v(a.description), _v(a.owner), Value(format_date_nl(a.due_on) + (" (te laat)" if a.overdue else ""),
+                                               alert=a.overdue),
+         _v(a.status_label + (f" op {format_date_nl(a.done_on)}" if a.done_on else "")))
+        for a in actions
+    )
+    return _section("plan", Grid(("Actie", "Eigenaar", "Uiterlijk op", "Status"), rows))
+
+
+def _meetings(meetings: list[SummaryMeeting]) -> Section:
+    if not meetings:
+        return _section("overleggen", Empty("Er zijn geen overleggen vastgelegd."))
+    with_text = any(m.text is not None for m in meetings)
+    rows = tuple(
+        (_date(m.held_on), _v(m.kind_label), _v(m.participants or NO_VALUE),
+         _v("\n".join(m.agreements) or NO_VALUE), *((_v(m.text or NO_VALUE),) if with_text else ()))
+        for m in meetings
+    )
+    headers = ("Datum", "Soort", "Aanwezig", "Afspraken", *(("Verslag",) if with_text else ()))
+    return _section("overleggen", Grid(headers, rows))
+
+
 def _alerts(alerts: list[SummaryAlert]) -> Section:
     if not alerts:
         return _section("signalen", Empty("Geen openstaande signalen."))
@@ -276,6 +305,8 @@ def summary_document(summary: CaseSummary) -> SummaryDocument:
             _pupil(pupil),
             _status(summary),
             _chain(summary.steps),
+            _plan(summary.plan),
+            _meetings(summary.meetings),
             _timeline(summary.events),
             *((_journal(summary.journal),) if summary.journal is not None else ()),
             _parties(summary.parties),

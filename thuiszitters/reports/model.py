@@ -72,6 +72,29 @@ class SummaryJournalEntry:
 
 
 @dataclass(frozen=True)
+class SummaryAction:
+    """An action of the plan van aanpak."""
+
+    description: str
+    owner: str
+    due_on: date
+    status_label: str
+    done_on: date | None
+    overdue: bool
+
+
+@dataclass(frozen=True)
+class SummaryMeeting:
+    """A meeting: when, what, who was there, its agreements; its summary only with the journal (free text)."""
+
+    held_on: date
+    kind_label: str
+    participants: str
+    agreements: list[str]
+    text: str | None = None
+
+
+@dataclass(frozen=True)
 class CaseSummary:
     reference: str
     status_label: str
@@ -102,3 +125,6 @@ class CaseSummary:
     network: list[SummaryParticipant] = field(default_factory=list)
     journal: list[SummaryJournalEntry] | None = None
     with_contact_details: bool = False
+    # The plan van aanpak (open actions first) and the meetings, oldest first.
+    plan: list[SummaryAction] = field(default_factory=list)
+    meetings: list[SummaryMeeting] = field(default_factory=list)

@@ -46,11 +46,16 @@ ACTION_LABELS = {
     "document.list": "Documentenlijst opgevraagd",
     "document.upload": "Document toegevoegd",
     "document.remove": "Document verwijderd",
+    "plan.read": "Plan van aanpak ingezien",
+    "meetings.read": "Overleggen ingezien",
+    "action.create": "Actie toegevoegd aan het plan van aanpak",
+    "action.update": "Actie gewijzigd",
+    "meeting.create": "Overleg vastgelegd",
 }
 # Actions that only read personal data (the rest change it).
 READ_ACTIONS = frozenset({"case.read", "case.events.read", "case.pdf", "case.summary.read", "pdf.download",
                           "export.download", "processing_log.read", "case.list", "case.search", "network.read",
-                          "journal.read", "document.read", "document.list"})
+                          "journal.read", "document.read", "document.list", "plan.read", "meetings.read"})
 
 
 def action_label(action: str, changes: dict[str, Any] | None = None) -> str:

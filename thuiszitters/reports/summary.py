@@ -23,10 +23,11 @@ from thuiszitters.cases.facts import StepFacts, case_facts
 from thuiszitters.cases.models import Case, Step
 from thuiszitters.cases.presenters import event_text
 from thuiszitters.cases.services import terms
+from thuiszitters.casework import plan_presenters, plan_services
 from thuiszitters.casework import presenters as casework_presenters
 from thuiszitters.casework import rules as casework_rules
 from thuiszitters.casework import services as casework
-from thuiszitters.casework.models import JournalEntry, Participant
+from thuiszitters.casework.models import Action, JournalEntry, Meeting, Participant
 from thuiszitters.escalation import spec
 from thuiszitters.extensions import db
 from thuiszitters.permissions import Capability, require, roles_with
@@ -34,9 +35,11 @@ from thuiszitters.reference.models import School
 from thuiszitters.reports.document import SummaryDocument, summary_document
 from thuiszitters.reports.model import (
     CaseSummary,
+    SummaryAction,
     SummaryAlert,
     SummaryEvent,
     SummaryJournalEntry,
+    SummaryMeeting,
     SummaryParticipant,
     SummaryParty,
     SummaryPupil,
@@ -53,7 +56,8 @@ SUMMARY_VIEW_ACTION = "case.summary.read"
 # Reads of the case (and any other "*.read") are logged but are no part of its history. The network's and the
 # journal's own events neither: the summary shows the network and (when asked) the journal in their own sections.
 READ_ACTIONS = frozenset({"case.read", "case.pdf", *casework_presenters.NETWORK_ACTIONS,
-                          *casework_presenters.JOURNAL_ACTIONS})
+                          *casework_presenters.JOURNAL_ACTIONS, *plan_presenters.PLAN_ACTIONS,
+                          *plan_presenters.MEETING_ACTIONS, *plan_presenters.READ_ACTIONS})
 
 ALERT_STATUS_LABELS = {"open": "Open", "acknowledged": "Afgehandeld"}
 
@@ -239,6 +243,20 @@ def _journal_entry(entry: JournalEntry) -> SummaryJournalEntry:
         text=entry.summary, corrected=bool(entry.revisions))
 
 
+def _action(action: Action, today: date) -> SummaryAction:
+    view = plan_presenters.action_view(action, today, False)
+    return SummaryAction(description=view.description, owner=view.owner, due_on=view.due_on,
+                         status_label=view.status_label, done_on=view.done_on, overdue=view.overdue)
+
+
+def _meeting(meeting: Meeting, today: date, with_text: bool) -> SummaryMeeting:
+    view = plan_presenters.meeting_view(meeting, today)
+    return SummaryMeeting(held_on=view.held_on, kind_label=view.kind_label, participants=", ".join(view.participants),
+                          agreements=[f"{a.description} ({a.owner}, uiterlijk {format_date_nl(a.due_on)}; "
+                                      f"{a.status_label.lower()})" for a in view.agreements],
+                          text=view.summary if with_text else None)
+
+
 @dataclass(frozen=True)
 class SummaryOptions:
     """What the user may add to the summary: the network's contact details, the journal."""
@@ -285,6 +303,8 @@ def summary_for_case(case: Case, *, generated_by: User | None, today: date, now:
         network=[_participant(p, options.contact_details) for p in casework.network(case)],
         journal=[_journal_entry(e) for e in reversed(casework.journal(case))] if options.journal else None,
         with_contact_details=options.contact_details,
+        plan=[_action(a, today) for a in plan_services.actions(case)],
+        meetings=[_meeting(m, today, options.journal) for m in reversed(plan_services.meetings(case))],
     )
 
 

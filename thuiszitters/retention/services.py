@@ -2,8 +2,9 @@
 
 What stays is what the statistics need (swv, gemeente, school, dates of the process, steps and their outcomes,
 birth year). Names become "Geanonimiseerd", the BSN goes, the date of birth becomes 1 January of its year and every
-free-text field is emptied. The case's documents, the pupil's network and the case's journal (with the earlier
-versions of corrected entries) are deleted: files, contacts and conversations, none of which the statistics need.
+free-text field is emptied. The case's documents, the pupil's network, the case's journal (with the earlier
+versions of corrected entries), its plan van aanpak and its meetings are deleted: files, contacts, conversations
+and agreements, none of which the statistics need.
 Each case gets one audit event; the audit trail itself is kept (it holds no names).
 Run daily by the scheduler (`anonymise_expired_cases(today())`) or by hand with `flask retention run`.
 """
@@ -21,7 +22,15 @@ from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.models import AuditNote
 from thuiszitters.audit.services import ACTIVITY_RETENTION, record
 from thuiszitters.cases.models import Case, Pupil
-from thuiszitters.casework.models import JournalEntry, JournalRevision, Participant, journal_entry_participant
+from thuiszitters.casework.models import (
+    Action,
+    JournalEntry,
+    JournalRevision,
+    Meeting,
+    Participant,
+    journal_entry_participant,
+    meeting_participant,
+)
 from thuiszitters.clock import now_utc
 from thuiszitters.documents.services import delete_case_documents
 from thuiszitters.escalation.spec import FREE_TEXT_FIELDS
@@ -47,7 +56,12 @@ def _anonymise_pupil(pupil: Pupil) -> None:
 
 
 def _delete_casework(case: Case) -> None:
-    """The case's network and journal, children first (not every SQLite connection enforces the cascades)."""
+    """The case's plan, meetings, network and journal, children first (not every SQLite connection enforces the
+    cascades). Actions and meetings are free text about the pupil and name who does what: none of it is kept."""
+    db.session.execute(delete(Action).where(Action.case_id == case.id))
+    meetings = select(Meeting.id).where(Meeting.case_id == case.id).scalar_subquery()
+    db.session.execute(delete(meeting_participant).where(meeting_participant.c.meeting_id.in_(meetings)))
+    db.session.execute(delete(Meeting).where(Meeting.case_id == case.id))
     entries = select(JournalEntry.id).where(JournalEntry.case_id == case.id).scalar_subquery()
     db.session.execute(delete(JournalRevision).where(JournalRevision.entry_id.in_(entries)))
     db.session.execute(delete(journal_entry_participant).where(journal_entry_participant.c.entry_id.in_(entries)))

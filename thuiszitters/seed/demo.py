@@ -14,6 +14,8 @@ from thuiszitters.accounts.models import User
 from thuiszitters.accounts.services import UserInput, create_user
 from thuiszitters.cases import services
 from thuiszitters.cases.models import Case
+from thuiszitters.casework import plan_services as plan
+from thuiszitters.casework import services as casework
 from thuiszitters.clock import frozen_at, now_utc
 from thuiszitters.errors import DomainError
 from thuiszitters.escalation import spec
@@ -90,6 +92,7 @@ def load_demo(today: date) -> bool:
     for index in range(60):
         _demo_case(index, rnd, today, ceiling, swvs, gemeenten, schools, coordinators)
     _demo_other_outcomes(rnd, today, ceiling, swvs, gemeenten, schools, coordinators)
+    _demo_plan(rnd, today, ceiling, schools, users, coordinators)
     db.session.flush()
     return True
 
@@ -171,6 +174,49 @@ def _demo_other_outcomes(rnd: random.Random, today: date, ceiling: datetime, swv
     with on(closed):
         services.close_case(moved, outcome="verhuisd", offer_started_on=None, closed_on=closed,
                             school_brin=None, note=None, expected_version=moved.version, actor=actor, today=closed)
+
+
+def _demo_plan(rnd: random.Random, today: date, ceiling: datetime, schools: list[School], users: dict[str, User],
+               coordinators: dict[str, User]) -> None:
+    """A case with a network, an MDO three weeks ago and a plan van aanpak (DOMAIN.md, "Casework around the
+    chain"): one action due today, one overdue (the school's), one for the leerplicht of Amsterdam, one done."""
+    actor = coordinators["PO 27-01"]
+    officer = next(user for user in users.values() if user.email == "leerplicht@demo.thuiszitters.nl")
+    school = next(s for s in schools if s.school_type == "po")
+    since = today - timedelta(days=45)
+
+    def on(day: date) -> contextlib.AbstractContextManager:
+        return frozen_at(_office_hours(day, rnd.randint(0, 480), ceiling))
+
+    with on(since + timedelta(days=2)):
+        case = services.create_case(services.CaseInput(
+            first_name="Daan", last_name="Visser", date_of_birth=today - timedelta(days=10 * 365 + 120),
+            gemeente_code="GM0363", swv_code="PO 27-01", absence_kind="relatief_verzuim",
+            out_of_school_since=since, school_brin=school.brin), actor=actor, today=since + timedelta(days=2))
+        parent = casework.add_participant(case, {"role": "ouder", "name": "Marieke Visser",
+                                                 "email": "m.visser@example.nl", "consent_to_share": True},
+                                          actor=actor)
+        teacher = casework.add_participant(case, {"role": "school", "name": "Intern begeleider " + school.name,
+                                                  "organisation": school.name}, actor=actor)
+    held = today - timedelta(days=21)
+    with on(held):
+        plan.add_meeting(case, {"held_on": held, "kind": "mdo", "participant_ids": [parent.id, teacher.id],
+                                "summary": "MDO met ouders en school: Daan wil terug, eerst in een kleine groep. "
+                                           "School zoekt uit of dat kan met een arrangement."},
+                         [{"description": "Mogelijkheden kleine groep uitzoeken en terugkoppelen.",
+                           "owner_participant_id": teacher.id, "due_on": today - timedelta(days=4)},
+                          {"description": "Ouders bellen over de uitkomst van het gesprek met school.",
+                           "owner_user_id": actor.id, "due_on": today},
+                          {"description": "Verzuimgesprek met ouders en Daan voeren.",
+                           "owner_user_id": officer.id, "due_on": today + timedelta(days=6)}],
+                         actor=actor, today=held)
+    with on(held + timedelta(days=1)):
+        done = plan.add_action(case, {"description": "Verslag van het MDO delen met ouders en school.",
+                                      "owner_user_id": actor.id, "due_on": held + timedelta(days=3)},
+                               actor=actor, today=held + timedelta(days=1))
+    with on(held + timedelta(days=2)):
+        plan.update_action(done, {"status": "gedaan", "done_on": held + timedelta(days=2)},
+                           expected_version=done.version, actor=actor, today=held + timedelta(days=2))
 
 
 def _demo_case(index: int, rnd: random.Random, today: date, ceiling: datetime, swvs: dict, gemeenten: dict,

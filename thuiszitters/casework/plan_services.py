@@ -1,0 +1,236 @@
+"""The plan van aanpak and the meetings: changes with their audit events in the same transaction, the logged reads,
+and `open_actions_for`, the werkvoorraad's source of a user's open actions.
+
+Services never see the request and never commit. A refusal raises a thuiszitters.errors exception: every wrong field
+at once (ValidationFailed), CaseClosed for a new action on a closed case, Forbidden for a role that may not.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import date
+from typing import Any
+
+from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from thuiszitters import versioning
+from thuiszitters.accounts.models import User, user_gemeente, user_swv
+from thuiszitters.audit.services import read_activity, record
+from thuiszitters.cases.models import Case
+from thuiszitters.cases.scope import case_scope_clause
+from thuiszitters.casework import plan_rules as rules
+from thuiszitters.casework.models import Action, Meeting, Participant
+from thuiszitters.casework.services import _changes, _history, _raise_if, earliest_day
+from thuiszitters.clock import now_utc
+from thuiszitters.errors import CaseClosed, Forbidden, NotFound
+from thuiszitters.extensions import db
+from thuiszitters.permissions import Capability, can, require, roles_with
+
+versioning.explain_changes_with(Action, _history("case_action"), called="deze actie")
+
+CLOSED = "closed"
+
+
+# --- who may own an action --------------------------------------------------------------------------------------
+
+
+def possible_owners(case: Case) -> list[User]:
+    """The active users who can see the case (and so may own one of its actions), by name: the coordinators of
+    its swv and the leerplicht of its gemeente, as the scope (cases.scope) decides."""
+    by_swv = select(user_swv.c.user_id).where(user_swv.c.swv_id == case.swv_id)
+    by_gemeente = select(user_gemeente.c.user_id).where(user_gemeente.c.gemeente_id == case.gemeente_id)
+    readers = roles_with(Capability.READ_CASES)
+    return list(db.session.scalars(
+        select(User).where(
+            User.active.is_(True), User.role.in_(sorted(readers)),
+            or_(and_(User.role.in_(sorted(roles_with(Capability.CASES_OF_SWV) & readers)), User.id.in_(by_swv)),
+                and_(User.role.in_(sorted(roles_with(Capability.CASES_OF_GEMEENTE) & readers)),
+                     User.id.in_(by_gemeente))))
+        .order_by(User.name, User.id)
+    ))
+
+
+def _network_ids(case: Case) -> set[int]:
+    return set(db.session.scalars(select(Participant.id).where(Participant.case_id == case.id,
+                                                               Participant.removed_at.is_(None))))
+
+
+# --- the plan ---------------------------------------------------------------------------------------------------
+
+
+def actions(case: Case) -> list[Action]:
+    """The case's actions: open ones first by due date, then the finished ones, newest due first."""
+    found = db.session.scalars(
+        select(Action).where(Action.case_id == case.id)
+        .options(selectinload(Action.owner_user), selectinload(Action.owner_participant),
+                 selectinload(Action.meeting))
+    ).all()
+    open_ = sorted((a for a in found if a.status == rules.OPEN), key=lambda a: (a.due_on, a.id))
+    rest = sorted((a for a in found if a.status != rules.OPEN), key=lambda a: (a.due_on, a.id), reverse=True)
+    return [*open_, *rest]
+
+
+def get_action(case: Case, action_id: int) -> Action:
+    action = db.session.get(Action, action_id)
+    if action is None or action.case_id != case.id:
+        raise NotFound()
+    return action
+
+
+def record_plan_read(case: Case, reader: User) -> None:
+    """The plan (actions, who owns them) was shown: a read of the case's data."""
+    record("plan.read", actor_id=reader.id, activity=read_activity(reader.role), case_id=case.id,
+           object_type="plan", object_id=case.id)
+
+
+def check_action(case: Case, values: dict[str, Any], today: date, *, prefix: str = ""
+                 ) -> tuple[dict[str, Any], list[Any]]:
+    owners = {user.id for user in possible_owners(case)}
+    merged = {name: values.get(name) for name in rules.ACTION_FIELDS}
+    return rules.check_action(merged, today=today, earliest=earliest_day(case), users=owners,
+                              participants=_network_ids(case), prefix=prefix)
+
+
+def _audit(action_name: str, obj: Action | Meeting, object_type: str, actor: User, changes: dict[str, Any],
+           old_version: int | None) -> None:
+    db.session.flush()  # the version is bumped by the flush
+    changes["version"] = [old_version, obj.version]
+    record(action_name, actor_id=actor.id, activity=read_activity(actor.role), case_id=obj.case_id,
+           object_type=object_type, object_id=obj.id, changes=changes)
+
+
+def _new_action(case: Case, cleaned: dict[str, Any], actor: User, meeting: Meeting | None = None) -> Action:
+    now = now_utc()
+    action = Action(case_id=case.id, description=cleaned["description"], owner_user_id=cleaned["owner_user_id"],
+                    owner_participant_id=cleaned["owner_participant_id"], due_on=cleaned["due_on"],
+                    status=rules.OPEN, meeting=meeting, created_by_id=actor.id, created_at=now, updated_at=now)
+    db.session.add(action)
+    db.session.flush()
+    _audit("action.create", action, "case_action", actor,
+           _changes({}, cleaned | {"status": rules.OPEN}, rules.FREE_TEXT_FIELDS), None)
+    return action
+
+
+def add_action(case: Case, values: dict[str, Any], *, actor: User, today: date) -> Action:
+    """A new open action on the plan. A closed case takes none (CaseClosed)."""
+    require(actor, Capability.WRITE_PLAN, "Alleen een coördinator van het samenwerkingsverband kan acties "
+                                          "toevoegen.")
+    if case.status == CLOSED:
+        raise CaseClosed()
+    cleaned, problems = check_action(case, values, today)
+    _raise_if(problems)
+    return _new_action(case, cleaned, actor)
+
+
+def may_update(action: Action, user: User) -> bool:
+    """A coordinator changes every action of the plan; another role (leerplicht) only the status of its own."""
+    return can(user, Capability.WRITE_PLAN) or (
+        can(user, Capability.COMPLETE_OWN_ACTIONS) and action.owner_user_id == user.id)
+
+
+def _action_values(action: Action) -> dict[str, Any]:
+    return {"status": action.status, "done_on": action.done_on, "due_on": action.due_on}
+
+
+def check_update(action: Action, values: dict[str, Any], today: date) -> tuple[dict[str, Any], list[Any]]:
+    merged = _action_values(action) | {k: v for k, v in values.items() if k in rules.ACTION_UPDATE_FIELDS}
+    if "status" in values and values["status"] != rules.DONE and "done_on" not in values:
+        merged["done_on"] = None  # reopening or lapsing an action drops its done date
+    return rules.check_action_update(merged, today=today, earliest=earliest_day(action.case))
+
+
+def update_action(action: Action, values: dict[str, Any], *, expected_version: int | None, actor: User,
+                  today: date) -> Action:
+    """Change the status, done date or due date (a PATCH leaves the others). Leerplicht changes only the status
+    (and done date) of its own actions."""
+    if not may_update(action, actor):
+        raise Forbidden("U kunt alleen de status van uw eigen acties wijzigen." if
+                        can(actor, Capability.COMPLETE_OWN_ACTIONS) else "Uw rol kan geen acties wijzigen.")
+    versioning.check_version(action, expected_version)
+    before = _action_values(action)
+    cleaned, problems = check_update(action, values, today)
+    _raise_if(problems)
+    if not can(actor, Capability.WRITE_PLAN) and cleaned["due_on"] != before["due_on"]:
+        raise Forbidden("Alleen een coördinator kan de datum van een actie verzetten.")
+    changes = _changes(before, cleaned, rules.FREE_TEXT_FIELDS)
+    if not changes:
+        return action
+    old_version = action.version
+    action.status, action.done_on, action.due_on = cleaned["status"], cleaned["done_on"], cleaned["due_on"]
+    action.updated_at = now_utc()
+    _audit("action.update", action, "case_action", actor, changes, old_version)
+    return action
+
+
+# --- meetings ---------------------------------------------------------------------------------------------------
+
+
+def meetings(case: Case) -> list[Meeting]:
+    """The case's meetings, newest first, with who was there and their agreements."""
+    return list(db.session.scalars(
+        select(Meeting).where(Meeting.case_id == case.id)
+        .options(selectinload(Meeting.participants), selectinload(Meeting.author),
+                 selectinload(Meeting.actions).selectinload(Action.owner_user),
+                 selectinload(Meeting.actions).selectinload(Action.owner_participant))
+        .order_by(Meeting.held_on.desc(), Meeting.id.desc())
+    ))
+
+
+def record_meetings_read(case: Case, reader: User) -> None:
+    record("meetings.read", actor_id=reader.id, activity=read_activity(reader.role), case_id=case.id,
+           object_type="meetings", object_id=case.id)
+
+
+def check_meeting(case: Case, values: dict[str, Any], agreements: Sequence[dict[str, Any]], today: date
+                  ) -> tuple[dict[str, Any], list[dict[str, Any]], list[Any]]:
+    owners = {user.id for user in possible_owners(case)}
+    merged = {name: values.get(name) for name in rules.MEETING_FIELDS}
+    return rules.check_meeting(merged, [{n: a.get(n) for n in rules.AGREEMENT_FIELDS} for a in agreements],
+                               today=today, earliest=earliest_day(case), users=owners,
+                               participants=_network_ids(case))
+
+
+def add_meeting(case: Case, values: dict[str, Any], agreements: Sequence[dict[str, Any]], *, actor: User,
+                today: date) -> Meeting:
+    """A meeting and its agreements, each an open action linked to it, in one go (nothing saved on a problem).
+    A closed case takes a meeting without agreements (it happened), but no new actions."""
+    require(actor, Capability.WRITE_PLAN, "Alleen een coördinator van het samenwerkingsverband kan een overleg "
+                                          "vastleggen.")
+    cleaned, cleaned_agreements, problems = check_meeting(case, values, agreements, today)
+    if cleaned_agreements and case.status == CLOSED:
+        raise CaseClosed()
+    _raise_if(problems)
+    now = now_utc()
+    present = list(db.session.scalars(select(Participant).where(Participant.id.in_(cleaned["participant_ids"]))
+                                      .order_by(Participant.id))) if cleaned["participant_ids"] else []
+    meeting = Meeting(case_id=case.id, held_on=cleaned["held_on"], kind=cleaned["kind"], summary=cleaned["summary"],
+                      author_id=actor.id, created_at=now, updated_at=now, participants=present)
+    db.session.add(meeting)
+    db.session.flush()
+    _audit("meeting.create", meeting, "meeting", actor,
+           _changes({}, cleaned | {"agreements": len(cleaned_agreements)}, rules.FREE_TEXT_FIELDS), None)
+    for agreement in cleaned_agreements:
+        _new_action(case, agreement, actor, meeting)
+    return meeting
+
+
+# --- the werkvoorraad -------------------------------------------------------------------------------------------
+
+
+def open_actions_for(user: User, until: date) -> list[Action]:
+    """The open actions due on or before `until` that are this user's to do, in its scope, soonest first, each
+    with its case (and the case's pupil) loaded: the actions it owns, and for a coordinator (WRITE_PLAN) also
+    those of its cases owned by a participant (someone outside the app, whom the coordinator follows up).
+
+    Served by the partial indexes on open actions: ix_case_action_open_owner (a user's own), ix_case_action_open_case
+    (a coordinator's cases, found through the case list's scope indexes)."""
+    mine = Action.owner_user_id == user.id
+    whose = or_(mine, Action.owner_user_id.is_(None)) if can(user, Capability.WRITE_PLAN) else mine
+    query = (
+        select(Action).join(Action.case)
+        .where(Action.status == rules.OPEN, Action.due_on <= until, whose,
+               case_scope_clause(user), Case.anonymised_at.is_(None))
+        .options(contains_eager(Action.case).selectinload(Case.pupil), selectinload(Action.owner_participant))
+        .order_by(Action.due_on, Action.id)
+    )
+    return list(db.session.scalars(query))
