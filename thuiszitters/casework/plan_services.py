@@ -27,6 +27,9 @@ from thuiszitters.extensions import db
 from thuiszitters.permissions import Capability, can, require, roles_with
 
 versioning.explain_changes_with(Action, _history("case_action"), called="deze actie")
+# A meeting is recorded once and not edited (yet); it carries a version like every casework object, so a later
+# edit explains a stale save from the start.
+versioning.explain_changes_with(Meeting, _history("meeting"), called="dit overleg")
 
 CLOSED = "closed"
 
