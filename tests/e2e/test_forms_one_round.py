@@ -16,7 +16,7 @@ def test_three_wrong_fields_give_three_messages_after_one_submit(app, journey):
     page.get_by_label("Voornaam").fill("Sanne")
     page.get_by_label("Achternaam").fill("Jansen")
     page.get_by_label("Geboortedatum").fill("31-02-2013")
-    page.get_by_label("BSN").fill("123456789")
+    page.get_by_label("BSN", exact=True).fill("123456789")
     page.get_by_label("Gemeente waar de leerling woont").select_option("GM0363")
     page.get_by_label("Absoluut verzuim").check()
     page.get_by_label("Eerste dag thuis").fill("01-12-2026")
@@ -30,7 +30,7 @@ def test_three_wrong_fields_give_three_messages_after_one_submit(app, journey):
     for field in ("date_of_birth", "bsn", "out_of_school_since"):
         assert page.locator(f"#{field}-error").is_visible()
     assert page.get_by_label("Voornaam").input_value() == "Sanne"
-    assert page.get_by_label("BSN").input_value() == "123456789"
+    assert page.get_by_label("BSN", exact=True).input_value() == "123456789"
     journey.check("drie-fouten-in-een-keer")
 
     summary.get_by_role("link").nth(1).click()
