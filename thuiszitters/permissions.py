@@ -59,6 +59,7 @@ class Capability(StrEnum):
     ADD_DOCUMENTS = "add_documents"  # upload a document to a case in scope
     REMOVE_DOCUMENTS = "remove_documents"  # remove any document of a case in scope (with a reason)
     REMOVE_OWN_DOCUMENTS = "remove_own_documents"  # remove a document one uploaded oneself (with a reason)
+    READ_WORKLIST = "read_worklist"  # the werkvoorraad ("Mijn werk") and the API's worklist: what is due, in scope
 
 
 _EVERY_DASHBOARD = {Capability.COORDINATOR_DASHBOARD, Capability.LEERPLICHT_DASHBOARD, Capability.INSPECTIE_DASHBOARD}
@@ -87,6 +88,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     Capability.ADD_DOCUMENTS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
     Capability.REMOVE_DOCUMENTS: frozenset({Role.COORDINATOR}),
     Capability.REMOVE_OWN_DOCUMENTS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
+    # DOMAIN.md: the werkvoorraad is the start page of coordinators and leerplicht users.
+    Capability.READ_WORKLIST: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
 }
 
 
@@ -180,6 +183,7 @@ class MenuItem:
 
 # In menu order. Entries under one label are alternatives: the first the user may open is shown.
 MENU: tuple[MenuItem, ...] = (
+    MenuItem("Mijn werk", "worklist.index", Capability.READ_WORKLIST, needs_case_scope=True),
     MenuItem("Dashboard", "dashboard.inspectie", Capability.INSPECTIE_DASHBOARD),
     MenuItem("Dashboard", "dashboard.coordinator", Capability.COORDINATOR_DASHBOARD),
     MenuItem("Dashboard", "dashboard.leerplicht", Capability.LEERPLICHT_DASHBOARD),
@@ -197,8 +201,8 @@ MENU: tuple[MenuItem, ...] = (
 
 # Where a role lands after signing in: the first of these pages it may open (as the menu decides).
 START_PAGES: dict[Role, tuple[str, ...]] = {
-    Role.COORDINATOR: ("dashboard.coordinator",),
-    Role.LEERPLICHT: ("dashboard.leerplicht",),
+    Role.COORDINATOR: ("worklist.index", "dashboard.coordinator"),
+    Role.LEERPLICHT: ("worklist.index", "dashboard.leerplicht"),
     Role.INSPECTIE: ("exports.index",),
     Role.ADMIN: ("cases.index", "admin.users"),
 }

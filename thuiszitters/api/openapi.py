@@ -33,6 +33,7 @@ TAGS = [
     {"name": "Stappen", "description": "De escalatieketen van een casus: aanmelding tot interventieteam."},
     {"name": "Netwerk en journaal", "description": "Het netwerk van de leerling en het journaal van de casus."},
     {"name": "Documenten", "description": "Documenten bij een casus: uploaden, downloaden, verwijderen."},
+    {"name": "Werkvoorraad", "description": "Wat u moet doen: termijnen, signalen en stilstaande casussen."},
     {"name": "Signalen", "description": "De wachtrij van leerplicht: verlopen termijnen en stilstaande casussen."},
     {"name": "Exports", "description": "De maandelijkse exports voor de inspectie."},
     {"name": "Referentiegegevens", "description": "Samenwerkingsverbanden, gemeenten en scholen."},
