@@ -115,3 +115,14 @@ def test_gpo_terms_open_until_what_meets_them_is_recorded():
 
 def test_other_steps_have_no_terms_on_the_worklist():
     assert open_terms(SimpleNamespace(kind="consulent", requested_on=date(2026, 9, 1)), date(2027, 1, 1)) == []
+
+
+def test_a_page_holds_a_run_of_the_sorted_items_and_counts_stay_whole():
+    found = wl.sort_items(item(date(2026, 10, day), reference=f"TZ-{day:02d}") for day in range(1, 8))
+    first, last = wl.page_of(found, 1, per_page=3), wl.page_of(found, 3, per_page=3)
+    assert [i.reference for i in first.items] == ["TZ-01", "TZ-02", "TZ-03"]
+    assert (first.pages, first.total, first.has_prev, first.has_next) == (3, 7, False, True)
+    assert [i.reference for i in last.items] == ["TZ-07"] and last.has_prev and not last.has_next
+    assert wl.page_of(found, 99, per_page=3).page == 3  # beyond the last page: the last
+    assert wl.page_of([], 1).pages == 1
+    assert wl.group_counts([*found, item(TODAY)], TODAY) == {"overdue": 7, "today": 1, "this_week": 0, "later": 0}

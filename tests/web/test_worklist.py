@@ -42,6 +42,7 @@ def work(app, clock):
     d_alert = factories.alert(d, due_on=date(2026, 10, 2))
     e = case(w.swv1, w.gem1, date(2026, 7, 1), "Eva", "TZ-WL-E", status="closed")  # closed: nothing to do
     factories.step(e, "aanmelding", received_on=date(2026, 9, 1))
+    factories.alert(e, due_on=date(2026, 10, 2))  # still open in the leerplicht's queue, but the case is closed
     factories.alert(a, due_on=date(2026, 11, 1), status="acknowledged", note="Gebeld.")  # handled: not shown
     tokens = {name: factories.token(getattr(w, name)) for name in ("coordinator", "leerplicht", "inspectie",
                                                                     "admin")}
@@ -102,6 +103,7 @@ def test_another_swvs_case_never_appears(work, client, auth):
 def test_a_leerplicht_user_gets_only_the_open_alerts_of_its_gemeente(work, client):
     body = _api(client, work, who="leerplicht", query="?until=2027-11-04").get_json()
     # B and D live in its gemeente (D in another swv); C's alert is in another gemeente; no terms, no stale.
+    # E's alert is open too, but its case closed: no work on the case, it stays in the queue (/signalen).
     assert _rows(body) == [
         ("TZ-WL-B", "alert", "Terugkeerdoel niet gehaald", "2026-10-02", True),
         ("TZ-WL-D", "alert", "Terugkeerdoel niet gehaald", "2026-10-02", True),
@@ -118,7 +120,7 @@ def _groups(html: str) -> list[tuple[str, list[str]]]:
     found = []
     for section in re.findall(r'<section class="worklist-group.*?</section>', html, re.S):
         heading = re.search(r"<h2[^>]*>([^<]*)", section).group(1).strip()
-        found.append((heading, re.findall(r"casus (TZ-WL-\w)", section)))
+        found.append((heading, re.findall(r"casus (TZ-WL-\w+)", section)))
     return found
 
 
@@ -161,6 +163,7 @@ def test_a_leerplicht_user_starts_on_its_work_and_is_sent_to_the_alert_queue(wor
     assert client.get("/").headers["Location"].endswith("/mijn-werk")
     html = client.get("/mijn-werk").get_data(as_text=True)
     assert _groups(html) == [("Te laat", ["TZ-WL-B", "TZ-WL-D"])]
+    assert "TZ-WL-E" in client.get("/signalen").get_data(as_text=True)  # the closed case's alert: in the queue
     assert f'href="/signalen#alert-{work.alerts["d"].id}"' in html
 
 
@@ -184,3 +187,25 @@ def test_the_page_and_the_api_log_the_cases_they_showed(work, auth, client):
 def test_roles_without_a_worklist_get_403_on_the_page(work, auth, client):
     auth.login("insp@example.nl")
     assert client.get("/mijn-werk").status_code == 403
+
+
+def test_a_long_worklist_is_paged_and_only_the_shown_cases_are_logged(work, auth, client):
+    many = [factories.case(work.swv1, work.gem1, out_of_school_since=date(2026, 10, 1), first_name="Stil",
+                           last_name=f"Staand{i:02d}", reference=f"TZ-WL-S{i:02d}") for i in range(50)]
+    for case in many:
+        case.last_activity_on = date(2026, 10, 1)  # stale since 15-10: overdue, after B's and before A's items
+    db.session.commit()
+    auth.login("coord1@example.nl")
+    first = client.get("/mijn-werk?tot=04-11-2026").get_data(as_text=True)
+    assert "56 taken tot en met 4 november 2026, wat te laat is eerst; pagina 1 van 2." in first
+    assert "Te laat <span class=\"count\">(55)</span>" in first  # the whole group's size on every page
+    assert 'href="/mijn-werk?page=2&amp;tot=04-11-2026"' in first  # the chosen day goes along
+    second = client.get("/mijn-werk?page=2&tot=04-11-2026").get_data(as_text=True)
+    # Page 1: B's deadline and alert, then 48 of the 50 stale cases (stale since 15-10).
+    assert _groups(second) == [("Te laat", ["TZ-WL-S48", "TZ-WL-S49", "TZ-WL-B", "TZ-WL-A", "TZ-WL-C"]),
+                               ("Vandaag", ["TZ-WL-F"])]
+    db.session.expire_all()
+    events = list(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.list")
+                                      .order_by(AuditEvent.id)))
+    assert events[0].changes["case_ids"] == [work.cases["b"].id, *(case.id for case in many[:48])]
+    assert events[1].changes["case_ids"] == [many[48].id, many[49].id, *(work.cases[k].id for k in "bacf")]

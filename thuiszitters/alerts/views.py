@@ -64,8 +64,22 @@ def acknowledge(alert_id: int):
 
 @bp.route("/meldingen")
 def notifications():
-    page = db.paginate(services.notifications_for(current_user), per_page=25, max_per_page=100, error_out=False)
-    return render_template("alerts/notifications.html", page=page, form=MarkReadForm())
+    """The user's notifications grouped per case (the pupil named while the case is in scope), the case with the
+    newest notification first; a page holds 20 cases. Naming pupils makes it a list read."""
+    page = db.paginate(services.notification_cases(current_user), per_page=20, max_per_page=100, error_out=False)
+    groups = services.notification_groups(current_user, list(page.items))
+    html = render_template("alerts/notifications.html", page=page, groups=groups, form=MarkReadForm())
+    return _logged(html, [group.case.id for group in groups if group.case is not None])
+
+
+@bp.route("/meldingen/<int:notification_id>")
+def open_notification(notification_id: int):
+    """Opening a notification marks it read and goes to its case (another user's: back to the list, unchanged)."""
+    case_id = services.open_notification(current_user, notification_id, now_utc())
+    db.session.commit()
+    if case_id is None:
+        return redirect(url_for("alerts.notifications"))
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.post("/meldingen/gelezen")

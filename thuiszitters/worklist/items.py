@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from typing import NamedTuple
 
 from thuiszitters.text import format_date_nl
 
@@ -44,10 +45,10 @@ MAX_DAYS_AHEAD = 366
 DEFAULT_DAYS_AHEAD = 7
 
 
-@dataclass(frozen=True)
-class WorkItem:
+class WorkItem(NamedTuple):
     """One thing to do on one case. ``title`` is an action's description, or a Dutch sentence for the others;
-    ``link`` is the page where it is done."""
+    ``link`` is the page where it is done. (A tuple, not a dataclass: a busy swv's list holds over a thousand,
+    and a frozen dataclass took several times as long to build.)"""
 
     case_id: int
     reference: str
@@ -109,6 +110,45 @@ def group_items(items: Iterable[WorkItem], today: date) -> list[Group]:
     for item in sort_items(items):
         found[group_of(item, today)].append(item)
     return [Group(key, GROUP_LABELS[key], tuple(members)) for key, members in found.items() if members]
+
+
+def group_counts(items: Iterable[WorkItem], today: date) -> dict[str, int]:
+    """How many items each group holds in the whole list (a page shows a part of it)."""
+    counts = dict.fromkeys(GROUP_LABELS, 0)
+    for item in items:
+        counts[group_of(item, today)] += 1
+    return counts
+
+
+# Items on one page of the werkvoorraad: a busy swv's coordinator has hundreds, which nobody reads on one screen
+# (and which made the page slow to draw and to log). The API returns them all.
+PER_PAGE = 50
+
+
+@dataclass(frozen=True)
+class ItemsPage:
+    """One page of the sorted items (``page`` from 1; a page beyond the last is the last)."""
+
+    items: tuple[WorkItem, ...]
+    page: int
+    pages: int
+    total: int
+
+    @property
+    def has_prev(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+def page_of(items: list[WorkItem], page: int, per_page: int = PER_PAGE) -> ItemsPage:
+    """The ``page``-th run of ``per_page`` sorted items."""
+    pages = max(1, -(-len(items) // per_page))
+    page = min(max(1, page), pages)
+    start = (page - 1) * per_page
+    return ItemsPage(tuple(items[start:start + per_page]), page, pages, len(items))
 
 
 def until_problem(until: date, today: date) -> tuple[str, str] | None:

@@ -7,6 +7,7 @@ from flask_login import current_user
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import today
 from thuiszitters.extensions import db
+from thuiszitters.parsing import page_number
 from thuiszitters.permissions import Capability, require
 from thuiszitters.worklist import items as wl
 from thuiszitters.worklist.forms import UntilForm
@@ -31,10 +32,13 @@ def index():
     else:
         form.tot.data = until
     found = collect(current_user, day, until)
-    html = render_template("worklist/index.html", form=form, groups=wl.group_items(found, day), until=until,
-                           total=len(found), kind_labels=wl.KIND_LABELS)
-    # Logged after rendering, so the write lock is held only for the append itself.
+    page = wl.page_of(found, page_number(request.args.get("page", "1")))
+    chosen = {"tot": request.args["tot"]} if status == 200 and request.args.get("tot", "").strip() else {}
+    html = render_template("worklist/index.html", form=form, page=page, groups=wl.group_items(page.items, day),
+                           counts=wl.group_counts(found, day), until=until, chosen=chosen,
+                           kind_labels=wl.KIND_LABELS)
+    # Logged after rendering, so the write lock is held only for the append itself: the cases this page named.
     record_list_read("case.list", actor_id=current_user.id, activity=read_activity(current_user.role),
-                     case_ids=[item.case_id for item in found], listed_on=request.path)
+                     case_ids=[item.case_id for item in page.items], listed_on=request.path)
     db.session.commit()
     return html, status
