@@ -133,6 +133,7 @@ RULES: dict[str, Rule] = {
     "api.transfer_case": Rule(EDIT_CASES, scoped=True),
     "alerts.queue": Rule(REVIEW_ALERTS),
     "alerts.history": Rule(REVIEW_ALERTS),
+    "alerts.show": Rule(REVIEW_ALERTS, scoped=True),
     "alerts.acknowledge": Rule(REVIEW_ALERTS, scoped=True),
     "alerts.notifications": Rule(AUTHENTICATED),
     "alerts.mark_read": Rule(AUTHENTICATED),

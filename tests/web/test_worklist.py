@@ -164,7 +164,12 @@ def test_a_leerplicht_user_starts_on_its_work_and_is_sent_to_the_alert_queue(wor
     html = client.get("/mijn-werk").get_data(as_text=True)
     assert _groups(html) == [("Te laat", ["TZ-WL-B", "TZ-WL-D"])]
     assert "TZ-WL-E" in client.get("/signalen").get_data(as_text=True)  # the closed case's alert: in the queue
-    assert f'href="/signalen#alert-{work.alerts["d"].id}"' in html
+    link = f'/signalen/{work.alerts["d"].id}'
+    assert f'href="{link}"' in html
+    alert_page = client.get(link).get_data(as_text=True)  # the alert with its acknowledgement form
+    assert "Dirk Worklist" in alert_page and f'action="{link}/afhandelen"' in alert_page
+    assert "TZ-WL-B" not in alert_page
+    assert client.get(f'/signalen/{work.alerts["c"].id}').status_code == 404  # another gemeente's
 
 
 def test_the_page_and_the_api_log_the_cases_they_showed(work, auth, client):

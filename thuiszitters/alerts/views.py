@@ -1,12 +1,15 @@
 """The leerplicht review queue of overdue alerts (/signalen) and every user's notifications (/meldingen)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from thuiszitters.alerts import services
 from thuiszitters.alerts.forms import AcknowledgeForm, MarkReadForm
 from thuiszitters.alerts.kinds import ALERT_KIND_LABELS
+from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc, today
 from thuiszitters.escalation import spec
@@ -30,6 +33,33 @@ def _queue_page(form: AcknowledgeForm, failed_alert_id: int | None = None) -> st
     html = render_template("alerts/queue.html", page=page, form=form, spec=spec, stage_label=stage_label,
                            kind_labels=ALERT_KIND_LABELS, failed_alert_id=failed_alert_id)
     return _logged(html, [alert.case_id for alert in page.items])
+
+
+@dataclass(frozen=True)
+class _OneAlert:
+    """One alert as a page of the queue (what queue.html reads of a page)."""
+
+    alert: Alert
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def items(self) -> list[Alert]:
+        return [self.alert]
+
+
+@bp.route("/signalen/<int:alert_id>")
+def show(alert_id: int):
+    """One open alert with its acknowledgement form: where the werkvoorraad sends a leerplicht user (the queue's
+    pages move as alerts are handled). A handled one: the list of handled alerts."""
+    require(current_user, Capability.REVIEW_ALERTS)
+    alert = services.get_visible_alert(current_user, alert_id)
+    if alert.status != "open":
+        flash("Dit signaal is al afgehandeld.", "info")
+        return redirect(url_for("alerts.history"))
+    html = render_template("alerts/queue.html", page=_OneAlert(alert), form=AcknowledgeForm(), spec=spec,
+                           stage_label=stage_label, kind_labels=ALERT_KIND_LABELS, failed_alert_id=None)
+    return _logged(html, [alert.case_id])
 
 
 @bp.route("/signalen/afgehandeld")

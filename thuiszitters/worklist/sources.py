@@ -38,16 +38,16 @@ _ACTIVE = ("open", "signaal")
 _CASE_COLUMNS = (Case.id.label("case_id"), Case.reference, Pupil.first_name, Pupil.last_name)
 
 
-def _linker(endpoint: str, anchor: str | None = None) -> Callable[[int], str]:
-    """A page of a case (``endpoint`` takes ``case_id``) by the case's id: ``url_for`` once per source, the id
+def _linker(endpoint: str, anchor: str | None = None, key: str = "case_id") -> Callable[[int], str]:
+    """A page by the id its endpoint takes (``key``: a case's by default): ``url_for`` once per source, the id
     filled in per item.
 
     ``url_for`` for each of a long list's items was half the time of the whole werkvoorraad (1,200 items for a
     busy swv); the URL differs only in the id, so it is built once around a marker.
     """
     marker = str(MAX_ID)
-    head, tail = url_for(endpoint, case_id=marker, _anchor=anchor).split(marker)
-    return lambda case_id: f"{head}{case_id}{tail}"
+    head, tail = url_for(endpoint, **{key: marker}, _anchor=anchor).split(marker)
+    return lambda object_id: f"{head}{object_id}{tail}"
 
 
 def _in_scope(user: User):
@@ -104,11 +104,10 @@ def alert_items(user: User, today: date, until: date) -> list[wl.WorkItem]:
         .join(Case, Case.id == Alert.case_id).join(Pupil, Pupil.id == Case.pupil_id)
         .where(_in_scope(user), Case.status.in_(_ACTIVE), Alert.status == "open", Alert.due_on <= until)
     )
-    # Leerplicht acknowledges the alert in its queue; a coordinator follows it on the case.
-    queue = url_for("alerts.queue")
-    on_case = _linker("cases.show", "case-alerts-title")
+    # Leerplicht acknowledges the alert on its own page; a coordinator follows it on the case.
+    link = _linker("alerts.show", key="alert_id") if reviews else _linker("cases.show", "case-alerts-title")
     return [_item(alert, wl.ALERT, ALERT_KIND_LABELS.get(alert.kind, alert.kind), alert.due_on, today,
-                  f"{queue}#alert-{alert.id}" if reviews else on_case(alert.case_id))
+                  link(alert.id if reviews else alert.case_id))
             for alert in rows]
 
 
