@@ -143,6 +143,11 @@ def test_the_page_groups_the_work_and_names_pupil_and_case(work, auth, client):
     assert f'href="/casussen/{b.id}#case-alerts-title"' in html  # a coordinator follows the alert on the case
     assert f'href="/casussen/{b.id}/journaal/nieuw"' in html  # a stale case needs an entry in its journal
     assert f'href="/casussen/{c.id}#keten-geschillencommissie"' in html
+    # ... and the case page has those places.
+    b_page = client.get(f"/casussen/{b.id}").get_data(as_text=True)
+    assert 'id="deadlines"' in b_page and 'id="case-alerts-title"' in b_page
+    assert 'id="keten-geschillencommissie"' in client.get(f"/casussen/{c.id}").get_data(as_text=True)
+    assert client.get(f"/casussen/{b.id}/journaal/nieuw").status_code == 200
 
 
 def test_the_page_with_a_chosen_day_and_a_refused_one(work, auth, client):
