@@ -4,8 +4,9 @@ For each database: a fresh database, `flask db upgrade`, `flask seed synthetic`,
 gunicorn (2 workers) on a free loopback port and measured over real HTTP with a logged-in session:
 
 * p50/p95 of sequential requests: the coordinator dashboard (and the leerplicht and inspectie dashboards), the
-  filtered case list (page 1 and a deep page), the case page, and the search box (coordinator and leerplicht:
-  parts of names without accents, references, BSNs);
+  filtered case list (page 1 and a deep page), the case page, the search box (coordinator and leerplicht:
+  parts of names without accents, references, BSNs), and the werkvoorraad (the page /mijn-werk as coordinator and
+  as leerplicht, and GET /api/v1/worklist as the coordinator);
 * throughput with 20 concurrent clients for a bounded time: the case list against /healthz (a minimal route);
 * the other benchmarks (bench_sweep.py, bench_export.py, bench_pdf.py) when they exist: each is run as a script
   with DATABASE_URL pointing at the seeded database and must print one JSON object on stdout. A missing script is
@@ -13,7 +14,8 @@ gunicorn (2 workers) on a free loopback port and measured over real HTTP with a 
 
 Results go to bench/results.json and a table in bench/README.md (between the RESULTS markers).
 
-    .venv/bin/python bench/run.py [--cases 200000] [--seed 2026] [--only sqlite|postgresql] [--reuse] [--search-only]
+    .venv/bin/python bench/run.py [--cases 200000] [--seed 2026] [--only sqlite|postgresql] [--reuse]
+                                  [--search-only | --worklist-only]
 """
 from __future__ import annotations
 
@@ -48,8 +50,16 @@ COORDINATOR = "coordinator@bench.thuiszitters.nl"
 LEERPLICHT = "leerplicht@bench.thuiszitters.nl"
 INSPECTIE = "inspectie@bench.thuiszitters.nl"
 TARGETS_MS = {"dashboard": 50.0, "case_list_page1": 50.0, "case_list_deep": 50.0, "case_page": 30.0,
-              "search": 50.0, "search_leerplicht": 50.0}
+              "search": 50.0, "search_leerplicht": 50.0,
+              "worklist": 50.0, "worklist_leerplicht": 50.0, "worklist_api": 50.0}
 SEARCH_PATH = "/casussen/zoeken"
+WORKLIST_PATH = "/mijn-werk"
+WORKLIST_API_PATH = "/api/v1/worklist"
+# The rows of the partial runs' tables in bench/README.md (--search-only, --worklist-only): key and label.
+SEARCH_ROWS = (("search", "search box, coordinator"), ("search_leerplicht", "search box, leerplicht"))
+WORKLIST_ROWS = (("worklist", "werkvoorraad page, coordinator"),
+                 ("worklist_leerplicht", "werkvoorraad page, leerplicht"),
+                 ("worklist_api", "GET /api/v1/worklist, coordinator"))
 # Typed as a user would: part of a name in lower case without its accents (Öztürk, Yılmaz, Łukasz, Zoë), a first
 # and a last name together, a word found nowhere; sample_search_terms adds a whole reference, the start of one and
 # an exact BSN from the user's scope.
@@ -68,10 +78,13 @@ class Session:
     host: str
     port: int
     cookies: dict[str, str] = field(default_factory=dict)
+    bearer: str | None = None  # an API token: sent as Authorization instead of the session cookie
 
     def request(self, method: str, path: str, body: dict | None = None) -> tuple[int, str, dict[str, str]]:
         conn = http.client.HTTPConnection(self.host, self.port, timeout=60)
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())} if self.cookies else {}
+        if self.bearer:
+            headers = {"Authorization": f"Bearer {self.bearer}"}
         data = None
         if body is not None:
             data = urlencode(body)
@@ -135,6 +148,16 @@ def measure_search(session: Session, queries: list[str], runs: int, warmup: int 
     return {"path": f"POST {SEARCH_PATH} ({len(queries)} queries)", "runs": runs, "statuses": sorted(statuses),
             "p50_ms": round(statistics.median(timings), 1), "p95_ms": round(percentile(timings, 0.95), 1),
             "max_ms": round(timings[-1], 1)}
+
+
+def measure_worklist(coordinator: Session, leerplicht: Session, api: Session, runs: int) -> dict:
+    """The werkvoorraad with its default day (today + 7): the page of the busiest swv's coordinator and of the
+    leerplicht user, and the API as the coordinator (a token of its own)."""
+    return {
+        "worklist": measure(coordinator, [WORKLIST_PATH], runs),
+        "worklist_leerplicht": measure(leerplicht, [WORKLIST_PATH], runs),
+        "worklist_api": measure(api, [WORKLIST_API_PATH], runs),
+    }
 
 
 def _load_worker(args: tuple[str, int, dict[str, str], str, float, int]) -> tuple[int, int]:
@@ -223,8 +246,8 @@ def free_port() -> int:
         return sock.getsockname()[1]
 
 
-def start_server(env: dict[str, str]) -> tuple[subprocess.Popen, int]:
-    port = free_port()
+def start_server(env: dict[str, str], port: int | None = None) -> tuple[subprocess.Popen, int]:
+    port = port or free_port()
     log = open(WORK / f"gunicorn-{port}.log", "w")  # noqa: SIM115 - closed with the process
     process = subprocess.Popen(
         [str(BIN / "gunicorn"), "--workers", "2", "--bind", f"127.0.0.1:{port}", "--log-level", "warning",
@@ -344,7 +367,7 @@ def bench_backend(name: str, url: str, args: argparse.Namespace) -> dict:
     facts = sample_ids(env)
     out["cases_total"] = args.cases
     out["coordinator_scope_cases"] = facts["total"]
-    server, port = start_server(env)
+    server, port = start_server(env, args.port)
     try:
         coordinator, leerplicht, inspectie = (Session("127.0.0.1", port) for _ in range(3))
         coordinator.login(COORDINATOR)
@@ -352,6 +375,16 @@ def bench_backend(name: str, url: str, args: argparse.Namespace) -> dict:
         inspectie.login(INSPECTIE)
         deep_page = max(1, int(facts["closed"] / 25 * 0.9))
         runs = args.runs
+        if args.worklist_only:
+            api = Session("127.0.0.1", port, bearer=flask(env, "users", "token", COORDINATOR).strip().splitlines()[-1])
+            worklists = measure_worklist(coordinator, leerplicht, api, runs)
+            out["pages"] = worklists
+            out["load_average_1m"] = round(os.getloadavg()[0], 2)
+            out["targets"] = {key: {"p95_ms": p["p95_ms"], "target_ms": TARGETS_MS[key],
+                                    "met": p["p95_ms"] <= TARGETS_MS[key] and p["statuses"] == [200]}
+                              for key, p in worklists.items()}
+            print(json.dumps(worklists, indent=1), flush=True)
+            return out
         searches = {
             "search": measure_search(coordinator, sample_search_terms(env, COORDINATOR), runs),
             "search_leerplicht": measure_search(leerplicht, sample_search_terms(env, LEERPLICHT), runs),
@@ -364,8 +397,10 @@ def bench_backend(name: str, url: str, args: argparse.Namespace) -> dict:
                               for key, p in searches.items()}
             print(json.dumps(searches, indent=1), flush=True)
             return out
+        api = Session("127.0.0.1", port, bearer=flask(env, "users", "token", COORDINATOR).strip().splitlines()[-1])
         pages = {
             **searches,
+            **measure_worklist(coordinator, leerplicht, api, runs),
             "dashboard": measure(coordinator, ["/dashboard"], runs),
             "dashboard_leerplicht": measure(leerplicht, ["/dashboard/leerplicht"], runs),
             "dashboard_inspectie": measure(inspectie, ["/dashboard/inspectie"], runs),
@@ -420,6 +455,8 @@ def readme_table(results: dict) -> str:
     row("case page", "p95 ≤ 30 ms", page("case_page"))
     row("search box, coordinator", "p95 ≤ 50 ms", page("search"))
     row("search box, leerplicht", "p95 ≤ 50 ms", page("search_leerplicht"))
+    for key, label in WORKLIST_ROWS:
+        row(label, "p95 ≤ 50 ms", page(key))
 
     def tp(b: dict) -> str:
         t = b["throughput"]
@@ -468,24 +505,25 @@ def write_readme(results: dict) -> None:
     path.write_text(text, encoding="utf-8")
 
 
-def write_search_readme(results: dict) -> None:
-    """The table of a `--search-only` run, between the SEARCH markers of bench/README.md."""
+def write_partial_readme(results: dict, marker: str, what: str, rows: tuple[tuple[str, str], ...]) -> None:
+    """The table of a `--search-only` or `--worklist-only` run, between its markers in bench/README.md."""
     backends = results["backends"]
     lines = ["| measurement | target | " + " | ".join(backends) + " |", "|---|---|" + "---|" * len(backends)]
-    for key, label in (("search", "search box, coordinator"), ("search_leerplicht", "search box, leerplicht")):
+    for key, label in rows:
         cells = []
         for b in backends.values():
             p = b["pages"][key]
             cells.append(f"p50 {p['p50_ms']} / p95 {p['p95_ms']} ms {'✅' if b['targets'][key]['met'] else '❌'}")
         lines.append(f"| {label} | p95 ≤ 50 ms | " + " | ".join(cells) + " |")
     loads = ", ".join(f"{name} {b.get('load_average_1m')}" for name, b in backends.items())
-    table = (f"<!-- SEARCH:START -->\nLast search-only run: {results['finished_at']} on {results['machine']['cpus']} "
+    start, end = f"<!-- {marker}:START -->", f"<!-- {marker}:END -->"
+    table = (f"{start}\nLast {what}-only run: {results['finished_at']} on {results['machine']['cpus']} "
              f"cores, {results['cases']} cases (seed {results['seed']}); 1-minute load average at the end: {loads}."
-             f"\n\n" + "\n".join(lines) + "\n<!-- SEARCH:END -->")
+             f"\n\n" + "\n".join(lines) + f"\n{end}")
     path = BENCH / "README.md"
     text = path.read_text(encoding="utf-8")
-    if "<!-- SEARCH:START -->" in text:
-        text = re.sub(r"<!-- SEARCH:START -->.*<!-- SEARCH:END -->", lambda _m: table, text, flags=re.S)
+    if start in text:
+        text = re.sub(f"{re.escape(start)}.*{re.escape(end)}", lambda _m: table, text, flags=re.S)
     else:
         text = text.rstrip() + "\n\n" + table + "\n"
     path.write_text(text, encoding="utf-8")
@@ -499,8 +537,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seconds", type=float, default=10.0, help="duration of each throughput run")
     parser.add_argument("--only", choices=["sqlite", "postgresql"], default=None)
     parser.add_argument("--reuse", action="store_true", help="measure the databases of the previous run, no seeding")
-    parser.add_argument("--search-only", action="store_true",
-                        help="measure only the search box; results to bench/results-search.json and its own table")
+    only = parser.add_mutually_exclusive_group()
+    only.add_argument("--search-only", action="store_true",
+                      help="measure only the search box; results to bench/results-search.json and its own table")
+    only.add_argument("--worklist-only", action="store_true",
+                      help="measure only the werkvoorraad; results to bench/results-worklist.json and its own table")
+    parser.add_argument("--port", type=int, default=None,
+                        help="the loopback port for gunicorn (default: a free one), on a machine shared by several")
     parser.add_argument("--pg-database", default="thuiszitters_bench",
                         help="name of the PostgreSQL database to (re)create next to DATABASE_URL's")
     args = parser.parse_args(argv)
@@ -527,14 +570,17 @@ def main(argv: list[str] | None = None) -> int:
         "backends": {name: bench_backend(name, url, args) for name, url in targets.items()},
     }
     results["finished_at"] = time.strftime("%Y-%m-%d %H:%M", time.localtime())
-    name = "results-search.json" if args.search_only else "results.json"
-    if args.search_only and (BENCH / name).exists():
-        # One database at a time (--only): keep the other database's last search numbers beside the new ones.
+    partial = "search" if args.search_only else "worklist" if args.worklist_only else None
+    name = f"results-{partial}.json" if partial else "results.json"
+    if partial and (BENCH / name).exists():
+        # One database at a time (--only): keep the other database's last numbers beside the new ones.
         earlier = json.loads((BENCH / name).read_text(encoding="utf-8"))
         results["backends"] = {**earlier.get("backends", {}), **results["backends"]}
     (BENCH / name).write_text(json.dumps(results, indent=2) + "\n", encoding="utf-8")
     if args.search_only:
-        write_search_readme(results)
+        write_partial_readme(results, "SEARCH", "search", SEARCH_ROWS)
+    elif args.worklist_only:
+        write_partial_readme(results, "WORKLIST", "worklist", WORKLIST_ROWS)
     else:
         write_readme(results)
     met = all(t["met"] for b in results["backends"].values() for t in b["targets"].values())

@@ -38,6 +38,7 @@ from thuiszitters.reminders import models as reminders_models
 from thuiszitters.reminders import views as reminders_views
 from thuiszitters.reports import views as reports_views
 from thuiszitters.settings import load_config
+from thuiszitters.worklist import views as worklist_views
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -59,6 +60,7 @@ BLUEPRINTS = (
     reports_views.bp,
     exports_views.bp,
     dashboard_views.bp,
+    worklist_views.bp,  # the werkvoorraad (Mijn werk)
     mail_views.bp,
     api_bp,
 )

@@ -61,6 +61,7 @@ class Capability(StrEnum):
     REMOVE_OWN_DOCUMENTS = "remove_own_documents"  # remove a document one uploaded oneself (with a reason)
     WRITE_PLAN = "write_plan"  # the plan van aanpak and meetings: add and change actions, record an MDO/overleg
     COMPLETE_OWN_ACTIONS = "complete_own_actions"  # set the status of an action one owns (gedaan, vervallen)
+    READ_WORKLIST = "read_worklist"  # the werkvoorraad ("Mijn werk") and the API's worklist: what is due, in scope
 
 
 _EVERY_DASHBOARD = {Capability.COORDINATOR_DASHBOARD, Capability.LEERPLICHT_DASHBOARD, Capability.INSPECTIE_DASHBOARD}
@@ -92,6 +93,8 @@ CAPABILITIES: dict[Capability, frozenset[Role]] = {
     # The coordinator runs the plan; leerplicht marks its own actions done (DOMAIN.md, "Casework around the chain").
     Capability.WRITE_PLAN: frozenset({Role.COORDINATOR}),
     Capability.COMPLETE_OWN_ACTIONS: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
+    # DOMAIN.md: the werkvoorraad is the start page of coordinators and leerplicht users.
+    Capability.READ_WORKLIST: frozenset({Role.COORDINATOR, Role.LEERPLICHT}),
 }
 
 
@@ -185,6 +188,7 @@ class MenuItem:
 
 # In menu order. Entries under one label are alternatives: the first the user may open is shown.
 MENU: tuple[MenuItem, ...] = (
+    MenuItem("Mijn werk", "worklist.index", Capability.READ_WORKLIST, needs_case_scope=True),
     MenuItem("Dashboard", "dashboard.inspectie", Capability.INSPECTIE_DASHBOARD),
     MenuItem("Dashboard", "dashboard.coordinator", Capability.COORDINATOR_DASHBOARD),
     MenuItem("Dashboard", "dashboard.leerplicht", Capability.LEERPLICHT_DASHBOARD),
@@ -202,8 +206,8 @@ MENU: tuple[MenuItem, ...] = (
 
 # Where a role lands after signing in: the first of these pages it may open (as the menu decides).
 START_PAGES: dict[Role, tuple[str, ...]] = {
-    Role.COORDINATOR: ("dashboard.coordinator",),
-    Role.LEERPLICHT: ("dashboard.leerplicht",),
+    Role.COORDINATOR: ("worklist.index", "dashboard.coordinator"),
+    Role.LEERPLICHT: ("worklist.index", "dashboard.leerplicht"),
     Role.INSPECTIE: ("exports.index",),
     Role.ADMIN: ("cases.index", "admin.users"),
 }

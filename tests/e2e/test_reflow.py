@@ -35,12 +35,14 @@ def demo(app, clock):
 
 PAGES = {
     "coordinator@demo.thuiszitters.nl": [
-        "/dashboard", "/casussen", "/casussen/{case}", "/casussen/nieuw", "/casussen/{case}/bewerken",
+        "/mijn-werk", "/mijn-werk?tot=04-11-2027", "/dashboard", "/casussen", "/casussen/{case}", "/casussen/nieuw",
+        "/casussen/{case}/bewerken",
         "/casussen/{case}/stappen/nieuw/aanmelding", "/casussen/{case}/sluiten", "/casussen/{case}/samenvatting",
         "/meldingen", "/account/tweestapsverificatie",
     ],
     "leerplicht@demo.thuiszitters.nl": [
-        "/dashboard/leerplicht", "/casussen", "/casussen/{lp_case}", "/signalen", "/signalen/afgehandeld",
+        "/mijn-werk", "/dashboard/leerplicht", "/casussen", "/casussen/{lp_case}", "/signalen",
+        "/signalen/afgehandeld", "/meldingen",
     ],
     "inspectie@demo.thuiszitters.nl": ["/dashboard/inspectie", "/inspectie/exports"],
     "admin@demo.thuiszitters.nl": [

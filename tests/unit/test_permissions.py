@@ -50,6 +50,7 @@ EXPECTED = {
     # DOMAIN.md / issue 19: coordinators run the plan; leerplicht marks its own actions done; inspectie nothing.
     Capability.WRITE_PLAN: {C},
     Capability.COMPLETE_OWN_ACTIONS: {C, L},
+    Capability.READ_WORKLIST: {C, L},
 }
 
 
@@ -71,7 +72,8 @@ def test_the_inspectie_never_reads_personal_data():
     personal = {Capability.READ_CASES, Capability.DOWNLOAD_SUMMARY, Capability.REVIEW_ALERTS,
                 Capability.READ_PROCESSING_LOG, Capability.SEARCH_CASES, Capability.READ_DOCUMENTS,
                 Capability.ADD_DOCUMENTS, Capability.REMOVE_DOCUMENTS, Capability.REMOVE_OWN_DOCUMENTS,
-                Capability.WRITE_PLAN, Capability.COMPLETE_OWN_ACTIONS}
+                Capability.WRITE_PLAN, Capability.COMPLETE_OWN_ACTIONS,
+                Capability.READ_WORKLIST}
     assert not any(role_can(INSP, capability) for capability in personal)
 
 
@@ -96,10 +98,10 @@ def _labels(account: Account) -> list[str]:
 
 def test_the_menu_of_each_role():
     assert _labels(Account(C, swv_ids=[1])) == [
-        "Dashboard:dashboard.coordinator", "Casussen:cases.index", "Nieuwe casus:cases.new",
+        "Mijn werk:worklist.index", "Dashboard:dashboard.coordinator", "Casussen:cases.index", "Nieuwe casus:cases.new",
         "Meldingen:alerts.notifications", "Tweestapsverificatie:auth.mfa_setup"]
     assert _labels(Account(L, gemeente_ids=[1])) == [
-        "Dashboard:dashboard.leerplicht", "Casussen:cases.index", "Signalen:alerts.queue",
+        "Mijn werk:worklist.index", "Dashboard:dashboard.leerplicht", "Casussen:cases.index", "Signalen:alerts.queue",
         "Meldingen:alerts.notifications", "Tweestapsverificatie:auth.mfa_setup"]
     assert _labels(Account(INSP)) == [
         "Dashboard:dashboard.inspectie", "Meldingen:alerts.notifications", "Inspectie:exports.index",
@@ -122,8 +124,11 @@ def test_the_search_box_is_offered_to_who_may_search_and_has_cases_to_search():
 
 
 def test_the_start_page_of_each_role():
-    assert start_page(Account(C, swv_ids=[1])) == "dashboard.coordinator"
-    assert start_page(Account(L, gemeente_ids=[1])) == "dashboard.leerplicht"
+    # Issue 19: coordinators and leerplicht users start on their werkvoorraad (before: their dashboard).
+    assert start_page(Account(C, swv_ids=[1])) == "worklist.index"
+    assert start_page(Account(L, gemeente_ids=[1])) == "worklist.index"
+    # Without a scope there is no work to list: the dashboard, as before.
+    assert start_page(Account(C)) == "dashboard.coordinator"
     assert start_page(Account(INSP)) == "exports.index"
     assert start_page(Account(A)) == "admin.users"
     assert start_page(Account(A, swv_ids=[1])) == "cases.index"

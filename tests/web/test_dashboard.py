@@ -80,12 +80,15 @@ def test_coordinator_counts_only_the_cases_of_its_own_swv(w, auth, client):
     assert _figure(html, "Over de terugkeerdatum") == "1"
 
 
-def test_start_page_sends_coordinators_and_leerplicht_to_their_dashboard(w, auth, client):
+def test_start_page_sends_coordinators_and_leerplicht_to_their_werkvoorraad(w, auth, client):
+    # Issue 19 made the werkvoorraad their start page (it was their dashboard); the menu still has the dashboard.
     auth.login("coord1@example.nl")
-    assert client.get("/").headers["Location"].endswith("/dashboard")
+    assert client.get("/").headers["Location"].endswith("/mijn-werk")
+    assert 'href="/dashboard"' in client.get("/mijn-werk").get_data(as_text=True)
     auth.logout()
     auth.login("lp1@example.nl")
-    assert client.get("/").headers["Location"].endswith("/dashboard/leerplicht")
+    assert client.get("/").headers["Location"].endswith("/mijn-werk")
+    assert 'href="/dashboard/leerplicht"' in client.get("/mijn-werk").get_data(as_text=True)
 
 
 @pytest.mark.parametrize(("email", "path"), [

@@ -95,10 +95,11 @@ def _pages(client, demo) -> dict[str, str]:
     """Every kind of page, as each role sees it."""
     pages: dict[str, str] = {"login": client.get("/login").get_data(as_text=True)}
     visits = {
-        "coordinator": ["/dashboard", "/casussen", "/casussen/{case}", "/casussen/nieuw", "/casussen/{case}/bewerken",
+        "coordinator": ["/mijn-werk", "/dashboard", "/casussen", "/casussen/{case}", "/casussen/nieuw",
+                        "/casussen/{case}/bewerken",
                         "/casussen/{case}/stappen/nieuw/aanmelding", "/casussen/{case}/sluiten",
                         "/casussen/{case}/overdragen", "/meldingen", "/account/tweestapsverificatie"],
-        "leerplicht": ["/dashboard/leerplicht", "/signalen", "/signalen/afgehandeld", "/meldingen",
+        "leerplicht": ["/mijn-werk", "/dashboard/leerplicht", "/signalen", "/signalen/afgehandeld", "/meldingen",
                        "/casussen/{lp_case}"],
         "inspectie": ["/dashboard/inspectie", "/inspectie/exports"],
         "admin": ["/beheer/gebruikers", "/beheer/gebruikers/nieuw", "/beheer/gebruikers/1",

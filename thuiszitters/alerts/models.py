@@ -18,6 +18,9 @@ class Alert(db.Model):
     __table_args__ = (
         UniqueConstraint("case_id", "kind", "due_on", name="uq_alert_case_kind_due"),
         Index("ix_alert_status_due", "status", "due_on"),
+        # The open alerts of a scope's cases (the werkvoorraad): each case's open ones without reading its
+        # acknowledged ones (a case overdue for a year has a dozen).
+        Index("ix_alert_case_status_due", "case_id", "status", "due_on", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -38,7 +41,11 @@ class Notification(db.Model):
     """What a user sees in the app for a reminder or alert."""
 
     __tablename__ = "notification"
-    __table_args__ = (Index("ix_notification_user_read", "user_id", "read_at"),)
+    __table_args__ = (
+        Index("ix_notification_user_read", "user_id", "read_at"),
+        # Meldingen grouped per case, the case with the newest first (alerts.services.notification_cases).
+        Index("ix_notification_user_case", "user_id", "case_id", "created_at"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     user_id: Mapped[int] = mapped_column(ForeignKey("user_account.id", ondelete="CASCADE"))

@@ -6,13 +6,13 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select, update
+from sqlalchemy import func, or_, select, update
 
 from thuiszitters.accounts.models import User
 from thuiszitters.alerts.models import Alert, Notification
 from thuiszitters.audit.services import ACTIVITY_LEERPLICHT, record
 from thuiszitters.cases.models import Case
-from thuiszitters.cases.scope import case_scope_clause
+from thuiszitters.cases.scope import case_scope_clause, visible_cases
 from thuiszitters.errors import DomainError, InvalidParam, NotFound, ValidationFailed
 from thuiszitters.extensions import db
 from thuiszitters.permissions import Capability, require
@@ -125,6 +125,53 @@ def notifications_for(user: User) -> Any:
     )
 
 
+def notification_cases(user: User) -> Any:
+    """The cases the user's notifications are about (None for one about no case), the case with the newest
+    notification first: a page of the grouped Meldingen page (``db.paginate`` over it)."""
+    return (
+        select(Notification.case_id)
+        .where(Notification.user_id == user.id)
+        .group_by(Notification.case_id)
+        .order_by(func.max(Notification.created_at).desc(), func.max(Notification.id).desc())
+    )
+
+
+@dataclass(frozen=True)
+class NotificationGroup:
+    """The notifications about one case, newest first. ``case`` is None when the user may no longer see it (or it
+    is about no case): then the group names no pupil and links nowhere."""
+
+    case_id: int | None
+    case: Case | None
+    notifications: list[Notification]
+
+    @property
+    def unread(self) -> int:
+        return sum(1 for n in self.notifications if n.read_at is None)
+
+
+def notification_groups(user: User, case_ids: list[int | None]) -> list[NotificationGroup]:
+    """The user's notifications about these cases (a page of ``notification_cases``), grouped in that order.
+
+    A case is named (pupil and reference) only while it is in the user's scope: a notification outlives a
+    transfer to another swv, the right to see the pupil does not.
+    """
+    ids = [case_id for case_id in case_ids if case_id is not None]
+    about = Notification.case_id.in_(ids)
+    if None in case_ids:
+        about = or_(about, Notification.case_id.is_(None))
+    found: dict[int | None, list[Notification]] = {case_id: [] for case_id in case_ids}
+    for notification in db.session.scalars(
+        select(Notification).where(Notification.user_id == user.id, about)
+        .order_by(Notification.created_at.desc(), Notification.id.desc())
+    ):
+        found[notification.case_id].append(notification)
+    visible = {case.id: case for case in db.session.scalars(visible_cases(user).where(Case.id.in_(ids)))} \
+        if ids else {}
+    return [NotificationGroup(case_id, visible.get(case_id) if case_id is not None else None, found[case_id])
+            for case_id in case_ids]
+
+
 def unread_count(user: User) -> int:
     return db.session.scalar(
         select(func.count()).select_from(Notification)
@@ -132,8 +179,19 @@ def unread_count(user: User) -> int:
     ) or 0
 
 
+def open_notification(user: User, notification_id: int, now: datetime) -> int | None:
+    """The user opens one of its notifications: it is read from now on. Returns the case it is about (None for
+    none, or when it is not the user's: the answer does not reveal that another user's exists)."""
+    case_id = db.session.scalar(select(Notification.case_id).where(Notification.id == notification_id,
+                                                                   Notification.user_id == user.id))
+    mark_read(user, notification_id, now)
+    return case_id
+
+
 def mark_read(user: User, notification_id: int | None, now: datetime) -> int:
-    """Mark one (or, with None, every) unread notification of the user as read; another user's id changes nothing."""
+    """Mark one (or, with None, every) unread notification of the user as read; another user's id changes nothing.
+
+    Returns how many were marked."""
     query = update(Notification).where(Notification.user_id == user.id, Notification.read_at.is_(None))
     if notification_id is not None:
         query = query.where(Notification.id == notification_id)

@@ -1,12 +1,15 @@
 """The leerplicht review queue of overdue alerts (/signalen) and every user's notifications (/meldingen)."""
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from thuiszitters.alerts import services
 from thuiszitters.alerts.forms import AcknowledgeForm, MarkReadForm
 from thuiszitters.alerts.kinds import ALERT_KIND_LABELS
+from thuiszitters.alerts.models import Alert
 from thuiszitters.audit.services import read_activity, record_list_read
 from thuiszitters.clock import now_utc, today
 from thuiszitters.escalation import spec
@@ -30,6 +33,33 @@ def _queue_page(form: AcknowledgeForm, failed_alert_id: int | None = None) -> st
     html = render_template("alerts/queue.html", page=page, form=form, spec=spec, stage_label=stage_label,
                            kind_labels=ALERT_KIND_LABELS, failed_alert_id=failed_alert_id)
     return _logged(html, [alert.case_id for alert in page.items])
+
+
+@dataclass(frozen=True)
+class _OneAlert:
+    """One alert as a page of the queue (what queue.html reads of a page)."""
+
+    alert: Alert
+    page: int = 1
+    pages: int = 1
+
+    @property
+    def items(self) -> list[Alert]:
+        return [self.alert]
+
+
+@bp.route("/signalen/<int:alert_id>")
+def show(alert_id: int):
+    """One open alert with its acknowledgement form: where the werkvoorraad sends a leerplicht user (the queue's
+    pages move as alerts are handled). A handled one: the list of handled alerts."""
+    require(current_user, Capability.REVIEW_ALERTS)
+    alert = services.get_visible_alert(current_user, alert_id)
+    if alert.status != "open":
+        flash("Dit signaal is al afgehandeld.", "info")
+        return redirect(url_for("alerts.history"))
+    html = render_template("alerts/queue.html", page=_OneAlert(alert), form=AcknowledgeForm(), spec=spec,
+                           stage_label=stage_label, kind_labels=ALERT_KIND_LABELS, failed_alert_id=None)
+    return _logged(html, [alert.case_id])
 
 
 @bp.route("/signalen/afgehandeld")
@@ -64,8 +94,22 @@ def acknowledge(alert_id: int):
 
 @bp.route("/meldingen")
 def notifications():
-    page = db.paginate(services.notifications_for(current_user), per_page=25, max_per_page=100, error_out=False)
-    return render_template("alerts/notifications.html", page=page, form=MarkReadForm())
+    """The user's notifications grouped per case (the pupil named while the case is in scope), the case with the
+    newest notification first; a page holds 20 cases. Naming pupils makes it a list read."""
+    page = db.paginate(services.notification_cases(current_user), per_page=20, max_per_page=100, error_out=False)
+    groups = services.notification_groups(current_user, list(page.items))
+    html = render_template("alerts/notifications.html", page=page, groups=groups, form=MarkReadForm())
+    return _logged(html, [group.case.id for group in groups if group.case is not None])
+
+
+@bp.route("/meldingen/<int:notification_id>")
+def open_notification(notification_id: int):
+    """Opening a notification marks it read and goes to its case (another user's: back to the list, unchanged)."""
+    case_id = services.open_notification(current_user, notification_id, now_utc())
+    db.session.commit()
+    if case_id is None:
+        return redirect(url_for("alerts.notifications"))
+    return redirect(url_for("cases.show", case_id=case_id))
 
 
 @bp.post("/meldingen/gelezen")

@@ -34,6 +34,7 @@ TAGS = [
     {"name": "Netwerk en journaal", "description": "Het netwerk van de leerling en het journaal van de casus."},
     {"name": "Plan van aanpak", "description": "Acties van een casus en overleggen (MDO) met hun afspraken."},
     {"name": "Documenten", "description": "Documenten bij een casus: uploaden, downloaden, verwijderen."},
+    {"name": "Werkvoorraad", "description": "Wat u moet doen: termijnen, signalen en stilstaande casussen."},
     {"name": "Signalen", "description": "De wachtrij van leerplicht: verlopen termijnen en stilstaande casussen."},
     {"name": "Exports", "description": "De maandelijkse exports voor de inspectie."},
     {"name": "Referentiegegevens", "description": "Samenwerkingsverbanden, gemeenten en scholen."},

@@ -139,5 +139,8 @@ def record_list_read(
     event = record(action, actor_id=actor_id, activity=activity, object_type="case_list", changes=changes)
     if not shown:
         return event
-    db.session.execute(insert(AuditEventCase), [{"event_id": event.id, "case_id": case_id} for case_id in shown])
+    # The table's insert, not the model's: a plain executemany (a werkvoorraad names 500 cases; the ORM's bulk
+    # path took longer than the rest of the logging).
+    db.session.execute(insert(AuditEventCase.__table__), [{"event_id": event.id, "case_id": case_id}
+                                                          for case_id in shown])
     return event

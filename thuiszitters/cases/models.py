@@ -57,6 +57,10 @@ class Case(db.Model):
         Index("ix_case_file_status_deadline", "status", "return_deadline"),
         Index("ix_case_file_status_since", "status", "out_of_school_since"),
         Index("ix_case_file_status_activity", "status", "last_activity_on"),
+        # The werkvoorraad (worklist/sources.py): a scope's active cases by last activity (stale cases), covering
+        # what an item shows of the case, so no case row is read; also drives the chain terms' step lookup.
+        Index("ix_case_file_swv_status_activity", "swv_id", "status", "last_activity_on", "anonymised_at",
+              "pupil_id", "reference"),
         # Retention sweep.
         Index("ix_case_file_closed_on", "closed_on"),
         # The case list's filter choices: the gemeenten and schools of the cases in a swv's scope (index-only).
@@ -153,6 +157,11 @@ class Step(db.Model):
     """One step of the escalation chain. One table for all kinds; the columns a kind does not use stay empty."""
 
     __tablename__ = "case_step"
+    __table_args__ = (
+        # The werkvoorraad's chain terms: a case's aanmelding and GPO steps whose term is unmet, found in the
+        # index without reading the case's other steps (worklist/sources.term_items).
+        Index("ix_case_step_worklist", "case_id", "kind", "decision", "filed_on", "verdict", "follow_up"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     case_id: Mapped[int] = mapped_column(ForeignKey("case_file.id", ondelete="CASCADE"), index=True)
