@@ -219,3 +219,37 @@ def test_a_long_worklist_is_paged_and_only_the_shown_cases_are_logged(work, auth
                                       .order_by(AuditEvent.id)))
     assert events[0].changes["case_ids"] == [work.cases["b"].id, *(case.id for case in many[:48])]
     assert events[1].changes["case_ids"] == [many[48].id, many[49].id, *(work.cases[k].id for k in "bacf")]
+
+
+def test_the_plans_actions_are_on_the_werkvoorraad_of_whoever_does_them(work, client):
+    # Issue 19: a coordinator sees its own actions and those owned by someone of the network (whom it follows up);
+    # a leerplicht user only its own; nobody another user's action.
+    coordinator, leerplicht = work.coordinator, work.leerplicht
+    a, d = work.cases["a"], work.cases["d"]
+    parent = factories.participant(a, coordinator, role="ouder", name="Moeder Worklist")
+    factories.action(a, coordinator, description="School bellen over de plaatsing", due_on=date(2026, 11, 3))
+    factories.action(a, coordinator, description="Ouders sturen het OPP", owner=parent, due_on=date(2026, 11, 6))
+    factories.action(a, coordinator, description="Huisbezoek afleggen", owner=leerplicht, due_on=date(2026, 11, 5))
+    other = factories.user("coordinator", email="tweede@example.nl", name="Tweede Coördinator", swvs=("PO 27-01",))
+    factories.action(a, coordinator, description="Van een collega", owner=other, due_on=date(2026, 11, 5))
+    factories.action(d, work.coordinator2, description="Ander swv", due_on=date(2026, 11, 5))
+    db.session.commit()
+
+    mine = [row for row in _rows(_api(client, work).get_json()) if row[1] == "action"]
+    assert mine == [("TZ-WL-A", "action", "School bellen over de plaatsing", "2026-11-03", True),
+                    ("TZ-WL-A", "action", "Ouders sturen het OPP", "2026-11-06", False)]
+    theirs = [row for row in _rows(_api(client, work, who="leerplicht").get_json()) if row[1] == "action"]
+    assert theirs == [("TZ-WL-A", "action", "Huisbezoek afleggen", "2026-11-05", False)]
+    item = next(i for i in _api(client, work, who="leerplicht").get_json()["items"] if i["kind"] == "action")
+    assert item["caseId"] == a.id
+
+
+def test_an_action_on_the_page_links_to_where_it_is_marked_done(work, auth, client):
+    action = factories.action(work.cases["a"], work.coordinator, description="Huisbezoek afleggen",
+                              owner=work.leerplicht, due_on=date(2026, 11, 5))
+    db.session.commit()
+    auth.login("lp1@example.nl")
+    page = client.get("/mijn-werk").get_data(as_text=True)
+    href = f'/casussen/{work.cases["a"].id}/plan/{action.id}'
+    assert href in page and "Huisbezoek afleggen" in page
+    assert client.get(href).status_code == 200  # the leerplicht user may open its own action to mark it done

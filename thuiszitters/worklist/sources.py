@@ -23,6 +23,7 @@ from thuiszitters.alerts.models import Alert
 from thuiszitters.cases.models import Case, Pupil, Step
 from thuiszitters.cases.scope import case_scope_clause
 from thuiszitters.cases.services import terms as configured_terms
+from thuiszitters.casework.plan_services import open_actions_for
 from thuiszitters.extensions import db
 from thuiszitters.parsing import MAX_ID
 from thuiszitters.permissions import Capability, can
@@ -129,8 +130,22 @@ def stale_items(user: User, today: date, until: date) -> list[wl.WorkItem]:
             for case in rows]
 
 
-# Every source of the werkvoorraad. The plan's actions join as one more: ``action_items(user, today, until)``.
-SOURCES: tuple[Source, ...] = (term_items, alert_items, stale_items)
+def action_items(user: User, today: date, until: date) -> list[wl.WorkItem]:
+    """The open actions of the plan van aanpak this user is to do (casework.plan_services.open_actions_for: its own,
+    and for a coordinator those of its cases owned by a participant), each linking to the action's page."""
+    if not can(user, Capability.READ_CASES):
+        return []
+    # A user's open actions are few (not a swv's hundreds of cases): one url_for each is cheap enough.
+    return [wl.WorkItem(case_id=action.case.id, reference=action.case.reference,
+                        pupil_name=f"{action.case.pupil.first_name} {action.case.pupil.last_name}",
+                        kind=wl.ACTION, title=action.description, due_on=action.due_on,
+                        overdue=wl.is_overdue(action.due_on, today),
+                        link=url_for("casework.edit_action", case_id=action.case.id, action_id=action.id))
+            for action in open_actions_for(user, until)]
+
+
+# Every source of the werkvoorraad.
+SOURCES: tuple[Source, ...] = (action_items, term_items, alert_items, stale_items)
 
 
 def collect(user: User, today: date, until: date, sources: tuple[Source, ...] = SOURCES) -> list[wl.WorkItem]:
