@@ -253,3 +253,18 @@ def test_an_action_on_the_page_links_to_where_it_is_marked_done(work, auth, clie
     href = f'/casussen/{work.cases["a"].id}/plan/{action.id}'
     assert href in page and "Huisbezoek afleggen" in page
     assert client.get(href).status_code == 200  # the leerplicht user may open its own action to mark it done
+
+
+def test_the_api_pages_the_worklist_like_every_collection_and_logs_only_the_page(work, client):
+    everything = _api(client, work).get_json()
+    assert (everything["page"], everything["pageSize"], everything["total"]) == (1, 50, 8)
+    second = _api(client, work, query="?pageSize=3&page=2").get_json()
+    assert (second["page"], second["pageSize"], second["total"]) == (2, 3, 8)
+    assert _rows(second) == _rows(everything)[3:6]
+    db.session.expire_all()
+    last = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "case.list")
+                              .order_by(AuditEvent.id.desc())).first()
+    assert last.changes["case_ids"] == list(dict.fromkeys(i["caseId"] for i in second["items"]))
+    refused = _api(client, work, query="?pageSize=500&until=gisteren")
+    assert refused.status_code == 400
+    assert sorted(p["name"] for p in refused.get_json()["invalidParams"]) == ["pageSize", "until"]
