@@ -34,6 +34,7 @@ def _prepare(folder: Path):
     from sqlalchemy import select
 
     from thuiszitters.cases.models import Case
+    from thuiszitters.casework.models import Action
     from thuiszitters.exports.services import build_month_export
     from thuiszitters.extensions import db
     from thuiszitters.reminders.services import send_due_reminders
@@ -50,7 +51,8 @@ def _prepare(folder: Path):
         db.session.commit()
         case = db.session.scalar(select(Case).where(Case.status == "open", Case.stage == "consulent")
                                  .order_by(Case.id))
-        return app, case.id, case.reference
+        planned = db.session.scalar(select(Action.case_id).order_by(Action.id))  # the demo case with a plan
+        return app, case.id, case.reference, planned
 
 
 def _login(page: Page, base: str, role: str) -> None:
@@ -70,7 +72,7 @@ def _shoot(page: Page, name: str, width: int) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app, case_id, reference = _prepare(Path(folder))
+        app, case_id, reference, planned_id = _prepare(Path(folder))
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
@@ -78,9 +80,14 @@ def main() -> None:
             None: [("01-inloggen", "/login", None)],
             "coordinator": [("02-dashboard-coordinator", "/dashboard", None), ("03-casussen", "/casussen", None),
                             ("04-casus", f"/casussen/{case_id}", None),
-                            ("05-nieuwe-casus-met-fouten", "/casussen/nieuw", "submit")],
+                            ("05-nieuwe-casus-met-fouten", "/casussen/nieuw", "submit"),
+                            ("12-mijn-werk-coordinator", "/mijn-werk", None),
+                            ("13-casus-met-plan", f"/casussen/{planned_id}#plan", None),
+                            ("14-overleg-vastleggen", f"/casussen/{planned_id}/overleg/nieuw", None),
+                            ("16-meldingen", "/meldingen", None)],
             "leerplicht": [("06-signalen", "/signalen", None), ("07-dashboard-leerplicht", "/dashboard/leerplicht",
-                                                                None)],
+                                                                None),
+                           ("15-mijn-werk-leerplicht", "/mijn-werk", None)],
             "inspectie": [("08-exports", "/inspectie/exports", None)],
             "admin": [("09-verwerkingenlogboek", f"/beheer/verwerkingen?case={reference}", None),
                       ("10-gebruiker", "/beheer/gebruikers/1", None)],
