@@ -11,7 +11,7 @@ from datetime import date
 from typing import Any
 
 from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import selectinload
 
 from thuiszitters import versioning
 from thuiszitters.accounts.models import User, user_gemeente, user_swv
@@ -229,11 +229,15 @@ def open_actions_for(user: User, until: date) -> list[Action]:
     (a coordinator's cases, found through the case list's scope indexes)."""
     mine = Action.owner_user_id == user.id
     whose = or_(mine, Action.owner_user_id.is_(None)) if can(user, Capability.WRITE_PLAN) else mine
+    # The scope as a correlated EXISTS, not a join: a join let SQLite start from the scope's cases (6,040 for the
+    # busiest swv at 200,000 cases) and probe each for actions, 12 ms with no action at all; this way it starts
+    # from the open actions due by `until` (the partial indexes) and checks each one's case by its key.
+    in_scope = (select(Case.id).where(Case.id == Action.case_id, case_scope_clause(user),
+                                      Case.anonymised_at.is_(None)).exists())
     query = (
-        select(Action).join(Action.case)
-        .where(Action.status == rules.OPEN, Action.due_on <= until, whose,
-               case_scope_clause(user), Case.anonymised_at.is_(None))
-        .options(contains_eager(Action.case).selectinload(Case.pupil), selectinload(Action.owner_participant))
+        select(Action)
+        .where(Action.status == rules.OPEN, Action.due_on <= until, whose, in_scope)
+        .options(selectinload(Action.case).selectinload(Case.pupil), selectinload(Action.owner_participant))
         .order_by(Action.due_on, Action.id)
     )
     return list(db.session.scalars(query))
