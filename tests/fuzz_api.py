@@ -60,7 +60,7 @@ CHECKS = (
 
 
 # What the checks accept beyond schemathesis' defaults, and why (docs/api.md):
-# - 414 for a schema-violating request: gunicorn refuses a request line over 4094 bytes before the app sees it;
+# - 414 for a schema-violating request: an address over 4,096 characters (the app's limit, below gunicorn's);
 # - 428 for a change without its required If-Match (RFC 6585: Precondition Required);
 # - 412 for a valid request: schemathesis cannot know the case's current version (If-Match), so a stale one is
 #   refused as it should be;
@@ -68,13 +68,15 @@ CHECKS = (
 #   school code must exist, a BSN must pass the 11-proef, dates are judged against today and each other, steps have
 #   an order; likewise casework: an e-mail address and a phone number must exist, a text must not be blank, a
 #   journal date not in the future, a participant must belong to the case; the plan likewise: an owner must see the
-#   case, a due date must not lie before it began, a meeting not in the future; and search: a query of nine digits is a
+#   case, a due date must not lie before it began, a meeting not in the future; the werkvoorraad's `until` lies
+#   between today and a year ahead; and search: a query of nine digits is a
 #   BSN that must pass the 11-proef, a query needs two letters or digits once accents and punctuation are folded;
 # - 413 and 415 as well for a valid document upload: what a file is, is judged by its bytes (and their size), which a
 #   schema cannot describe. Every other operation must accept every request its schema allows.
 RULES_BEYOND_THE_SCHEMA = ("createCase", "updateCase", "addStep", "updateStep", "closeCase", "transferCase",
                            "addParticipant", "updateParticipant", "addJournalEntry", "correctJournalEntry",
-                           "removeDocument", "listCases", "searchCases", "addAction", "updateAction", "addMeeting")
+                           "removeDocument", "listCases", "searchCases", "addAction", "updateAction", "addMeeting",
+                           "getWorklist")  # until: from today to a year ahead, by the clock
 CONTENT_BEYOND_THE_SCHEMA = ("addDocument",)
 _POSITIVE = ["2xx", "401", "403", "404", "409", "412"]
 STATUS_CONFIG = [
