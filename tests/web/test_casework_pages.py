@@ -14,6 +14,7 @@ from tests.conftest import Auth, csrf_from
 from thuiszitters.audit.models import AuditEvent
 from thuiszitters.cases.models import Case
 from thuiszitters.casework.models import JournalEntry, Participant
+from thuiszitters.clock import to_local
 from thuiszitters.extensions import db
 
 VERSION_RE = re.compile(r'name="version"[^>]*value="(\d*)"')
@@ -233,7 +234,8 @@ def test_the_old_case_note_becomes_the_first_journal_entry(app, w):
     entry = db.session.scalar(select(JournalEntry).where(JournalEntry.case_id == case_id))
     assert (entry.kind, entry.summary, entry.author_id) == ("notitie", "Ouders willen een school dichter bij huis.",
                                                             None)
-    assert entry.occurred_on == db.session.get(Case, case_id).created_at.date() and entry.version == 1
+    # The day the case was made in Amsterdam, not in UTC (between 22:00 and 24:00 UTC they differ).
+    assert entry.occurred_on == to_local(db.session.get(Case, case_id).created_at).date() and entry.version == 1
     assert db.session.get(Case, case_id).note is None
     db.session.remove()
     downgrade(revision="0009_outcomes_signals")  # and back: the text returns to the note
