@@ -138,19 +138,24 @@ def _page(items: list[Any]) -> tuple[list[Any], int, int]:
     return items[(page - 1) * page_size: page * page_size], page, page_size
 
 
+def paged_read(items: list[Any], to_json: Callable[[Any], dict[str, Any]], record_read: Callable[[], None]
+               ) -> Response:
+    """A page of a case's sub-resources (API.md conventions); a page that shows any is logged as a read."""
+    shown, page, page_size = _page(items)
+    if shown:
+        record_read()
+    db.session.commit()
+    return jsonify({"items": [to_json(x) for x in shown], "page": page, "pageSize": page_size, "total": len(items)})
+
+
 # --- the network ------------------------------------------------------------------------------------------------
 
 
 @bp.get("/cases/<int:case_id>/participants")
 def list_participants(case_id: int):
     case = _load(case_id)
-    people = services.network(case)
-    shown, page, page_size = _page(people)
-    if shown:
-        services.record_network_read(case, g.api_user)
-    db.session.commit()
-    return jsonify({"items": [participant_json(x) for x in shown], "page": page, "pageSize": page_size,
-                    "total": len(people)})
+    return paged_read(services.network(case), participant_json,
+                      lambda: services.record_network_read(case, g.api_user))
 
 
 @bp.post("/cases/<int:case_id>/participants")
@@ -192,13 +197,7 @@ def list_journal(case_id: int):
     kind = request.args.get("kind")
     if kind is not None and kind not in rules.JOURNAL_KINDS:
         raise InvalidRequest([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(rules.JOURNAL_KINDS)}.")])
-    entries = services.journal(case, kind)
-    shown, page, page_size = _page(entries)
-    if shown:
-        services.record_journal_read(case, g.api_user)
-    db.session.commit()
-    return jsonify({"items": [entry_json(e) for e in shown], "page": page, "pageSize": page_size,
-                    "total": len(entries)})
+    return paged_read(services.journal(case, kind), entry_json, lambda: services.record_journal_read(case, g.api_user))
 
 
 @bp.post("/cases/<int:case_id>/journal")

@@ -11,11 +11,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from flask import g, jsonify, url_for
+from flask import g, url_for
 
 from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
-from thuiszitters.api.casework import _if_match, _load, _page, _response
+from thuiszitters.api.casework import _if_match, _load, _response, paged_read
 from thuiszitters.api.openapi import (
     CASE_ID,
     DEFAULT_MAX_PAGE_SIZE,
@@ -119,14 +119,9 @@ def _refuse(own: list[InvalidParam], rule_problems: Callable[[], list[InvalidPar
 @bp.get("/cases/<int:case_id>/actions")
 def list_actions(case_id: int):
     case = _load(case_id)
-    found = services.actions(case)
-    shown, page, page_size = _page(found)
-    if shown:
-        services.record_plan_read(case, g.api_user)
-    db.session.commit()
     day = today()
-    return jsonify({"items": [action_json(a, day) for a in shown], "page": page, "pageSize": page_size,
-                    "total": len(found)})
+    return paged_read(services.actions(case), lambda a: action_json(a, day),
+                      lambda: services.record_plan_read(case, g.api_user))
 
 
 @bp.post("/cases/<int:case_id>/actions")
@@ -162,13 +157,7 @@ def update_action(case_id: int, action_id: int):
 @bp.get("/cases/<int:case_id>/meetings")
 def list_meetings(case_id: int):
     case = _load(case_id)
-    found = services.meetings(case)
-    shown, page, page_size = _page(found)
-    if shown:
-        services.record_meetings_read(case, g.api_user)
-    db.session.commit()
-    return jsonify({"items": [meeting_json(m) for m in shown], "page": page, "pageSize": page_size,
-                    "total": len(found)})
+    return paged_read(services.meetings(case), meeting_json, lambda: services.record_meetings_read(case, g.api_user))
 
 
 @bp.post("/cases/<int:case_id>/meetings")
