@@ -12,10 +12,14 @@ from thuiszitters.worklist.rules import open_terms
 TODAY = date(2026, 11, 4)  # a Wednesday: "deze week" runs to Sunday 8 November
 
 
+def due(due_on: date, kind: str = wl.TERM, reference: str = "TZ-1", title: str = "Iets", case_id: int = 1) -> wl.Due:
+    return wl.Due(due_on=due_on, rank=wl.RANK[kind], reference=reference, title=title, case_id=case_id,
+                  link=f"/casussen/{case_id}")
+
+
 def item(due_on: date, kind: str = wl.TERM, reference: str = "TZ-1", title: str = "Iets", case_id: int = 1,
          today: date = TODAY) -> wl.WorkItem:
-    return wl.WorkItem(case_id=case_id, reference=reference, pupil_name="Noah de Vries", kind=kind, title=title,
-                       due_on=due_on, overdue=wl.is_overdue(due_on, today), link=f"/casussen/{case_id}")
+    return wl.work_item(due(due_on, kind, reference, title, case_id), "Noah de Vries", today)
 
 
 def test_an_item_is_overdue_only_after_its_due_day():
@@ -26,24 +30,25 @@ def test_an_item_is_overdue_only_after_its_due_day():
 
 def test_overdue_first_then_soonest_first():
     later, soon, today_, long_overdue, just_overdue = (
-        item(date(2026, 11, 20), reference="TZ-A"), item(date(2026, 11, 6), reference="TZ-B"),
-        item(TODAY, reference="TZ-C"), item(date(2026, 9, 1), reference="TZ-D"),
-        item(date(2026, 11, 3), reference="TZ-E"))
+        due(date(2026, 11, 20), reference="TZ-A"), due(date(2026, 11, 6), reference="TZ-B"),
+        due(TODAY, reference="TZ-C"), due(date(2026, 9, 1), reference="TZ-D"),
+        due(date(2026, 11, 3), reference="TZ-E"))
     ordered = wl.sort_items([later, soon, today_, long_overdue, just_overdue])
     assert [i.reference for i in ordered] == ["TZ-D", "TZ-E", "TZ-C", "TZ-B", "TZ-A"]
 
 
 def test_on_one_day_actions_then_terms_then_alerts_then_stale_then_by_case():
     day = date(2026, 11, 6)
-    found = [item(day, wl.STALE, "TZ-1"), item(day, wl.ALERT, "TZ-1"), item(day, wl.TERM, "TZ-2"),
-             item(day, wl.TERM, "TZ-1"), item(day, wl.ACTION, "TZ-9")]
+    found = [due(day, wl.STALE, "TZ-1"), due(day, wl.ALERT, "TZ-1"), due(day, wl.TERM, "TZ-2"),
+             due(day, wl.TERM, "TZ-1"), due(day, wl.ACTION, "TZ-9")]
     assert [(i.kind, i.reference) for i in wl.sort_items(found)] == [
         ("action", "TZ-9"), ("term", "TZ-1"), ("term", "TZ-2"), ("alert", "TZ-1"), ("stale", "TZ-1")]
 
 
 def test_groups_overdue_today_this_week_later_in_that_order():
-    found = [item(date(2026, 11, 9)), item(date(2026, 11, 8)), item(TODAY), item(date(2026, 10, 1)),
-             item(date(2026, 11, 5))]
+    # A page's items, in the werkvoorraad's order (sort_items), become the page's groups in that order.
+    found = [wl.work_item(d, "Noah de Vries", TODAY) for d in wl.sort_items(
+        [due(date(2026, 11, 9)), due(date(2026, 11, 8)), due(TODAY), due(date(2026, 10, 1)), due(date(2026, 11, 5))])]
     groups = wl.group_items(found, TODAY)
     assert [(g.key, g.label, [i.due_on.day for i in g.items]) for g in groups] == [
         ("overdue", "Te laat", [1]),
@@ -118,11 +123,19 @@ def test_other_steps_have_no_terms_on_the_worklist():
 
 
 def test_a_page_holds_a_run_of_the_sorted_items_and_counts_stay_whole():
-    found = wl.sort_items(item(date(2026, 10, day), reference=f"TZ-{day:02d}") for day in range(1, 8))
+    found = wl.sort_items(due(date(2026, 10, day), reference=f"TZ-{day:02d}") for day in range(1, 8))
     first, last = wl.page_of(found, 1, per_page=3), wl.page_of(found, 3, per_page=3)
     assert [i.reference for i in first.items] == ["TZ-01", "TZ-02", "TZ-03"]
     assert (first.pages, first.total, first.has_prev, first.has_next) == (3, 7, False, True)
     assert [i.reference for i in last.items] == ["TZ-07"] and last.has_prev and not last.has_next
     assert wl.page_of(found, 99, per_page=3).page == 3  # beyond the last page: the last
     assert wl.page_of([], 1).pages == 1
-    assert wl.group_counts([*found, item(TODAY)], TODAY) == {"overdue": 7, "today": 1, "this_week": 0, "later": 0}
+    assert wl.group_counts([*found, due(TODAY), due(date(2026, 11, 8)), due(date(2026, 11, 9))], TODAY) == {
+        "overdue": 7, "today": 1, "this_week": 1, "later": 1}
+
+
+def test_a_page_item_carries_what_the_page_shows():
+    shown = wl.work_item(due(date(2026, 11, 3), wl.ALERT, "TZ-7", "Geen besluit", 7), "Noah de Vries", TODAY)
+    assert shown == wl.WorkItem(case_id=7, reference="TZ-7", pupil_name="Noah de Vries", kind="alert",
+                                title="Geen besluit", due_on=date(2026, 11, 3), overdue=True, link="/casussen/7")
+    assert not wl.work_item(due(TODAY), "Noah de Vries", TODAY).overdue

@@ -16,7 +16,7 @@ import secrets
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from flask import Flask, Request, Response
+from flask import Flask, Request, Response, g
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
@@ -190,4 +190,7 @@ def load_user(session_id: str) -> User | None:
     # A bumped epoch (deactivation, password or scope change) ends every existing session.
     if user is None or not user.active or str(user.session_epoch) != epoch:
         return None
+    # The access log names the user by this id: after the request commits, asking the expired user object for it
+    # would load the row again.
+    g.log_user_id = user.id
     return user

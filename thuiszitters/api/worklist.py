@@ -15,7 +15,7 @@ from thuiszitters.extensions import db
 from thuiszitters.parsing import ParseError, parse_date
 from thuiszitters.permissions import Capability, require
 from thuiszitters.worklist import items as wl
-from thuiszitters.worklist.sources import collect
+from thuiszitters.worklist.sources import collect, work_items
 
 
 def item_json(item: wl.WorkItem) -> dict[str, Any]:
@@ -41,9 +41,9 @@ def worklist():
     page, page_size = p.page_params(request.args, current_app.config["API_MAX_PAGE_SIZE"], problems)
     if problems:
         raise InvalidRequest(problems)
-    found = collect(g.api_user, day, until)
+    found = collect(g.api_user, until)
     # Paged like every collection (API.md, Conventions); only the page's cases are shown, so only they are logged.
-    shown = found[(page - 1) * page_size: page * page_size]
+    shown = work_items(found[(page - 1) * page_size: page * page_size], day)
     body = jsonify({"items": [item_json(item) for item in shown], "page": page, "pageSize": page_size,
                     "total": len(found)})
     record_list_read("case.list", actor_id=g.api_user.id, activity=read_activity(g.api_user.role),

@@ -58,9 +58,10 @@ class Case(db.Model):
         Index("ix_case_file_status_since", "status", "out_of_school_since"),
         Index("ix_case_file_status_activity", "status", "last_activity_on"),
         # The werkvoorraad (worklist/sources.py): a scope's active cases by last activity (stale cases), covering
-        # what an item shows of the case, so no case row is read; also drives the chain terms' step lookup.
+        # all it reads of a case (the id too, for PostgreSQL's index-only scan), so no case row is read; also the
+        # active cases from which the chain terms and open alerts are probed.
         Index("ix_case_file_swv_status_activity", "swv_id", "status", "last_activity_on", "anonymised_at",
-              "pupil_id", "reference"),
+              "reference", "id"),
         # Retention sweep.
         Index("ix_case_file_closed_on", "closed_on"),
         # The case list's filter choices: the gemeenten and schools of the cases in a swv's scope (index-only).

@@ -1,11 +1,13 @@
 """What is on a werkvoorraad, and in which order: pure functions of plain items and ``today``.
 
-Every source (sources.py) returns `WorkItem` values; `sort_items` puts them in the one order the page and the API
-show (overdue first, then soonest first), and `group_items` cuts that order into the page's groups: te laat,
-vandaag, deze week (until Sunday), later.
+Every source (sources.py) returns `Due` values; `sort_items` puts them in the one order the page and the API
+show (overdue first, then soonest first), `page_of` cuts out a page, whose items become `WorkItem`s with the
+pupil's name, and `group_items` cuts that page into the page's groups: te laat, vandaag, deze week (until Sunday),
+later; `group_counts` counts the whole list per group.
 """
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -45,10 +47,33 @@ MAX_DAYS_AHEAD = 366
 DEFAULT_DAYS_AHEAD = 7
 
 
+class Due(NamedTuple):
+    """One thing to do as a source finds it, before the page shows it.
+
+    Its fields are in the werkvoorraad's order, so a list of them sorts as a plain tuple: due date (what is overdue
+    has the earliest dates, so it comes first), then on one day the kind (``KINDS``' order), the case's reference,
+    the title and the case. The pupil's name is not here: a busy swv has over a thousand of these, and only the
+    fifty a page shows need one (`WorkItem`).
+    """
+
+    due_on: date
+    rank: int
+    reference: str
+    title: str
+    case_id: int
+    link: str
+
+    @property
+    def kind(self) -> str:
+        return KINDS[self.rank]
+
+
+RANK = {kind: rank for rank, kind in enumerate(KINDS)}
+
+
 class WorkItem(NamedTuple):
-    """One thing to do on one case. ``title`` is an action's description, or a Dutch sentence for the others;
-    ``link`` is the page where it is done. (A tuple, not a dataclass: a busy swv's list holds over a thousand,
-    and a frozen dataclass took several times as long to build.)"""
+    """One thing to do on one case, as the page and the API show it. ``title`` is an action's description, or a
+    Dutch sentence for the others; ``link`` is the page where it is done."""
 
     case_id: int
     reference: str
@@ -58,6 +83,11 @@ class WorkItem(NamedTuple):
     due_on: date
     overdue: bool
     link: str
+
+
+def work_item(due: Due, pupil_name: str, today: date) -> WorkItem:
+    return WorkItem(due.case_id, due.reference, pupil_name, due.kind, due.title, due.due_on,
+                    is_overdue(due.due_on, today), due.link)
 
 
 def is_overdue(due_on: date, today: date) -> bool:
@@ -78,23 +108,20 @@ def end_of_week(today: date) -> date:
     return today + timedelta(days=6 - today.weekday())
 
 
-def group_of(item: WorkItem, today: date) -> str:
-    if item.overdue:
+def group_of(due_on: date, today: date) -> str:
+    """The page's group of something due on ``due_on``."""
+    if is_overdue(due_on, today):
         return OVERDUE
-    if item.due_on == today:
+    if due_on == today:
         return TODAY
-    if item.due_on <= end_of_week(today):
+    if due_on <= end_of_week(today):
         return THIS_WEEK
     return LATER
 
 
-def _order(item: WorkItem) -> tuple[object, ...]:
-    return (not item.overdue, item.due_on, KINDS.index(item.kind), item.reference, item.title, item.case_id)
-
-
-def sort_items(items: Iterable[WorkItem]) -> list[WorkItem]:
+def sort_items(found: Iterable[Due]) -> list[Due]:
     """Overdue first, then soonest first; on one day actions, terms, alerts, stale cases; then by case."""
-    return sorted(items, key=_order)
+    return sorted(found)
 
 
 @dataclass(frozen=True)
@@ -105,23 +132,23 @@ class Group:
 
 
 def group_items(items: Iterable[WorkItem], today: date) -> list[Group]:
-    """The sorted items in the page's groups, in order; a group without items is left out."""
+    """The items (in the werkvoorraad's order) in the page's groups, in order; a group without items is left out."""
     found: dict[str, list[WorkItem]] = {key: [] for key in GROUP_LABELS}
-    for item in sort_items(items):
-        found[group_of(item, today)].append(item)
+    for item in items:
+        found[group_of(item.due_on, today)].append(item)
     return [Group(key, GROUP_LABELS[key], tuple(members)) for key, members in found.items() if members]
 
 
-def group_counts(items: Iterable[WorkItem], today: date) -> dict[str, int]:
+def group_counts(found: Iterable[Due], today: date) -> dict[str, int]:
     """How many items each group holds in the whole list (a page shows a part of it)."""
     counts = dict.fromkeys(GROUP_LABELS, 0)
-    for item in items:
-        counts[group_of(item, today)] += 1
+    for due_on, count in Counter(due.due_on for due in found).items():
+        counts[group_of(due_on, today)] += count
     return counts
 
 
 # Items on one page of the werkvoorraad: a busy swv's coordinator has hundreds, which nobody reads on one screen
-# (and which made the page slow to draw and to log). The API returns them all.
+# (and which made the page slow to draw and to log). The API pages by its own pageSize.
 PER_PAGE = 50
 
 
@@ -129,7 +156,7 @@ PER_PAGE = 50
 class ItemsPage:
     """One page of the sorted items (``page`` from 1; a page beyond the last is the last)."""
 
-    items: tuple[WorkItem, ...]
+    items: tuple[Due, ...]
     page: int
     pages: int
     total: int
@@ -143,7 +170,7 @@ class ItemsPage:
         return self.page < self.pages
 
 
-def page_of(items: list[WorkItem], page: int, per_page: int = PER_PAGE) -> ItemsPage:
+def page_of(items: list[Due], page: int, per_page: int = PER_PAGE) -> ItemsPage:
     """The ``page``-th run of ``per_page`` sorted items."""
     pages = max(1, -(-len(items) // per_page))
     page = min(max(1, page), pages)

@@ -11,7 +11,7 @@ from thuiszitters.parsing import page_number
 from thuiszitters.permissions import Capability, require
 from thuiszitters.worklist import items as wl
 from thuiszitters.worklist.forms import UntilForm
-from thuiszitters.worklist.sources import collect
+from thuiszitters.worklist.sources import collect, work_items
 
 bp = Blueprint("worklist", __name__)
 
@@ -31,10 +31,11 @@ def index():
             until = form.tot.data
     else:
         form.tot.data = until
-    found = collect(current_user, day, until)
+    found = collect(current_user, until)
     page = wl.page_of(found, page_number(request.args.get("page", "1")))
+    shown = work_items(page.items, day)
     chosen = {"tot": request.args["tot"]} if status == 200 and request.args.get("tot", "").strip() else {}
-    html = render_template("worklist/index.html", form=form, page=page, groups=wl.group_items(page.items, day),
+    html = render_template("worklist/index.html", form=form, page=page, groups=wl.group_items(shown, day),
                            counts=wl.group_counts(found, day), until=until, chosen=chosen,
                            kind_labels=wl.KIND_LABELS)
     # Logged after rendering, so the write lock is held only for the append itself: the cases this page named.
