@@ -179,7 +179,8 @@ def _case_page(flt: CaseFilter, page: int, page_size: int):
     """A page of cases in scope as the collection answers it, logged as a list read (a search when `q` was
     given: the event names the cases shown, never the query)."""
     day = today()
-    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size)
+    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size,
+                            search=flt.search is not None)
     response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
                         "pageSize": page_size, "total": result.total})
     case_ids = [case.id for case in result.items]

@@ -1,6 +1,7 @@
 """Filtered, sorted case lists, always built on visible_cases()."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -124,9 +125,14 @@ class CasePagination(SelectPagination):
     def _query_items(self) -> list[Case]:
         query = self._query_args["select"]
         session = self._query_args["session"]
-        ids = session.scalars(query.with_only_columns(Case.id).limit(self.per_page).offset(self._query_offset)).all()
+        return self._load(session.scalars(query.with_only_columns(Case.id).limit(self.per_page)
+                                          .offset(self._query_offset)).all())
+
+    def _load(self, ids: Sequence[int]) -> list[Case]:
+        """The cases of ``ids``, in that order, with what the list shows of them."""
         if not ids:
             return []
+        session = self._query_args["session"]
         loaded = session.scalars(select(Case).where(Case.id.in_(ids)).options(*list_options())).unique()
         by_id = {case.id: case for case in loaded}
         return [by_id[case_id] for case_id in ids]
@@ -138,7 +144,27 @@ class CasePagination(SelectPagination):
             query.with_only_columns(Case.id).order_by(None).subquery()))
 
 
-def paginate_cases(query: Select[tuple[Case]], *, page: int | None = None, per_page: int = 25) -> CasePagination:
-    """A page of a case query (built on visible_cases), ids first; `page` defaults to ?page= like db.paginate."""
-    return CasePagination(select=query, session=db.session(), page=page, per_page=per_page, max_per_page=100,
-                          error_out=False)
+class SearchPagination(CasePagination):
+    """For a search: all matching ids in the list's order in one query, counted and cut into the page here.
+
+    A search compares the key of every case in the scope (search.where_found), for the page and again for the
+    count; asking once for every match costs about what asking for the page did (the matches are at most the
+    scope's cases, a few hundred for a word), and the count needs no second pass.
+    """
+
+    def _query_items(self) -> list[Case]:
+        query = self._query_args["select"]
+        self._matches = self._query_args["session"].scalars(query.with_only_columns(Case.id)).all()
+        return self._load(self._matches[self._query_offset:self._query_offset + self.per_page])
+
+    def _query_count(self) -> int:
+        return len(self._matches)
+
+
+def paginate_cases(query: Select[tuple[Case]], *, page: int | None = None, per_page: int = 25,
+                   search: bool = False) -> CasePagination:
+    """A page of a case query (built on visible_cases), ids first; `page` defaults to ?page= like db.paginate.
+    ``search``: the query holds a search (`SearchPagination`)."""
+    pagination = SearchPagination if search else CasePagination
+    return pagination(select=query, session=db.session(), page=page, per_page=per_page, max_per_page=100,
+                      error_out=False)
