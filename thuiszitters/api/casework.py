@@ -6,10 +6,9 @@ date in the future, a participant of another case) come back together, every fie
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
-from flask import Response, current_app, g, jsonify, request, url_for
+from flask import Response, g, request, url_for
 
 from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
@@ -25,15 +24,14 @@ from thuiszitters.api.openapi import (
     register,
     response,
 )
-from thuiszitters.cases.models import Case
-from thuiszitters.cases.scope import get_visible_case
+from thuiszitters.api.subresources import load_case, paged_read, parse_body, version_to_change, versioned_response
 from thuiszitters.casework import rules, services
-from thuiszitters.casework.models import Action, JournalEntry, Participant
+from thuiszitters.casework.models import JournalEntry, Participant
 from thuiszitters.clock import today
-from thuiszitters.errors import Forbidden, InvalidParam, InvalidRequest, StaleVersion, VersionRequired
+from thuiszitters.errors import Forbidden, InvalidParam, InvalidRequest
 from thuiszitters.extensions import db
 from thuiszitters.parsing import ParseError
-from thuiszitters.permissions import Capability, require
+from thuiszitters.permissions import Capability
 from thuiszitters.text import utc_timestamp
 
 
@@ -83,107 +81,42 @@ def entry_json(entry: JournalEntry) -> dict[str, Any]:
             "version": entry.version}
 
 
-def _load(case_id: int, capability: Capability | None = None) -> Case:
-    require(g.api_user, Capability.READ_CASES)
-    case = get_visible_case(g.api_user, case_id)  # 404 first: out of scope must not learn it exists
-    if capability is not None:
-        require(g.api_user, capability)  # 403 before the body is read
-    return case
-
-
-def _if_match(current: Participant | JournalEntry | Action) -> int:
-    """The version a change may be based on, by If-Match as for a case (RFC 9110 13.1.1, api/cases.py): `*` or the
-    object's strong ETag is its current version; another version is a 412 from the service; anything else a 412."""
-    condition = p.if_match(request.headers.get("If-Match"))
-    if condition is None:
-        raise VersionRequired("Stuur de versie mee (If-Match, de ETag van het object) om een wijziging te doen.")
-    if condition.matches(f'"{current.version}"'):
-        return current.version
-    named = condition.versions()
-    if named:
-        return max(named)
-    raise StaleVersion(current.version, detail="Iemand anders heeft dit gewijzigd nadat u het las. Uw wijziging "
-                                               "is niet opgeslagen.")
-
-
-def _parse(fields: list[p.Field], check: Callable[[dict[str, Any]], list[InvalidParam]], *,
-           partial: bool = False) -> dict[str, Any]:
-    """The body's values; with any problem of the request itself, also the rules' problems with the other fields,
-    all in one 400."""
-    problems: list[InvalidParam] = []
-    values = p.parse(p.json_body(), fields, partial=partial, problems=problems)
-    if problems:
-        names = {f.attr: f.name for f in fields}
-        named = {problem.name for problem in problems}
-        problems += [InvalidParam(names.get(problem.name, problem.name), problem.code, problem.reason)
-                     for problem in check(values) if names.get(problem.name, problem.name) not in named]
-        raise InvalidRequest(problems)
-    return values
-
-
-def _response(body: dict[str, Any], version: int, status: int = 200, location: str | None = None) -> Response:
-    response = jsonify(body)
-    response.status_code = status
-    response.headers["ETag"] = f'"{version}"'
-    if location:
-        response.headers["Location"] = location
-    return response
-
-
-def _page(items: list[Any]) -> tuple[list[Any], int, int]:
-    problems: list[InvalidParam] = []
-    page, page_size = p.page_params(request.args, current_app.config["API_MAX_PAGE_SIZE"], problems)
-    if problems:
-        raise InvalidRequest(problems)
-    return items[(page - 1) * page_size: page * page_size], page, page_size
-
-
-def paged_read(items: list[Any], to_json: Callable[[Any], dict[str, Any]], record_read: Callable[[], None]
-               ) -> Response:
-    """A page of a case's sub-resources (API.md conventions); a page that shows any is logged as a read."""
-    shown, page, page_size = _page(items)
-    if shown:
-        record_read()
-    db.session.commit()
-    return jsonify({"items": [to_json(x) for x in shown], "page": page, "pageSize": page_size, "total": len(items)})
-
-
 # --- the network ------------------------------------------------------------------------------------------------
 
 
 @bp.get("/cases/<int:case_id>/participants")
 def list_participants(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     return paged_read(services.network(case), participant_json,
                       lambda: services.record_network_read(case, g.api_user))
 
 
 @bp.post("/cases/<int:case_id>/participants")
 def add_participant(case_id: int):
-    case = _load(case_id, Capability.EDIT_CASES)
-    values = _parse(PARTICIPANT_FIELDS, lambda v: rules.check_participant(v)[1])
+    case = load_case(case_id, Capability.EDIT_CASES)
+    values = parse_body(PARTICIPANT_FIELDS, lambda v: rules.check_participant(v)[1])
     participant = services.add_participant(case, values, actor=g.api_user)
     db.session.commit()
-    return _response(participant_json(participant), participant.version, 201,
+    return versioned_response(participant_json(participant), participant.version, 201,
                      url_for("api.list_participants", case_id=case.id) + f"/{participant.id}")
 
 
 @bp.patch("/cases/<int:case_id>/participants/<int:participant_id>")
 def update_participant(case_id: int, participant_id: int):
-    case = _load(case_id, Capability.EDIT_CASES)
+    case = load_case(case_id, Capability.EDIT_CASES)
     participant = services.get_participant(case, participant_id)
     stored = {name: getattr(participant, name) for name in rules.PARTICIPANT_FIELDS}
-    values = _parse(PARTICIPANT_FIELDS, lambda v: rules.check_participant(stored | v)[1], partial=True)
-    services.update_participant(participant, values, expected_version=_if_match(participant), actor=g.api_user)
+    values = parse_body(PARTICIPANT_FIELDS, lambda v: rules.check_participant(stored | v)[1], partial=True)
+    services.update_participant(participant, values, expected_version=version_to_change(participant), actor=g.api_user)
     db.session.commit()
-    return _response(participant_json(participant), participant.version)
+    return versioned_response(participant_json(participant), participant.version)
 
 
 @bp.delete("/cases/<int:case_id>/participants/<int:participant_id>")
 def remove_participant(case_id: int, participant_id: int):
-    case = _load(case_id, Capability.EDIT_CASES)
+    case = load_case(case_id, Capability.EDIT_CASES)
     participant = services.get_participant(case, participant_id)
-    services.remove_participant(participant, expected_version=_if_match(participant), actor=g.api_user)
+    services.remove_participant(participant, expected_version=version_to_change(participant), actor=g.api_user)
     db.session.commit()
     return Response(status=204)
 
@@ -193,7 +126,7 @@ def remove_participant(case_id: int, participant_id: int):
 
 @bp.get("/cases/<int:case_id>/journal")
 def list_journal(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     kind = request.args.get("kind")
     if kind is not None and kind not in rules.JOURNAL_KINDS:
         raise InvalidRequest([InvalidParam("kind", "unknown_value", f"Kies uit: {', '.join(rules.JOURNAL_KINDS)}.")])
@@ -202,26 +135,26 @@ def list_journal(case_id: int):
 
 @bp.post("/cases/<int:case_id>/journal")
 def add_journal_entry(case_id: int):
-    case = _load(case_id, Capability.WRITE_JOURNAL)
+    case = load_case(case_id, Capability.WRITE_JOURNAL)
     day = today()
-    values = _parse(JOURNAL_FIELDS, lambda v: services.check_entry(case, v, day)[1])
+    values = parse_body(JOURNAL_FIELDS, lambda v: services.check_entry(case, v, day)[1])
     entry = services.add_entry(case, values, actor=g.api_user, today=day)
     db.session.commit()
-    return _response(entry_json(entry), entry.version, 201,
+    return versioned_response(entry_json(entry), entry.version, 201,
                      url_for("api.list_journal", case_id=case.id) + f"/{entry.id}")
 
 
 @bp.patch("/cases/<int:case_id>/journal/<int:entry_id>")
 def correct_journal_entry(case_id: int, entry_id: int):
-    case = _load(case_id, Capability.WRITE_JOURNAL)
+    case = load_case(case_id, Capability.WRITE_JOURNAL)
     entry = services.get_entry(case, entry_id)
     if not services.may_correct(entry, g.api_user):
         raise Forbidden("Alleen wie het journaalbericht schreef, kan het corrigeren.")
     day = today()
-    values = _parse(JOURNAL_FIELDS, lambda v: services.check_entry(case, v, day, entry)[1], partial=True)
-    services.correct_entry(entry, values, expected_version=_if_match(entry), actor=g.api_user, today=day)
+    values = parse_body(JOURNAL_FIELDS, lambda v: services.check_entry(case, v, day, entry)[1], partial=True)
+    services.correct_entry(entry, values, expected_version=version_to_change(entry), actor=g.api_user, today=day)
     db.session.commit()
-    return _response(entry_json(entry), entry.version)
+    return versioned_response(entry_json(entry), entry.version)
 
 
 # --- OpenAPI ----------------------------------------------------------------------------------------------------

@@ -8,14 +8,12 @@ an agreement without an owner) come back together, every field in one problem; a
 """
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from flask import g, url_for
 
 from thuiszitters.api import inputs as p
 from thuiszitters.api.blueprint import bp
-from thuiszitters.api.casework import _if_match, _load, _response, paged_read
 from thuiszitters.api.openapi import (
     CASE_ID,
     DEFAULT_MAX_PAGE_SIZE,
@@ -27,11 +25,19 @@ from thuiszitters.api.openapi import (
     register,
     response,
 )
+from thuiszitters.api.subresources import (
+    load_case,
+    paged_read,
+    parse_body,
+    refuse_together,
+    version_to_change,
+    versioned_response,
+)
 from thuiszitters.casework import plan_rules as rules
 from thuiszitters.casework import plan_services as services
 from thuiszitters.casework.models import Action, Meeting
 from thuiszitters.clock import today
-from thuiszitters.errors import InvalidParam, InvalidRequest
+from thuiszitters.errors import InvalidParam
 from thuiszitters.extensions import db
 from thuiszitters.http.problems import name_fields_as_sent
 from thuiszitters.parsing import MAX_ID, ParseError
@@ -101,24 +107,12 @@ def meeting_json(meeting: Meeting) -> dict[str, Any]:
             "createdAt": utc_timestamp(meeting.created_at), "version": meeting.version}
 
 
-def _renamed(problems: list[InvalidParam], names: dict[str, str]) -> list[InvalidParam]:
-    return [InvalidParam(names.get(x.name, x.name), x.code, x.reason) for x in problems]
-
-
-def _refuse(own: list[InvalidParam], rule_problems: Callable[[], list[InvalidParam]], names: dict[str, str]) -> None:
-    """With any problem of the request itself, also the rules' problems with the other fields, all in one 400."""
-    if own:
-        named = {problem.name for problem in own}
-        own += [x for x in _renamed(rule_problems(), names) if x.name not in named]
-        raise InvalidRequest(own)
-
-
 # --- actions ----------------------------------------------------------------------------------------------------
 
 
 @bp.get("/cases/<int:case_id>/actions")
 def list_actions(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     day = today()
     return paged_read(services.actions(case), lambda a: action_json(a, day),
                       lambda: services.record_plan_read(case, g.api_user))
@@ -126,29 +120,24 @@ def list_actions(case_id: int):
 
 @bp.post("/cases/<int:case_id>/actions")
 def add_action(case_id: int):
-    case = _load(case_id, Capability.WRITE_PLAN)
+    case = load_case(case_id, Capability.WRITE_PLAN)
     day = today()
-    problems: list[InvalidParam] = []
-    values = p.parse(p.json_body(), ACTION_FIELDS, problems=problems)
-    _refuse(problems, lambda: services.check_action(case, values, day)[1], {f.attr: f.name for f in ACTION_FIELDS})
+    values = parse_body(ACTION_FIELDS, lambda v: services.check_action(case, v, day)[1])
     action = services.add_action(case, values, actor=g.api_user, today=day)
     db.session.commit()
-    return _response(action_json(action, day), action.version, 201,
+    return versioned_response(action_json(action, day), action.version, 201,
                      url_for("api.list_actions", case_id=case.id) + f"/{action.id}")
 
 
 @bp.patch("/cases/<int:case_id>/actions/<int:action_id>")
 def update_action(case_id: int, action_id: int):
-    case = _load(case_id, Capability.COMPLETE_OWN_ACTIONS)
+    case = load_case(case_id, Capability.COMPLETE_OWN_ACTIONS)
     action = services.get_action(case, action_id)
     day = today()
-    problems: list[InvalidParam] = []
-    values = p.parse(p.json_body(), ACTION_UPDATE_FIELDS, partial=True, problems=problems)
-    _refuse(problems, lambda: services.check_update(action, values, day)[1],
-            {f.attr: f.name for f in ACTION_UPDATE_FIELDS})
-    services.update_action(action, values, expected_version=_if_match(action), actor=g.api_user, today=day)
+    values = parse_body(ACTION_UPDATE_FIELDS, lambda v: services.check_update(action, v, day)[1], partial=True)
+    services.update_action(action, values, expected_version=version_to_change(action), actor=g.api_user, today=day)
     db.session.commit()
-    return _response(action_json(action, day), action.version)
+    return versioned_response(action_json(action, day), action.version)
 
 
 # --- meetings ---------------------------------------------------------------------------------------------------
@@ -156,13 +145,13 @@ def update_action(case_id: int, action_id: int):
 
 @bp.get("/cases/<int:case_id>/meetings")
 def list_meetings(case_id: int):
-    case = _load(case_id)
+    case = load_case(case_id)
     return paged_read(services.meetings(case), meeting_json, lambda: services.record_meetings_read(case, g.api_user))
 
 
 @bp.post("/cases/<int:case_id>/meetings")
 def add_meeting(case_id: int):
-    case = _load(case_id, Capability.WRITE_PLAN)
+    case = load_case(case_id, Capability.WRITE_PLAN)
     day = today()
     problems: list[InvalidParam] = []
     values = p.parse(p.json_body(), MEETING_FIELDS, problems=problems)
@@ -173,10 +162,10 @@ def add_meeting(case_id: int):
         names |= {prefix + f.attr: prefix + f.name for f in ACTION_FIELDS}
         agreements.append(p.parse(body, ACTION_FIELDS, prefix=prefix, problems=problems))
     name_fields_as_sent(names)
-    _refuse(problems, lambda: services.check_meeting(case, values, agreements, day)[2], names)
+    refuse_together(problems, lambda: services.check_meeting(case, values, agreements, day)[2], names)
     meeting = services.add_meeting(case, values, agreements, actor=g.api_user, today=day)
     db.session.commit()
-    return _response(meeting_json(meeting), meeting.version, 201,
+    return versioned_response(meeting_json(meeting), meeting.version, 201,
                      url_for("api.list_meetings", case_id=case.id) + f"/{meeting.id}")
 
 
