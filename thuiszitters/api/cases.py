@@ -34,7 +34,7 @@ from thuiszitters.audit.services import read_activity, record, record_list_read
 from thuiszitters.cases import search, services
 from thuiszitters.cases.facts import case_enrolled, case_facts, step_facts
 from thuiszitters.cases.models import Case, Step
-from thuiszitters.cases.queries import CaseFilter, filtered_cases, paginate_cases
+from thuiszitters.cases.queries import CaseFilter, paginate_cases
 from thuiszitters.cases.reference_checks import reference_problems
 from thuiszitters.cases.scope import get_visible_case
 from thuiszitters.cases.search import SearchTerms, read_query
@@ -179,8 +179,7 @@ def _case_page(flt: CaseFilter, page: int, page_size: int):
     """A page of cases in scope as the collection answers it, logged as a list read (a search when `q` was
     given: the event names the cases shown, never the query)."""
     day = today()
-    result = paginate_cases(filtered_cases(g.api_user, flt, day), page=page, per_page=page_size,
-                            search=flt.search is not None)
+    result = paginate_cases(g.api_user, flt, day, page=page, per_page=page_size)
     response = jsonify({"items": [case_list_item(case, day) for case in result.items], "page": page,
                         "pageSize": page_size, "total": result.total})
     case_ids = [case.id for case in result.items]

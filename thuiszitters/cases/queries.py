@@ -161,10 +161,10 @@ class SearchPagination(CasePagination):
         return len(self._matches)
 
 
-def paginate_cases(query: Select[tuple[Case]], *, page: int | None = None, per_page: int = 25,
-                   search: bool = False) -> CasePagination:
-    """A page of a case query (built on visible_cases), ids first; `page` defaults to ?page= like db.paginate.
-    ``search``: the query holds a search (`SearchPagination`)."""
-    pagination = SearchPagination if search else CasePagination
-    return pagination(select=query, session=db.session(), page=page, per_page=per_page, max_per_page=100,
-                      error_out=False)
+def paginate_cases(user: User, flt: CaseFilter, today: date, *, page: int | None = None, per_page: int = 25,
+                   sort: str = DEFAULT_SORT, descending: bool = False) -> CasePagination:
+    """A page of the user's cases that ``flt`` lets through (`filtered_cases`), ids first; a search's matches in
+    one query (`SearchPagination`). `page` defaults to ?page= like db.paginate."""
+    pagination = CasePagination if flt.search is None else SearchPagination
+    return pagination(select=filtered_cases(user, flt, today, sort=sort, descending=descending), session=db.session(),
+                      page=page, per_page=per_page, max_per_page=100, error_out=False)

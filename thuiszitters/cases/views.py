@@ -45,7 +45,6 @@ from thuiszitters.cases.queries import (
     DEFAULT_SORT,
     CaseFilter,
     filter_choices,
-    filtered_cases,
     get_case_for_page,
     paginate_cases,
 )
@@ -193,8 +192,7 @@ def index():
     sort = sort if sort in CASE_SORTS else DEFAULT_SORT
     descending = request.args.get(DIRECTION_ARG) == DESCENDING
     day = today()
-    page = paginate_cases(filtered_cases(current_user, flt, day, sort=sort, descending=descending),
-                          search=flt.search is not None)
+    page = paginate_cases(current_user, flt, day, sort=sort, descending=descending)
     args = {name: value for name, value in request.args.items() if name in form._fields and value}
     order_args = {SORT_ARG: sort, **({DIRECTION_ARG: DESCENDING} if descending else {})} \
         if sort != DEFAULT_SORT or descending else {}
@@ -228,8 +226,7 @@ def search():
         return page()
     refusals_shown_on(form, page)
     terms = interpret(form.q.data)
-    found = paginate_cases(filtered_cases(current_user, CaseFilter(search=terms), today()), page=form.page_number(),
-                           search=True)
+    found = paginate_cases(current_user, CaseFilter(search=terms), today(), page=form.page_number())
     html = page(found=found)
     # One event for the search, naming the cases it showed, never what was typed (cases/search.py).
     record_search(terms, actor_id=current_user.id, activity=read_activity(current_user.role),
