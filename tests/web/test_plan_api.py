@@ -111,6 +111,30 @@ def test_leerplicht_marks_its_own_action_done_but_not_others_nor_moves_dates(api
     assert api.call("GET", base, "leerplicht").status_code == 200
 
 
+def test_a_coordinator_rewords_and_reassigns_an_action_but_its_leerplicht_owner_may_not(api):
+    action = factories.action(api.case, api.world.coordinator, owner=api.world.leerplicht)
+    db.session.commit()
+    path = f"/cases/{api.case.id}/actions/{action.id}"
+    parent = api.participants[0]
+    refused = api.call("PATCH", path, "leerplicht", {"ownerParticipantId": parent.id}, 1)
+    assert refused.status_code == 403
+    assert api.call("PATCH", path, "leerplicht", {"description": "Iets anders"}, 1).status_code == 403
+    wrong = api.call("PATCH", path, json={"description": "", "ownerUserId": api.world.coordinator2.id,
+                                          "dueOn": "2030-01-01"}, version=1)
+    assert wrong.status_code == 400
+    assert _names(wrong) == {"description", "ownerUserId", "dueOn"}
+    # Naming one owner replaces the other: the leerplicht owner makes way for the parent.
+    moved = api.call("PATCH", path, json={"description": "Ouders bellen.", "ownerParticipantId": parent.id},
+                     version=1)
+    assert moved.status_code == 200, moved.get_json()
+    body = moved.get_json()
+    assert (body["description"], body["ownerUserId"], body["ownerParticipantId"], body["version"]) == (
+        "Ouders bellen.", None, parent.id, 2)
+    both = api.call("PATCH", path, json={"ownerUserId": api.world.coordinator.id,
+                                         "ownerParticipantId": parent.id}, version=2)
+    assert both.status_code == 400 and _names(both) == {"ownerParticipantId"}
+
+
 def test_another_scope_is_404_and_inspectie_403(api):
     action = factories.action(api.case, api.world.coordinator)
     db.session.commit()

@@ -13,6 +13,7 @@ from sqlalchemy import select
 from tests import factories
 from tests.conftest import Auth, csrf_from
 from thuiszitters.casework import plan_services
+from thuiszitters.audit.models import AuditEvent
 from thuiszitters.casework.models import Action, Meeting
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
@@ -136,13 +137,45 @@ def test_a_stale_edit_is_refused_with_the_other_persons_change_shown(app, client
     plan_services.update_action(db.session.get(Action, action.id), {"due_on": date(2026, 10, 20)},
                                 expected_version=1, actor=other, today=date(2026, 10, 5))
     db.session.commit()
-    stale = client.post(path, data={**fields, "status": "gedaan", "done_on": "", "due_on": "09-10-2026"})
+    # The edit form sends every field it shows (the coordinator's also the description and the owner).
+    stale = client.post(path, data={**fields, "description": action.description,
+                                    "owner": f"gebruiker-{w.coordinator.id}", "status": "gedaan", "done_on": "",
+                                    "due_on": "09-10-2026"})
     assert stale.status_code == 409
     html = _text(stale.get_data(as_text=True))
     assert "niet opgeslagen" in html and "Actie gewijzigd Door Coord3" in html
     assert "Uiterlijk op 09-10-2026 20-10-2026" in html
     db.session.expire_all()
     assert db.session.get(Action, action.id).status == "open"
+
+
+def test_a_coordinator_rewords_an_action_and_hands_it_to_someone_else(client, w):
+    action = factories.action(w.case, w.coordinator, description="School bellen.", due_on=date(2026, 10, 9))
+    db.session.commit()
+    _login(client, "coord1@example.nl")
+    path = f"/casussen/{w.case.id}/plan/{action.id}"
+    form = client.get(path).get_data(as_text=True)
+    assert "School bellen.</textarea>" in form
+    assert f'<option selected value="gebruiker-{w.coordinator.id}">' in form  # the current owner is chosen
+    fields = _form(client, path)
+    wrong = client.post(path, data={**fields, "description": " ", "owner": f"gebruiker-{w.coordinator2.id}",
+                                    "status": "gedaan", "done_on": "31-12-2099", "due_on": "09-10-2026"})
+    assert wrong.status_code == 400
+    html = wrong.get_data(as_text=True)
+    assert "Beschrijf wat er gedaan moet worden." in _error(html, "description")
+    assert "kan de casus niet inzien" in _error(html, "owner")
+    assert "ligt in de toekomst" in _error(html, "done_on")
+    assert "Verbeter deze 3 punten" in html
+    saved = client.post(path, data={**fields, "description": "School en ouders bellen.",
+                                    "owner": f"betrokkene-{w.parent.id}", "status": "open", "done_on": "",
+                                    "due_on": "12-10-2026"})
+    assert saved.status_code == 302
+    db.session.expire_all()
+    stored = db.session.get(Action, action.id)
+    assert (stored.description, stored.owner_user_id, stored.owner_participant_id, stored.due_on) == (
+        "School en ouders bellen.", None, w.parent.id, date(2026, 10, 12))
+    history = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "action.update"))
+    assert "School en ouders" not in str(history.changes)  # free text: the trail says that it changed
 
 
 def test_leerplicht_marks_its_own_action_done_but_may_not_open_anothers(client, w):

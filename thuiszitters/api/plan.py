@@ -72,9 +72,9 @@ ACTION_FIELDS = [
     p.Field("dueOn", "due_on", p.iso_date, required=True),
 ]
 ACTION_UPDATE_FIELDS = [
+    *ACTION_FIELDS,
     p.Field("status", "status", p.choice(rules.ACTION_STATUSES), required=True),
     p.Field("doneOn", "done_on", p.iso_date),
-    p.Field("dueOn", "due_on", p.iso_date, required=True),
 ]
 _AGREEMENT_SCHEMA = p.object_schema(ACTION_FIELDS)
 MEETING_FIELDS = [
@@ -231,9 +231,10 @@ register(
         },
         "/cases/{caseId}/actions/{actionId}": {
             "patch": operation(
-                "updateAction", tag=_TAG, summary="De status of datum van een actie wijzigen",
-                description="Alleen de meegestuurde velden; If-Match met de versie uit de ETag. Leerplicht wijzigt "
-                            "alleen de status van de eigen acties.",
+                "updateAction", tag=_TAG, summary="Een actie wijzigen (status, datum, omschrijving of eigenaar)",
+                description="Alleen de meegestuurde velden; If-Match met de versie uit de ETag. Wie een eigenaar "
+                            "noemt (ownerUserId of ownerParticipantId), vervangt de eigenaar. Leerplicht wijzigt "
+                            "alleen de status (en de datum gedaan) van de eigen acties.",
                 parameters=[CASE_ID, _ACTION_ID, _IF_MATCH], body=p.object_schema(ACTION_UPDATE_FIELDS, partial=True),
                 responses={"200": response("De actie", ref("Action"), headers=_ETAG)},
                 errors=(403, 404, 412, 428)),

@@ -63,12 +63,23 @@ class ActionForm(VersionedForm):
 
 
 class ActionUpdateForm(VersionedForm):
+    """A coordinator changes every field; the owner of an action (leerplicht) gets only the status and done date
+    (the view deletes `COORDINATOR_ONLY`)."""
+
+    description = TextAreaField(_label("description"), description="Wat moet er gebeuren?", render_kw={"rows": 3})
+    owner = SelectField(_label("owner"), description="Een gebruiker die de casus kan zien, of iemand uit het "
+                                                      "netwerk.")
+    due_on = DutchDateField(_label("due_on"))
     status = RadioChoiceField(_label("status"), choices=list(rules.ACTION_STATUS_LABELS.items()))
     done_on = DutchDateField(_label("done_on"), description="Alleen bij gedaan; leeg is vandaag. dd-mm-jjjj.")
-    due_on = DutchDateField(_label("due_on"))
+
+    COORDINATOR_ONLY = ("description", "owner", "due_on")
 
     def values(self) -> dict[str, Any]:
-        return {name: self[name].data for name in rules.ACTION_UPDATE_FIELDS if name in self._fields}
+        values = {name: self[name].data for name in rules.ACTION_UPDATE_FIELDS if name in self._fields}
+        if "owner" in self._fields:
+            values |= owner_ids(self.owner.data)
+        return values
 
 
 class AgreementForm(FlaskForm):

@@ -37,7 +37,10 @@ MAX_DAYS_AHEAD = 3 * 366
 
 # The fields, in form order; their names are the models' attributes.
 ACTION_FIELDS = ("description", "owner_user_id", "owner_participant_id", "due_on")
-ACTION_UPDATE_FIELDS = ("status", "done_on", "due_on")
+ACTION_UPDATE_FIELDS = ("description", "owner_user_id", "owner_participant_id", "status", "done_on", "due_on")
+OWNER_ATTRIBUTES = ("owner_user_id", "owner_participant_id")
+# What only a coordinator changes; the owner of an action (leerplicht) changes its status and done date.
+COORDINATOR_FIELDS = ("description", *OWNER_ATTRIBUTES, "due_on")
 MEETING_FIELDS = ("held_on", "kind", "participant_ids", "summary")
 AGREEMENT_FIELDS = ("description", "owner_user_id", "owner_participant_id", "due_on")
 
@@ -135,12 +138,15 @@ def check_action(values: Mapping[str, Any], *, today: date, earliest: date, user
             "due_on": due_on}, problems
 
 
-def check_action_update(values: Mapping[str, Any], *, today: date, earliest: date
-                        ) -> tuple[dict[str, Any], list[InvalidParam]]:
-    """A change of an action's status, done date and due date (merged with the stored values), cleaned. Done
-    needs the day it was done (not in the future, not before the case began; today when left empty for a
-    change to done); any other status has no done date."""
+def check_action_update(values: Mapping[str, Any], *, today: date, earliest: date, users: Collection[int],
+                        participants: Collection[int]) -> tuple[dict[str, Any], list[InvalidParam]]:
+    """A change of an action (merged with the stored values), cleaned: its description and owner as for a new
+    action (`users`, `participants`: who may own it), its due date, status and done date. Done needs the day it
+    was done (not in the future, not before the case began; today when left empty for a change to done); any
+    other status has no done date."""
     problems: list[InvalidParam] = []
+    description = _check_description(values.get("description"), "description", problems)
+    user_id, participant_id = _check_owner(values, "", users, participants, problems)
     status = values.get("status")
     if status not in ACTION_STATUSES:
         problems.append(InvalidParam("status", "unknown_value" if status else "required",
@@ -163,7 +169,8 @@ def check_action_update(values: Mapping[str, Any], *, today: date, earliest: dat
     elif done_on is not None and status in ACTION_STATUSES:
         problems.append(InvalidParam("done_on", "not_done",
                                      "Een datum 'gedaan op' hoort alleen bij de status gedaan."))
-    return {"status": status, "done_on": done_on if status == DONE else None, "due_on": due_on}, problems
+    return {"description": description, "owner_user_id": user_id, "owner_participant_id": participant_id,
+            "status": status, "done_on": done_on if status == DONE else None, "due_on": due_on}, problems
 
 
 def _blank_agreement(agreement: Mapping[str, Any]) -> bool:

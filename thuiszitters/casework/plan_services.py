@@ -132,20 +132,28 @@ def may_update(action: Action, user: User) -> bool:
 
 
 def _action_values(action: Action) -> dict[str, Any]:
-    return {"status": action.status, "done_on": action.done_on, "due_on": action.due_on}
+    return {name: getattr(action, name) for name in rules.ACTION_UPDATE_FIELDS}
 
 
 def check_update(action: Action, values: dict[str, Any], today: date) -> tuple[dict[str, Any], list[Any]]:
+    """The action's values after the change (a PATCH: what ``values`` leaves out stays), cleaned, and every problem.
+    Naming either owner replaces the owner. The current owner stays allowed (a user who since lost sight of the
+    case can still be the one its status is changed for); a new one must be able to see the case."""
     merged = _action_values(action) | {k: v for k, v in values.items() if k in rules.ACTION_UPDATE_FIELDS}
+    if any(name in values for name in rules.OWNER_ATTRIBUTES):
+        merged |= {name: values.get(name) for name in rules.OWNER_ATTRIBUTES}
     if "status" in values and values["status"] != rules.DONE and "done_on" not in values:
         merged["done_on"] = None  # reopening or lapsing an action drops its done date
-    return rules.check_action_update(merged, today=today, earliest=earliest_day(action.case))
+    users = ({user.id for user in possible_owners(action.case)} | {action.owner_user_id}) - {None}
+    participants = (_network_ids(action.case) | {action.owner_participant_id}) - {None}
+    return rules.check_action_update(merged, today=today, earliest=earliest_day(action.case), users=users,
+                                     participants=participants)
 
 
 def update_action(action: Action, values: dict[str, Any], *, expected_version: int | None, actor: User,
                   today: date) -> Action:
-    """Change the status, done date or due date (a PATCH leaves the others). Leerplicht changes only the status
-    (and done date) of its own actions."""
+    """Change what ``values`` names (a PATCH leaves the others). Leerplicht changes only the status (and done date)
+    of its own actions; the description, owner and due date are the coordinator's."""
     if not may_update(action, actor):
         raise Forbidden("U kunt alleen de status van uw eigen acties wijzigen." if
                         can(actor, Capability.COMPLETE_OWN_ACTIONS) else "Uw rol kan geen acties wijzigen.")
@@ -153,13 +161,15 @@ def update_action(action: Action, values: dict[str, Any], *, expected_version: i
     before = _action_values(action)
     cleaned, problems = check_update(action, values, today)
     _raise_if(problems)
-    if not can(actor, Capability.WRITE_PLAN) and cleaned["due_on"] != before["due_on"]:
-        raise Forbidden("Alleen een coördinator kan de datum van een actie verzetten.")
+    if not can(actor, Capability.WRITE_PLAN) and any(cleaned[name] != before[name]
+                                                      for name in rules.COORDINATOR_FIELDS):
+        raise Forbidden("Alleen een coördinator kan de actie, haar eigenaar of haar datum wijzigen.")
     changes = _changes(before, cleaned, rules.FREE_TEXT_FIELDS)
     if not changes:
         return action
     old_version = action.version
-    action.status, action.done_on, action.due_on = cleaned["status"], cleaned["done_on"], cleaned["due_on"]
+    for name in rules.ACTION_UPDATE_FIELDS:
+        setattr(action, name, cleaned[name])
     action.updated_at = now_utc()
     _audit("action.update", action, "case_action", actor, changes, old_version)
     return action

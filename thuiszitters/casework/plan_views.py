@@ -21,6 +21,7 @@ from thuiszitters.casework.plan_forms import (
     ActionUpdateForm,
     MeetingForm,
     owner_choices,
+    owner_value,
 )
 from thuiszitters.casework.views import _saved, _show_rule_problems, bp
 from thuiszitters.clock import today
@@ -48,9 +49,15 @@ def case_plan(case: Case) -> dict[str, Any]:
 # --- helpers ----------------------------------------------------------------------------------------------------
 
 
-def _choices(case: Case) -> list[Any]:
+def _choices(case: Case, keep: Action | None = None) -> list[Any]:
+    """The owner select's options for a case; ``keep``: an action whose current owner stays a choice even when it
+    is no longer one (a user who lost sight of the case, a participant since removed from the network)."""
     users = [(u.id, f"{u.name} ({ROLE_LABELS.get(u.role, u.role)})") for u in plan_services.possible_owners(case)]
     people = [(p.id, presenters.participant_label(p)) for p in services.network(case)]
+    if keep is not None and keep.owner_user_id is not None and keep.owner_user_id not in dict(users):
+        users.append((keep.owner_user_id, plan_presenters.owner_label(keep)))
+    if keep is not None and keep.owner_participant_id is not None and keep.owner_participant_id not in dict(people):
+        people.append((keep.owner_participant_id, plan_presenters.owner_label(keep)))
     return owner_choices(users, people)
 
 
@@ -112,11 +119,15 @@ def _editable(case: Case, action_id: int) -> Action:
 def edit_action(case_id: int, action_id: int):
     case = get_case_for_page(current_user, case_id)
     action = _editable(case, action_id)
-    initial = {"status": action.status, "done_on": action.done_on, "due_on": action.due_on,
-               "version": str(action.version)}
+    initial = {"description": action.description,
+               "owner": owner_value(action.owner_user_id, action.owner_participant_id), "status": action.status,
+               "done_on": action.done_on, "due_on": action.due_on, "version": str(action.version)}
     form = ActionUpdateForm(data=None if request.method == "POST" else initial)
-    if not can(current_user, Capability.WRITE_PLAN):
-        del form.due_on  # leerplicht marks its own action done; the coordinator moves dates
+    if can(current_user, Capability.WRITE_PLAN):
+        form.owner.choices = _choices(case, keep=action)
+    else:
+        for name in ActionUpdateForm.COORDINATOR_ONLY:  # leerplicht marks its own action done
+            delattr(form, name)
     owner = plan_presenters.owner_label(action)
 
     def page(refusal: Refusal | None = None):
@@ -124,10 +135,12 @@ def edit_action(case_id: int, action_id: int):
                      intro=f"{action.description} (eigenaar: {owner}; uiterlijk {format_date_nl(action.due_on)})")
 
     if form.is_submitted():
-        if not form.validate():
-            _show_rule_problems(form, plan_services.check_update(action, form.values(), today())[1])
+        valid = form.validate()
+        problems = _owner_problems(plan_services.check_update(action, form.values(), today())[1])
+        _show_rule_problems(form, problems)
+        if not valid or problems:
             return page()
-        refusals_shown_on(form, page)
+        refusals_shown_on(form, page, field_names=OWNER_FIELDS)
         plan_services.update_action(action, form.values(), expected_version=form.expected_version(),
                                     actor=current_user, today=today())
         return _saved(case, "De actie is bijgewerkt.", "plan")
