@@ -66,12 +66,15 @@ def test_overdue_and_due_today(status, due_on, overdue, due_today):
 
 
 def _update(**values):
-    base = {"status": "open", "done_on": None, "due_on": date(2026, 10, 12)}
-    return rules.check_action_update(base | values, today=TODAY, earliest=BEGAN)
+    base = {"description": "Bellen", "owner_user_id": 1, "owner_participant_id": None, "status": "open",
+            "done_on": None, "due_on": date(2026, 10, 12)}
+    return rules.check_action_update(base | values, today=TODAY, earliest=BEGAN, users=USERS,
+                                     participants=PARTICIPANTS)
 
 
 def test_done_without_a_date_is_done_today():
-    assert _update(status="gedaan") == ({"status": "gedaan", "done_on": TODAY, "due_on": date(2026, 10, 12)}, [])
+    assert _update(status="gedaan") == ({"description": "Bellen", "owner_user_id": 1, "owner_participant_id": None,
+                                         "status": "gedaan", "done_on": TODAY, "due_on": date(2026, 10, 12)}, [])
 
 
 @pytest.mark.parametrize(("values", "expected"), [
@@ -80,6 +83,11 @@ def test_done_without_a_date_is_done_today():
     ({"status": "open", "done_on": TODAY}, {("done_on", "not_done")}),
     ({"status": "klaar"}, {("status", "unknown_value")}),
     ({"status": None}, {("status", "required")}),
+    # A change checks the description and the owner as a new action does.
+    ({"description": " "}, {("description", "required")}),
+    ({"owner_user_id": 3}, {("owner_user_id", "owner_cannot_see_case")}),
+    ({"owner_user_id": None, "owner_participant_id": 10}, set()),
+    ({"owner_participant_id": 10}, {("owner_participant_id", "two_owners")}),
 ])
 def test_status_and_done_date_go_together(values, expected):
     assert _codes(_update(**values)[1]) == expected
