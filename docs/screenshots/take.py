@@ -51,8 +51,8 @@ def _prepare(folder: Path):
         db.session.commit()
         case = db.session.scalar(select(Case).where(Case.status == "open", Case.stage == "consulent")
                                  .order_by(Case.id))
-        planned = db.session.scalar(select(Action.case_id).order_by(Action.id))  # the demo case with a plan
-        return app, case.id, case.reference, planned
+        planned = db.session.scalar(select(Action).order_by(Action.id))  # the demo case with a plan
+        return app, case.id, case.reference, planned.case_id, planned.id
 
 
 def _login(page: Page, base: str, role: str) -> None:
@@ -72,7 +72,7 @@ def _shoot(page: Page, name: str, width: int) -> None:
 
 def main() -> None:
     with tempfile.TemporaryDirectory() as folder:
-        app, case_id, reference, planned_id = _prepare(Path(folder))
+        app, case_id, reference, planned_id, action_id = _prepare(Path(folder))
         server = make_server("127.0.0.1", 0, app, threaded=True)
         threading.Thread(target=server.serve_forever, daemon=True).start()
         base = f"http://127.0.0.1:{server.server_port}"
@@ -84,7 +84,8 @@ def main() -> None:
                             ("12-mijn-werk-coordinator", "/mijn-werk", None),
                             ("13-casus-met-plan", f"/casussen/{planned_id}#plan", None),
                             ("14-overleg-vastleggen", f"/casussen/{planned_id}/overleg/nieuw", None),
-                            ("16-meldingen", "/meldingen", None)],
+                            ("16-meldingen", "/meldingen", None),
+                            ("17-actie-bijwerken", f"/casussen/{planned_id}/plan/{action_id}", None)],
             "leerplicht": [("06-signalen", "/signalen", None), ("07-dashboard-leerplicht", "/dashboard/leerplicht",
                                                                 None),
                            ("15-mijn-werk-leerplicht", "/mijn-werk", None)],
