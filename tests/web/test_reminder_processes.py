@@ -153,7 +153,8 @@ def test_two_schedulers_started_by_mistake_catch_up_at_start_and_mail_each_remin
             db.session.rollback()
             statuses = set(db.session.scalars(select(OutboxMessage.status)))
             beat = db.session.scalar(select(SchedulerState.heartbeat_at).where(SchedulerState.name == "scheduler"))
-            return statuses == {"sent"} and beat is not None
+            exported = db.session.scalar(select(ExportRun.id).limit(1))  # the last of the catch-ups at start
+            return statuses == {"sent"} and beat is not None and exported is not None
 
         assert _wait_for(all_sent), "the schedulers did not sweep and deliver at start"
         time.sleep(1.5)  # give a duplicate the chance to show up

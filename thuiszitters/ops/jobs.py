@@ -1,4 +1,4 @@
-"""The scheduler's own job: the heartbeat /healthz shows."""
+"""The scheduler's own jobs: the heartbeat /healthz shows, and the database's planner statistics."""
 from __future__ import annotations
 
 from datetime import datetime
@@ -15,4 +15,8 @@ def heartbeat(now: datetime) -> str:
 
 JOBS = [
     JobSpec("heartbeat", "thuiszitters.ops.jobs:heartbeat", {"trigger": "interval", "minutes": 1}, run_at_start=True),
+    # At night, when nobody waits on the write lock it takes for a moment; and once at start, so a database that was
+    # filled in bulk (an import, `flask seed`) is not planned blind until the first night.
+    JobSpec("planner_statistics", "thuiszitters.ops.services:refresh_planner_statistics",
+            {"trigger": "cron", "hour": 3, "minute": 30}, run_at_start=True),
 ]

@@ -21,3 +21,16 @@ def beat(now: datetime) -> None:
 
 def last_heartbeat() -> datetime | None:
     return db.session.scalar(select(SchedulerState.heartbeat_at).where(SchedulerState.name == HEARTBEAT))
+
+
+def refresh_planner_statistics() -> str:
+    """SQLite: ANALYZE, so its query planner knows how the indexes divide the rows. Without statistics it picked
+    the wrong index for the search box (76 ms instead of 40 ms at 200,000 cases) and for some dashboard counts.
+    PostgreSQL's autovacuum keeps its own statistics, so there this does nothing. Safe to run at any time and as
+    often as wanted: it only rewrites the statistics tables."""
+    connection = db.session.connection()
+    if connection.dialect.name != "sqlite":
+        return ""
+    connection.exec_driver_sql("ANALYZE")
+    return "planner statistics refreshed"
+
