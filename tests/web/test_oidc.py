@@ -5,7 +5,9 @@ Who gets in, the second factor, signing out at the provider too, and the provide
 """
 from __future__ import annotations
 
+import logging
 import re
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 
@@ -313,6 +315,41 @@ def test_without_an_end_session_endpoint_sign_out_is_local_only(client, world, p
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert not logged_in(client)
     assert "Sluit uw browser" in client.get("/login").get_data(as_text=True)
+
+
+def test_a_provider_that_is_down_at_sign_out_does_not_keep_anyone_signed_in(app, database_url, client, world,
+                                                                            provider):
+    """Signed in through the provider, then the provider stops answering; the sign-out is handled by another web
+    worker (a new process: it has not read the provider's discovery document yet). The session here ends at once,
+    and the page says to close the browser, since the provider's session could not be ended."""
+    from thuiszitters import create_app
+
+    provider.set_accounts({"anna": account("sub-anna-5e1d", "coord1@example.nl", name="Anna Geheimnaam")})
+    sign_in(client, "anna")
+    cookie = client.get_cookie("session").value
+    other_worker = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                               **provider.app_settings()}).test_client()
+    other_worker.set_cookie("session", cookie)
+    token = _csrf(other_worker)
+    log_lines: list[str] = []
+    capture = logging.Handler()
+    capture.emit = lambda record: log_lines.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("thuiszitters").addHandler(capture)
+    provider.hang(6000)
+    try:
+        began = time.monotonic()
+        response = other_worker.post("/logout", data={"csrf_token": token})
+        assert time.monotonic() - began < 5  # OIDC_TIMEOUT_SECONDS is 2 in these tests
+    finally:
+        provider.hang(0)
+        logging.getLogger("thuiszitters").removeHandler(capture)
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "Sluit uw browser" in other_worker.get("/login").get_data(as_text=True)
+    assert not logged_in(other_worker)
+    client.set_cookie("session", cookie)
+    assert not logged_in(client)
+    assert [line for line in log_lines if "logout at the provider skipped" in line] != []
+    assert not any(secret in line for line in log_lines for secret in ("sub-anna-5e1d", "coord1@", "Geheimnaam"))
 
 
 def test_a_password_login_signs_out_as_before(client, auth, world, provider):
