@@ -66,3 +66,47 @@ def test_coordinator_signs_in_through_the_organisation_and_out_again(app, journe
     page.get_by_role("button", name="Koppeling verbreken van coord1@example.nl").click()
     assert "is verbroken" in page.inner_text("main")
     assert "Nog niemand heeft via de organisatie ingelogd." in page.inner_text("main")
+
+
+
+WIDTHS = (320, 390, 1366)
+SCROLLS_SIDEWAYS = "document.documentElement.scrollWidth > document.documentElement.clientWidth"
+
+
+class TestOnAPhoneAndALaptop:
+    LABEL = "Inloggen met het account van Gemeente Súdwest-Fryslân"
+
+    @pytest.fixture
+    def app_overrides(self, provider):
+        return provider.app_settings(OIDC_LABEL=self.LABEL)
+
+    def test_the_organisations_button_and_a_refusal_read_well(self, app, journey, provider):
+        """A long button text (a gemeente's name) on the login page, and the page of someone without an account here:
+        no sideways scrolling at 320, 390 and 1366 px, and no accessibility violations."""
+        app.config["BASE_URL"] = journey.base_url
+        provider.reset({"nobody": account("sub-nobody", "niemand@example.nl")}, bases=[journey.base_url])
+        factories.world()
+        db.session.commit()
+        page = journey.page
+
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            journey.goto("/login")
+            assert not page.evaluate(SCROLLS_SIDEWAYS), width
+        journey.check("login page with a long organisation button at 1366 px")
+        page.set_viewport_size({"width": 390, "height": 800})
+        journey.check("login page with a long organisation button at 390 px")
+
+        page.get_by_role("link", name=self.LABEL).click()
+        page.wait_for_url(re.compile(re.escape(provider.issuer) + r"/interaction/"))
+        page.get_by_label("Login name").fill("nobody")
+        page.get_by_role("button", name="Sign in").click()
+        page.wait_for_url(re.compile(re.escape(journey.base_url) + r"/login/oidc/callback"))
+        assert page.get_by_role("heading", level=1).inner_text() == "Geen account in Thuiszitters"
+        assert "Een functioneel beheerder maakt accounts aan" in page.inner_text("main")
+        journey.check("refusal of someone without an account at 390 px")
+        for width in WIDTHS:
+            page.set_viewport_size({"width": width, "height": 800})
+            assert not page.evaluate(SCROLLS_SIDEWAYS), width
+        page.get_by_role("link", name="Inloggen met e-mailadres en wachtwoord").click()
+        page.wait_for_url(f"{journey.base_url}/login")

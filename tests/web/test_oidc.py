@@ -5,9 +5,15 @@ Who gets in, the second factor, signing out at the provider too, and the provide
 """
 from __future__ import annotations
 
+import logging
+import re
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import pyotp
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, insert, select
 
 from tests import factories
 from tests.oidc import APP_BASE, ProviderBrowser, account, params
@@ -114,6 +120,49 @@ def test_later_sign_ins_find_the_account_by_sub_even_after_the_email_changed(cli
     assert login_methods(world.coordinator.id) == ["oidc", "oidc"]
     assert login_methods(world.coordinator2.id) == []
     assert identity_of(world.coordinator2.id) is None
+
+
+@contextmanager
+def another_request_binds(user_id: int, issuer: str, subject: str) -> Iterator[list[bool]]:
+    """Another request (a second tab, another person) binds ``subject`` to the account and commits, on a
+    connection of its own, right after this request looked whether the account was bound yet."""
+    done: list[bool] = []
+
+    def meanwhile(conn, cursor, statement, parameters, context, executemany):
+        if not done and re.match(r"SELECT oidc_identity\.id\s+FROM oidc_identity", statement):
+            done.append(True)
+            with db.engine.begin() as other:
+                other.execute(insert(OidcIdentity).values(user_id=user_id, issuer=issuer, subject=subject,
+                                                          bound_at=real_now_utc(), last_login_at=real_now_utc()))
+
+    event.listen(db.engine, "after_cursor_execute", meanwhile)
+    try:
+        yield done
+    finally:
+        event.remove(db.engine, "after_cursor_execute", meanwhile)
+
+
+def test_two_first_sign_ins_of_one_person_at_once_both_get_in(client, world, provider):
+    provider.set_accounts({"anna": account("sub-anna", "coord1@example.nl")})
+    with another_request_binds(world.coordinator.id, provider.issuer, "sub-anna") as happened:
+        response = sign_in(client, "anna")
+    assert happened and response.status_code == 302 and response.headers["Location"] == "/"
+    assert logged_in(client)
+    identities = db.session.scalars(select(OidcIdentity)).all()
+    assert [(i.user_id, i.subject) for i in identities] == [(world.coordinator.id, "sub-anna")]
+
+
+def test_a_first_sign_in_racing_another_persons_binding_does_not_take_the_account_over(client, world, provider):
+    """Two accounts at the provider carry the same address; while the second signs in for the first time, the first
+    one's binding is made. The second is refused, and the account stays bound to the first."""
+    provider.set_accounts({"mallory": account("sub-mallory", "coord1@example.nl")})
+    with another_request_binds(world.coordinator.id, provider.issuer, "sub-anna") as happened:
+        response = sign_in(client, "mallory")
+    assert happened and response.status_code == 403
+    assert "hoort bij iemand anders" in response.get_data(as_text=True)
+    assert not logged_in(client)
+    identities = db.session.scalars(select(OidcIdentity)).all()
+    assert [(i.user_id, i.subject) for i in identities] == [(world.coordinator.id, "sub-anna")]
 
 
 def test_each_sign_in_gets_a_fresh_session_id(client, world, provider):
@@ -266,6 +315,41 @@ def test_without_an_end_session_endpoint_sign_out_is_local_only(client, world, p
     assert response.status_code == 302 and response.headers["Location"] == "/login"
     assert not logged_in(client)
     assert "Sluit uw browser" in client.get("/login").get_data(as_text=True)
+
+
+def test_a_provider_that_is_down_at_sign_out_does_not_keep_anyone_signed_in(app, database_url, client, world,
+                                                                            provider):
+    """Signed in through the provider, then the provider stops answering; the sign-out is handled by another web
+    worker (a new process: it has not read the provider's discovery document yet). The session here ends at once,
+    and the page says to close the browser, since the provider's session could not be ended."""
+    from thuiszitters import create_app
+
+    provider.set_accounts({"anna": account("sub-anna-5e1d", "coord1@example.nl", name="Anna Geheimnaam")})
+    sign_in(client, "anna")
+    cookie = client.get_cookie("session").value
+    other_worker = create_app({"TESTING": True, "SQLALCHEMY_DATABASE_URI": database_url,
+                               **provider.app_settings()}).test_client()
+    other_worker.set_cookie("session", cookie)
+    token = _csrf(other_worker)
+    log_lines: list[str] = []
+    capture = logging.Handler()
+    capture.emit = lambda record: log_lines.append(record.getMessage())  # type: ignore[method-assign]
+    logging.getLogger("thuiszitters").addHandler(capture)
+    provider.hang(6000)
+    try:
+        began = time.monotonic()
+        response = other_worker.post("/logout", data={"csrf_token": token})
+        assert time.monotonic() - began < 5  # OIDC_TIMEOUT_SECONDS is 2 in these tests
+    finally:
+        provider.hang(0)
+        logging.getLogger("thuiszitters").removeHandler(capture)
+    assert response.status_code == 302 and response.headers["Location"] == "/login"
+    assert "Sluit uw browser" in other_worker.get("/login").get_data(as_text=True)
+    assert not logged_in(other_worker)
+    client.set_cookie("session", cookie)
+    assert not logged_in(client)
+    assert [line for line in log_lines if "logout at the provider skipped" in line] != []
+    assert not any(secret in line for line in log_lines for secret in ("sub-anna-5e1d", "coord1@", "Geheimnaam"))
 
 
 def test_a_password_login_signs_out_as_before(client, auth, world, provider):

@@ -125,6 +125,20 @@ def test_a_used_code_is_refused_by_the_provider_even_with_a_valid_state(app, cli
                    "invalid_grant", other_sessions=1)
 
 
+def test_a_code_stolen_before_its_use_is_refused_by_the_provider_for_want_of_the_pkce_verifier(app, client, world,
+                                                                                               log_lines):
+    """Code injection: an attacker intercepts the victim's callback before the victim's browser opens it and puts
+    the unused code into a sign-in of their own (their own state, nonce and PKCE verifier). Only the victim's
+    browser holds the verifier that matches the code's S256 challenge, so the provider does not exchange it."""
+    callback = ProviderBrowser().authorize(start(client), "anna")
+    attacker = app.test_client()
+    own_state = params(start(attacker))["state"]
+    response = attacker.get(with_param(callback, state=own_state))
+    assert_refused(attacker, response, 400, "Deze inlogpoging is niet geldig", log_lines, "code_refused",
+                   "invalid_grant")
+    assert db.session.scalar(select(func.count()).select_from(OidcIdentity)) == 0
+
+
 def test_an_id_token_with_another_nonce_is_refused(client, world, log_lines):
     authorization = with_param(start(client), nonce="a-nonce-the-app-never-sent")
     response = client.get(ProviderBrowser().authorize(authorization, "anna"))

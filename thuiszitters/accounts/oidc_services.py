@@ -29,7 +29,9 @@ def user_for_sign_in(issuer: str, claims: Mapping[str, Any], now: datetime) -> U
     """The account this verified ID token signs in to, binding the identity at the first sign-in.
 
     Raises SignInRefused (unknown person, deactivated account, unverified address, account bound to another
-    ``sub``). Flushes, does not commit.
+    ``sub``), and IntegrityError when another request bound this ``sub`` or this account since the look-up (two
+    first sign-ins at once): the caller rolls back and asks again, and that binding decides. Flushes, does not
+    commit.
     """
     subject = str(claims["sub"])
     identity = db.session.scalar(
@@ -56,8 +58,11 @@ def user_for_sign_in(issuer: str, claims: Mapping[str, Any], now: datetime) -> U
         db.session.flush()
         return identity.user
     assert candidate is not None
-    # A binding to another issuer is left from a provider this deployment no longer uses: it is replaced.
-    replaced = db.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == candidate.id)).rowcount
+    # A binding to another issuer is left from a provider this deployment no longer uses: it is replaced. One to
+    # this issuer is never touched here: if another request made it since the look-up above, the insert below
+    # fails on the unique user_id (and the caller looks again) instead of silently re-binding the account.
+    replaced = db.session.execute(delete(OidcIdentity).where(OidcIdentity.user_id == candidate.id,
+                                                             OidcIdentity.issuer != issuer)).rowcount
     db.session.add(OidcIdentity(user_id=candidate.id, issuer=issuer, subject=subject, bound_at=now,
                                 last_login_at=now))
     record("user.oidc_bind", actor_id=candidate.id, activity=ACTIVITY_ADMIN, object_type="user",

@@ -12,6 +12,7 @@ import logging
 from flask import Blueprint, abort, flash, redirect, render_template, request, session, url_for
 from flask.blueprints import BlueprintSetupState
 from flask_login import current_user
+from sqlalchemy.exc import IntegrityError
 
 from thuiszitters.accounts import oidc, oidc_rules, oidc_services
 from thuiszitters.accounts.models import User
@@ -66,6 +67,16 @@ def login():
         return _refused(refusal)
 
 
+def _user_for(signed_in: oidc.ProviderSignIn) -> User:
+    try:
+        return oidc_services.user_for_sign_in(signed_in.issuer, signed_in.claims, now_utc())
+    except IntegrityError:
+        # Another request bound this identity or this account in the meantime (two first sign-ins at once, in two
+        # tabs, or by two people whose provider accounts carry the same address): that binding now decides.
+        db.session.rollback()
+        return oidc_services.user_for_sign_in(signed_in.issuer, signed_in.claims, now_utc())
+
+
 @bp.get("/login/oidc/callback")
 def callback():
     settings = oidc.settings()
@@ -73,7 +84,7 @@ def callback():
         return _not_set_up()
     try:
         signed_in = oidc.finish_sign_in()
-        user = oidc_services.user_for_sign_in(signed_in.issuer, signed_in.claims, now_utc())
+        user = _user_for(signed_in)
     except oidc_rules.SignInRefused as refusal:
         return _refused(refusal)
     next_url = _safe_next(session.pop(NEXT, None))
