@@ -12,8 +12,8 @@ from sqlalchemy import select
 
 from tests import factories
 from tests.conftest import Auth, csrf_from
-from thuiszitters.casework import plan_services
 from thuiszitters.audit.models import AuditEvent
+from thuiszitters.casework import plan_services
 from thuiszitters.casework.models import Action, Meeting
 from thuiszitters.clock import now_utc
 from thuiszitters.extensions import db
