@@ -50,6 +50,15 @@ def _error(html: str, field: str) -> str:
     return re.sub(r"<[^>]+>", "", match.group(1)).strip() if match else ""
 
 
+def _assert_refused_beside(response, messages: dict[str, str]) -> None:
+    """A 400 that shows each message beside its field, and says how many points to correct."""
+    assert response.status_code == 400
+    html = response.get_data(as_text=True)
+    for field, message in messages.items():
+        assert message in _error(html, field), field
+    assert f"Verbeter deze {len(messages)} punten" in html
+
+
 def _text(html: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", html))
 
@@ -75,12 +84,8 @@ def test_a_coordinator_adds_an_action_and_bad_input_is_named_beside_each_field(c
     fields = _form(client, path)
     wrong = client.post(path, data={**fields, "description": "", "owner": f"gebruiker-{w.coordinator2.id}",
                                     "due_on": "01-08-2026"})
-    assert wrong.status_code == 400
-    html = wrong.get_data(as_text=True)
-    assert "Beschrijf wat er gedaan moet worden." in _error(html, "description")
-    assert "kan de casus niet inzien" in _error(html, "owner")
-    assert "voor het begin van de casus" in _error(html, "due_on")
-    assert "Verbeter deze 3 punten" in html
+    _assert_refused_beside(wrong, {"description": "Beschrijf wat er gedaan moet worden.",
+                                   "owner": "kan de casus niet inzien", "due_on": "voor het begin van de casus"})
     assert db.session.scalar(select(Action.id)) is None
 
     done = client.post(path, data={**fields, "description": "School bellen over plaatsing.",
@@ -160,12 +165,8 @@ def test_a_coordinator_rewords_an_action_and_hands_it_to_someone_else(client, w)
     fields = _form(client, path)
     wrong = client.post(path, data={**fields, "description": " ", "owner": f"gebruiker-{w.coordinator2.id}",
                                     "status": "gedaan", "done_on": "31-12-2099", "due_on": "09-10-2026"})
-    assert wrong.status_code == 400
-    html = wrong.get_data(as_text=True)
-    assert "Beschrijf wat er gedaan moet worden." in _error(html, "description")
-    assert "kan de casus niet inzien" in _error(html, "owner")
-    assert "ligt in de toekomst" in _error(html, "done_on")
-    assert "Verbeter deze 3 punten" in html
+    _assert_refused_beside(wrong, {"description": "Beschrijf wat er gedaan moet worden.",
+                                   "owner": "kan de casus niet inzien", "done_on": "ligt in de toekomst"})
     saved = client.post(path, data={**fields, "description": "School en ouders bellen.",
                                     "owner": f"betrokkene-{w.parent.id}", "status": "open", "done_on": "",
                                     "due_on": "12-10-2026"})
