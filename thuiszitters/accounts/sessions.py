@@ -5,8 +5,10 @@ every session of a user, and the idle (SESSION_IDLE_MINUTES) and absolute (PERMA
 are enforced on the server. Login calls `regenerate()` so a session id known before login is worthless after it.
 `load_user` is Flask-Login's way from the session back to the user.
 
-Rows are read and written through their own connection, not the request's ORM session: the view's transaction
-(committed or not) stays the view's business.
+A session is read through the request's ORM session, together with its user and the user's scope in one query
+(on PostgreSQL every round trip counts): `load_user` then finds the user in the identity map. Rows are written
+(and an expired one deleted) through their own connection: the view's transaction (committed or not) stays the
+view's business, and a failed request can neither lose nor commit half a session.
 """
 from __future__ import annotations
 
@@ -20,6 +22,7 @@ from flask import Flask, Request, Response, g
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CallbackDict
 
 from thuiszitters.accounts.models import User, UserSession
@@ -43,7 +46,8 @@ class ServerSession(CallbackDict, SessionMixin):
     """The session dict. `modified` is set by any change; `regenerate()` asks for a new id at save time."""
 
     def __init__(self, initial: dict[str, Any] | None = None, *, token: str | None = None,
-                 last_seen_at: datetime | None = None, expired: bool = False, unavailable: bool = False) -> None:
+                 last_seen_at: datetime | None = None, expired: bool = False, unavailable: bool = False,
+                 user: User | None = None) -> None:
         def on_update(_self: CallbackDict) -> None:
             self.modified = True
 
@@ -52,6 +56,8 @@ class ServerSession(CallbackDict, SessionMixin):
         self.last_seen_at = last_seen_at
         self.expired = expired
         self.unavailable = unavailable
+        # The user the row names, loaded with it; held here because the identity map keeps only weak references.
+        self.user = user
         self.modified = False
         self.regenerate_requested = False
 
@@ -93,24 +99,30 @@ class DatabaseSessionInterface(SessionInterface):
             return ServerSession(unavailable=True)
 
     def _load(self, app: Flask, token: str) -> ServerSession:
-        with db.engine.begin() as conn:
-            row = conn.execute(
-                select(_table.c.id, _table.c.data, _table.c.created_at, _table.c.last_seen_at)
+        try:
+            row = db.session.execute(
+                select(_table.c.id, _table.c.data, _table.c.created_at, _table.c.last_seen_at, User)
+                .outerjoin(User, User.id == _table.c.user_id)
                 .where(_table.c.token_hash == token_hash(token))
-            ).first()
-            if row is None:
-                return ServerSession(expired=True)
-            now = real_now_utc()
-            created_at = _aware(row.created_at)
-            last_seen_at = _aware(row.last_seen_at)
-            if now - last_seen_at > idle_timeout(app) or now - created_at > app.permanent_session_lifetime:
+                .options(joinedload(User.swvs), joinedload(User.gemeenten))
+            ).unique().first()
+        except SQLAlchemyError:
+            db.session.rollback()
+            raise
+        if row is None:
+            return ServerSession(expired=True)
+        now = real_now_utc()
+        created_at = _aware(row.created_at)
+        last_seen_at = _aware(row.last_seen_at)
+        if now - last_seen_at > idle_timeout(app) or now - created_at > app.permanent_session_lifetime:
+            with db.engine.begin() as conn:
                 conn.execute(delete(_table).where(_table.c.id == row.id))
-                return ServerSession(expired=True)
+            return ServerSession(expired=True)
         try:
             data = self.serializer.loads(row.data)
         except ValueError:
             data = {}
-        return ServerSession(data, token=token, last_seen_at=last_seen_at)
+        return ServerSession(data, token=token, last_seen_at=last_seen_at, user=row.User)
 
     def save_session(self, app: Flask, session: SessionMixin, response: Response) -> None:
         assert isinstance(session, ServerSession)
@@ -184,7 +196,8 @@ def purge_expired_sessions(app: Flask, now: datetime) -> int:
 
 @login_manager.user_loader
 def load_user(session_id: str) -> User | None:
-    """The user of a session's "id:epoch" (User.get_id); None ends the session's login."""
+    """The user of a session's "id:epoch" (User.get_id); None ends the session's login. The session's own query
+    loaded that user already (`DatabaseSessionInterface._load`): ``get`` finds it in the identity map."""
     user_id, _, epoch = session_id.partition(":")
     user = db.session.get(User, key) if (key := record_id(user_id)) is not None else None
     # A bumped epoch (deactivation, password or scope change) ends every existing session.
