@@ -11,6 +11,7 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from flask import current_app
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from thuiszitters.accounts.common_passwords import is_common
 from thuiszitters.accounts.models import ApiToken, User
@@ -269,8 +270,14 @@ def revoke_token(user: User, token_id: int, *, actor_id: int | None) -> None:
 
 
 def user_for_token(token: str) -> User | None:
-    """The active user a bearer token belongs to, or None for an unknown, revoked, expired or deactivated one."""
-    row = db.session.scalar(select(ApiToken).where(ApiToken.token_hash == _token_digest(token)))
+    """The active user a bearer token belongs to, or None for an unknown, revoked, expired or deactivated one.
+
+    The token, its user and the user's scope come in one query (every API request asks this first)."""
+    owner = joinedload(ApiToken.user)
+    row = db.session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == _token_digest(token))
+        .options(owner.joinedload(User.swvs), owner.joinedload(User.gemeenten))
+    ).unique().first()
     now = now_utc()
     if row is None or not row.usable(now) or not row.user.active:
         return None
