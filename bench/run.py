@@ -65,6 +65,11 @@ WORKLIST_ROWS = (("worklist", "werkvoorraad page, coordinator"),
 # an exact BSN from the user's scope.
 SEARCH_WORDS = ["ozturk", "yilm", "lukasz", "zoe de", "jans", "van der m", "bakker sem", "amra", "xylofoon"]
 THROUGHPUT_TARGET = 1 / 8
+# Requests before the measured ones, per page: a server runs for days, so the bench measures its steady state.
+# A fresh gunicorn worker first compiles its templates and SQL, psycopg prepares a statement on its fifth use on a
+# connection, and PostgreSQL settles on a generic plan after five more: with 2 workers the first 15-20 requests of
+# a page took up to three times as long (127, 110, 74, 74, 54 ... ms, then about 42 ms for the werkvoorraad).
+WARMUP = 20
 OTHER_BENCHMARKS = {"sweep": "bench_sweep.py", "export": "bench_export.py", "pdf": "bench_pdf.py",
                     "pdf_end_to_end": "bench_summary.py"}
 CSRF_RE = re.compile(r'name="csrf_token"[^>]*value="([^"]+)"')
@@ -111,7 +116,7 @@ class Session:
 
 
 
-def measure(session: Session, paths: list[str], runs: int, warmup: int = 5) -> dict:
+def measure(session: Session, paths: list[str], runs: int, warmup: int = WARMUP) -> dict:
     for index in range(warmup):
         session.request("GET", paths[index % len(paths)])
     timings = []
@@ -127,7 +132,7 @@ def measure(session: Session, paths: list[str], runs: int, warmup: int = 5) -> d
             "p95_ms": round(percentile(timings, 0.95), 1), "max_ms": round(timings[-1], 1)}
 
 
-def measure_search(session: Session, queries: list[str], runs: int, warmup: int = 5) -> dict:
+def measure_search(session: Session, queries: list[str], runs: int, warmup: int = WARMUP) -> dict:
     """Like `measure`, for the search box: each request posts one of `queries` (rotating) with the CSRF token of
     the session, as the form in the page header does."""
     _, page, _ = session.request("GET", SEARCH_PATH)
