@@ -252,4 +252,4 @@ def open_actions_for(user: User, until: date) -> list[Row[tuple[date, str, str, 
         .where(Action.status == rules.OPEN, Action.due_on <= until, whose, in_scope)
         .order_by(Action.due_on, Action.id)
     )
-    return list(db.session.connection().execute(query))
+    return list(db.session.connection().execute(query).all())

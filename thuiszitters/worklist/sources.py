@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from datetime import date, timedelta
 
 from flask import url_for
-from sqlalchemy import ColumnElement, Index, Result, Select, and_, literal, or_, select
+from sqlalchemy import ColumnElement, Index, Row, Select, and_, literal, or_, select
 
 from thuiszitters.accounts.models import User
 from thuiszitters.alerts.kinds import ALERT_KIND_LABELS
@@ -68,13 +68,15 @@ def _linker(endpoint: str, anchor: str | None = None, key: str = "case_id") -> C
     return lambda object_id: f"{head}{object_id}{tail}"
 
 
-def _rows(statement: Select) -> Result:
-    """The rows of a column select, read through the session's connection (its transaction) as plain Core rows.
+def _rows(statement: Select) -> Sequence[Row]:
+    """The rows of a column select, read through the session's connection (its transaction) as plain Core rows,
+    all at once.
 
     The session's own ``execute`` runs every row through the ORM's loading, which these column tuples do not need:
-    for the 511 stale cases of the busiest swv that doubled the query's time in Python.
+    for the 511 stale cases of the busiest swv that doubled the query's time in Python; and iterating a result
+    fetches row by row from the driver, where ``all()`` takes them in one call.
     """
-    return db.session.connection().execute(statement)
+    return db.session.connection().execute(statement).all()
 
 
 def _in_scope(user: User):
