@@ -1,6 +1,7 @@
 """Flask extensions, created unbound and bound to the app in create_app()."""
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -8,7 +9,7 @@ from flask_login import LoginManager
 from flask_migrate import Migrate
 from flask_sqlalchemy import SQLAlchemy
 from flask_wtf import CSRFProtect
-from sqlalchemy import DateTime, MetaData, event
+from sqlalchemy import DateTime, MetaData, Row, Select, event
 from sqlalchemy.engine import Engine
 from sqlalchemy.orm import DeclarativeBase
 from sqlalchemy.types import TypeDecorator
@@ -90,3 +91,14 @@ def init_app(app) -> None:
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Log in om deze pagina te zien."
     login_manager.session_protection = "strong"
+
+
+def column_rows(statement: Select) -> Sequence[Row]:
+    """The rows of a column select (no mapped entities), read in the session's transaction as plain Core rows, all
+    at once.
+
+    The session's own ``execute`` runs every row through the ORM's loading, which plain column tuples do not need
+    (for the werkvoorraad's 511 stale cases of the busiest swv that doubled the query's time in Python), and
+    iterating a result fetches row by row from the driver, where ``all()`` takes them in one call.
+    """
+    return db.session.connection().execute(statement).all()

@@ -2,10 +2,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from flask_login import UserMixin
 from sqlalchemy import Column, ForeignKey, Index, Integer, String, Table, Text, UniqueConstraint
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, joinedload, mapped_column, relationship
 
 from thuiszitters.extensions import UTCDateTime, db
 from thuiszitters.permissions import ROLE_LABELS
@@ -68,6 +69,12 @@ class User(UserMixin, db.Model):
 
     def __repr__(self) -> str:
         return f"<User {self.id} {self.role}>"
+
+
+def with_scope(via: Any = None) -> list[Any]:
+    """Loader options that bring a user's swv's and gemeenten (what `cases.scope` reads) into the query that loads
+    the user: of ``User`` itself, or through a relationship's loader (``via``, e.g. ``joinedload(ApiToken.user)``)."""
+    return [via.joinedload(scope) if via is not None else joinedload(scope) for scope in (User.swvs, User.gemeenten)]
 
 
 class ApiToken(db.Model):

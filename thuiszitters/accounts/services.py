@@ -14,7 +14,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from thuiszitters.accounts.common_passwords import is_common
-from thuiszitters.accounts.models import ApiToken, User
+from thuiszitters.accounts.models import ApiToken, User, with_scope
 from thuiszitters.accounts.sessions import end_sessions
 from thuiszitters.audit.services import ACTIVITY_ADMIN, diff, record
 from thuiszitters.clock import now_utc
@@ -273,10 +273,9 @@ def user_for_token(token: str) -> User | None:
     """The active user a bearer token belongs to, or None for an unknown, revoked, expired or deactivated one.
 
     The token, its user and the user's scope come in one query (every API request asks this first)."""
-    owner = joinedload(ApiToken.user)
     row = db.session.scalars(
         select(ApiToken).where(ApiToken.token_hash == _token_digest(token))
-        .options(owner.joinedload(User.swvs), owner.joinedload(User.gemeenten))
+        .options(*with_scope(joinedload(ApiToken.user)))
     ).unique().first()
     now = now_utc()
     if row is None or not row.usable(now) or not row.user.active:

@@ -22,10 +22,9 @@ from flask import Flask, Request, Response, g
 from flask.sessions import SessionInterface, SessionMixin, session_json_serializer
 from sqlalchemy import delete, insert, select, update
 from sqlalchemy.exc import SQLAlchemyError
-from sqlalchemy.orm import joinedload
 from werkzeug.datastructures import CallbackDict
 
-from thuiszitters.accounts.models import User, UserSession
+from thuiszitters.accounts.models import User, UserSession, with_scope
 from thuiszitters.clock import real_now_utc
 from thuiszitters.extensions import db, login_manager
 from thuiszitters.parsing import record_id
@@ -104,7 +103,7 @@ class DatabaseSessionInterface(SessionInterface):
                 select(_table.c.id, _table.c.data, _table.c.created_at, _table.c.last_seen_at, User)
                 .outerjoin(User, User.id == _table.c.user_id)
                 .where(_table.c.token_hash == token_hash(token))
-                .options(joinedload(User.swvs), joinedload(User.gemeenten))
+                .options(*with_scope())
             ).unique().first()
         except SQLAlchemyError:
             db.session.rollback()

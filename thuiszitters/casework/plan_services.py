@@ -23,7 +23,7 @@ from thuiszitters.casework.models import Action, Meeting, Participant
 from thuiszitters.casework.services import _changes, _history, _raise_if, earliest_day
 from thuiszitters.clock import now_utc
 from thuiszitters.errors import CaseClosed, Forbidden, NotFound
-from thuiszitters.extensions import db
+from thuiszitters.extensions import column_rows, db
 from thuiszitters.permissions import Capability, can, require, roles_with
 
 versioning.explain_changes_with(Action, _history("case_action"), called="deze actie")
@@ -252,4 +252,4 @@ def open_actions_for(user: User, until: date) -> list[Row[tuple[date, str, str, 
         .where(Action.status == rules.OPEN, Action.due_on <= until, whose, in_scope)
         .order_by(Action.due_on, Action.id)
     )
-    return list(db.session.connection().execute(query).all())
+    return list(column_rows(query))
